@@ -42,7 +42,9 @@ let package = Package(
             exclude: ["reference.py"]
         ),
 
-        .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
-        .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
+        // Assertions that print expected vs got with their tolerance, shared by the test suites.
+        .target(name: "TestSupport", dependencies: ["Tensors"], path: "Tests/TestSupport"),
+        .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"]),
+        .testTarget(name: "PlottingTests", dependencies: ["Plotting", "TestSupport"]),
     ]
 )

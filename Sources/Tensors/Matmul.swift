@@ -1,0 +1,301 @@
+// The matrix product, C = A · B, at BLAS speed.
+//
+// This is the classic Goto/BLIS design, small enough to read in one sitting:
+//
+//   for each block of NC columns of B           (fits in L3)
+//     for each block of KC rows of B            (a KC × NC panel, packed once)
+//       for each block of MC rows of A          (an MC × KC block of A, packed once; fits in L2)
+//         for each NR-wide strip of the B panel and MR-high strip of the A block:
+//           the micro-kernel: an MR × NR tile of C kept in registers,
+//           updated with KC rank-1 products (12 FMA instructions per step)
+//
+// Packing copies each block into the exact order the micro-kernel reads it (contiguous,
+// zero-padded to whole tiles), which is also where transposes are handled for free.
+// Everything is generic over the scalar: `S.KernelVector` is SIMD16<Float> or SIMD8<Double>
+// (64 bytes, two AVX2 registers), so NR is 16 floats or 8 doubles and the micro-kernel
+// holds 6 × 2 = 12 vector accumulators.
+
+/// Rows of C in one micro-kernel tile.
+let microRows = 6
+/// Depth of one packed panel (rows of B, columns of A).
+let panelDepth = 256
+/// Rows of A packed at a time (a multiple of `microRows`).
+let blockRows = 144
+/// Columns of B packed at a time.
+let blockColumns = 1024
+
+/// A read-only matrix operand seen through its strides, so that Aᵀ is the same memory as A
+/// with the two strides swapped.
+struct MatrixView<S> {
+    var base: UnsafePointer<S>
+    var rowStride: Int
+    var columnStride: Int
+
+    @inline(__always)
+    func offset(row: Int, column: Int) -> MatrixView {
+        MatrixView(base: base + row * rowStride + column * columnStride,
+                   rowStride: rowStride, columnStride: columnStride)
+    }
+}
+
+/// Packs the `rows × depth` block of A into strips of `microRows` rows: for each strip and
+/// each k, the strip's `microRows` values of column k, contiguous (zero-padded).
+@inline(__always)
+func packA<S: TensorScalar>(_ a: MatrixView<S>, rows: Int, depth: Int, into packed: UnsafeMutablePointer<S>) {
+    var destination = packed
+    for strip in stride(from: 0, to: rows, by: microRows) {
+        let height = Swift.min(microRows, rows - strip)
+        let source = a.offset(row: strip, column: 0)
+        for p in 0..<depth {
+            let column = source.base + p * a.columnStride
+            for r in 0..<height { destination[r] = column[r * a.rowStride] }
+            for r in height..<microRows { destination[r] = 0 }
+            destination += microRows
+        }
+    }
+}
+
+/// Packs the `depth × columns` panel of B into strips of NR columns: for each strip and each
+/// k, the strip's NR values of row k, contiguous (zero-padded).
+@inline(__always)
+func packB<S: TensorScalar>(_ b: MatrixView<S>, depth: Int, columns: Int, into packed: UnsafeMutablePointer<S>) {
+    let width = S.KernelVector.scalarCount
+    var destination = packed
+    for strip in stride(from: 0, to: columns, by: width) {
+        let stripWidth = Swift.min(width, columns - strip)
+        let source = b.offset(row: 0, column: strip)
+        if stripWidth == width && b.columnStride == 1 {
+            for p in 0..<depth {
+                let row = UnsafeRawPointer(source.base + p * b.rowStride)
+                UnsafeMutableRawPointer(destination + p * width)
+                    .storeBytes(of: row.loadUnaligned(as: S.KernelVector.self), as: S.KernelVector.self)
+            }
+        } else {
+            // Read along k (contiguous when B is transposed), write into the strip.
+            for c in 0..<width {
+                if c < stripWidth {
+                    let column = source.base + c * b.columnStride
+                    for p in 0..<depth { destination[p * width + c] = column[p * b.rowStride] }
+                } else {
+                    for p in 0..<depth { destination[p * width + c] = 0 }
+                }
+            }
+        }
+        destination += depth * width
+    }
+}
+
+/// The micro-kernel: the `microRows × NR` tile of C at `c` becomes (or, when `accumulate`,
+/// gains) the product of one packed strip of A and one packed strip of B over `depth` steps.
+/// Only the top-left `rows × columns` part of the tile is written (edge tiles).
+@inline(__always)
+func microKernel<S: TensorScalar>(depth: Int, _ a: UnsafePointer<S>, _ b: UnsafePointer<S>,
+                                  _ c: UnsafeMutablePointer<S>, rowStride: Int,
+                                  rows: Int, columns: Int, accumulate: Bool) {
+    typealias V = S.KernelVector
+    var c0 = V(), c1 = V(), c2 = V(), c3 = V(), c4 = V(), c5 = V()
+    var pa = a
+    var pb = UnsafeRawPointer(b)
+    for _ in 0..<depth {
+        // One rank-1 update: C[r, :] += A[r, k] * B[k, :] for the six rows r.
+        let bk = pb.load(as: V.self)
+        c0.addProduct(V(repeating: pa[0]), bk)
+        c1.addProduct(V(repeating: pa[1]), bk)
+        c2.addProduct(V(repeating: pa[2]), bk)
+        c3.addProduct(V(repeating: pa[3]), bk)
+        c4.addProduct(V(repeating: pa[4]), bk)
+        c5.addProduct(V(repeating: pa[5]), bk)
+        pa += microRows
+        pb += MemoryLayout<V>.stride
+    }
+    if rows == microRows && columns == V.scalarCount {
+        @inline(__always) func store(_ r: Int, _ value: V) {
+            let row = UnsafeMutableRawPointer(c + r * rowStride)
+            let old = accumulate ? row.loadUnaligned(as: V.self) : V()
+            row.storeBytes(of: old + value, as: V.self)
+        }
+        store(0, c0); store(1, c1); store(2, c2); store(3, c3); store(4, c4); store(5, c5)
+    } else {
+        withUnsafeTemporaryAllocation(of: V.self, capacity: microRows) { tile in
+            tile[0] = c0; tile[1] = c1; tile[2] = c2; tile[3] = c3; tile[4] = c4; tile[5] = c5
+            for r in 0..<rows {
+                let row = c + r * rowStride
+                for j in 0..<columns {
+                    row[j] = accumulate ? row[j] + tile[r][j] : tile[r][j]
+                }
+            }
+        }
+    }
+}
+
+/// C (m × n, row stride ldc) = A (m × k) · B (k × n) on the calling thread.
+@inline(__always)
+func gemmSerial<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ b: MatrixView<S>,
+                                 _ c: UnsafeMutablePointer<S>, ldc: Int) {
+    let width = S.KernelVector.scalarCount
+    // Buffers for one packed panel of B and one packed block of A, no larger than needed.
+    let maxDepth = Swift.min(k, panelDepth)
+    let bCount = maxDepth * ((Swift.min(n, blockColumns) + width - 1) / width * width)
+    let aCount = maxDepth * ((Swift.min(m, blockRows) + microRows - 1) / microRows * microRows)
+    let packedB = UnsafeMutableRawPointer.allocate(byteCount: bCount * MemoryLayout<S>.stride, alignment: 64)
+        .bindMemory(to: S.self, capacity: bCount)
+    let packedA = UnsafeMutableRawPointer.allocate(byteCount: aCount * MemoryLayout<S>.stride, alignment: 64)
+        .bindMemory(to: S.self, capacity: aCount)
+    defer {
+        packedB.deallocate()
+        packedA.deallocate()
+    }
+    // Equal panels (784 = 4 × 196, not 3 × 256 + 16): no thin last panel that would pay
+    // the full cost of loading and storing C for a few steps.
+    let kc = balanced(k, panelDepth, multipleOf: 1)
+    for jc in stride(from: 0, to: n, by: blockColumns) {
+        let nc = Swift.min(blockColumns, n - jc)
+        for pc in stride(from: 0, to: k, by: kc) {
+            let depth = Swift.min(kc, k - pc)
+            packB(b.offset(row: pc, column: jc), depth: depth, columns: nc, into: packedB)
+            for ic in stride(from: 0, to: m, by: blockRows) {
+                let mc = Swift.min(blockRows, m - ic)
+                packA(a.offset(row: ic, column: pc), rows: mc, depth: depth, into: packedA)
+                for jr in stride(from: 0, to: nc, by: width) {
+                    for ir in stride(from: 0, to: mc, by: microRows) {
+                        microKernel(depth: depth, packedA + ir * depth, packedB + jr * depth,
+                                    c + (ic + ir) * ldc + jc + jr, rowStride: ldc,
+                                    rows: Swift.min(microRows, mc - ir), columns: Swift.min(width, nc - jr),
+                                    accumulate: pc > 0)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The size of equal blocks, at most `limit` and a multiple of `granule`, that cover `extent`.
+@inline(__always)
+func balanced(_ extent: Int, _ limit: Int, multipleOf granule: Int) -> Int {
+    let blocks = (extent + limit - 1) / limit
+    let size = (extent + blocks - 1) / blocks
+    return (size + granule - 1) / granule * granule
+}
+
+/// C = A · B with the work split between threads by blocks of whole output rows or columns,
+/// so each element of C is computed by one thread in one fixed order: the result is the same
+/// bits whatever the number of threads.
+@_specialize(where S == Float)
+@_specialize(where S == Double)
+func gemm<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ b: MatrixView<S>,
+                           _ c: UnsafeMutablePointer<S>, ldc: Int, threads: Int) {
+    if m == 0 || n == 0 { return }
+    if k == 0 {
+        for i in 0..<m { (c + i * ldc).initialize(repeating: 0, count: n) }
+        return
+    }
+    let width = S.KernelVector.scalarCount
+    // Below ~half a million multiply-adds a thread costs more than it saves.
+    let useful = m * n * k < 1 << 19 ? 1 : threads
+    let splitColumns = n >= m
+    let (extent, granule) = splitColumns ? (n, width) : (m, microRows)
+    let parts = Swift.max(1, Swift.min(useful, extent / granule))
+    if parts == 1 {
+        gemmSerial(m: m, n: n, k: k, a, b, c, ldc: ldc)
+        return
+    }
+    let chunk = ((extent + parts - 1) / parts + granule - 1) / granule * granule
+    let shared = UnsafeTransfer((a, b, c))
+    parallelFor(parts) { part in
+        let (a, b, c) = shared.value
+        let start = part * chunk, end = Swift.min(extent, start + chunk)
+        guard start < end else { return }
+        if splitColumns {
+            gemmSerial(m: m, n: end - start, k: k, a, b.offset(row: 0, column: start), c + start, ldc: ldc)
+        } else {
+            gemmSerial(m: end - start, n: n, k: k, a.offset(row: start, column: 0), b, c + start * ldc, ldc: ldc)
+        }
+    }
+}
+
+// MARK: - Public API
+
+/// The matrix product A · B: C[i, j] = Σ_k A[i, k] · B[k, j].
+///
+/// - `a` is (m, k) and `b` is (k, n), giving (m, n). With `transposeA`, `a` is stored as
+///   (k, m) and Aᵀ is used; with `transposeB`, `b` is stored as (n, k). No transposed copy
+///   is made: backprop's Xᵀ·δ and δ·Wᵀ run at full speed.
+/// - A vector (rank 1) on the left is a row, on the right a column (numpy's `matmul`).
+/// - Rank 3 is a batch of matrices: (batch, m, k) · (batch, k, n) or (batch, m, k) · (k, n).
+/// - `threads` defaults to `Parallelism.defaultThreads`; the result does not depend on it.
+///
+/// Shapes that do not line up stop the program with a message naming both shapes.
+public func matmul<S>(_ a: Tensor<S>, _ b: Tensor<S>, transposeA: Bool = false, transposeB: Bool = false,
+                      threads: Int = Parallelism.defaultThreads) -> Tensor<S> {
+    checked("matmul") { () throws(ShapeError) in
+        try matmulChecked(a, b, transposeA: transposeA, transposeB: transposeB, threads: threads)
+    }
+}
+
+/// The vector dot product Σ_i a_i b_i of two vectors of the same length.
+public func dot<S>(_ a: Tensor<S>, _ b: Tensor<S>) -> S {
+    precondition(a.rank == 1 && b.rank == 1 && a.count == b.count,
+                 "dot: needs two vectors of the same length, got shapes \(Shape.describe(a.shape)) and \(Shape.describe(b.shape))")
+    return matmul(a, b).scalar
+}
+
+extension Tensor {
+    /// The matrix product `self · other`; see `matmul(_:_:transposeA:transposeB:threads:)`.
+    public func matmul(_ other: Tensor) -> Tensor { Tensors.matmul(self, other) }
+}
+
+/// `matmul`, throwing instead of stopping when the shapes do not line up.
+public func matmulChecked<S>(_ a: Tensor<S>, _ b: Tensor<S>, transposeA: Bool = false, transposeB: Bool = false,
+                             threads: Int = Parallelism.defaultThreads) throws(ShapeError) -> Tensor<S> {
+    var shapes: String {
+        "\(Shape.describe(a.shape))\(transposeA ? "ᵀ" : "") · \(Shape.describe(b.shape))\(transposeB ? "ᵀ" : "")"
+    }
+    guard (1...3).contains(a.rank) && (1...3).contains(b.rank) && !(a.rank == 3 && transposeA) && !(b.rank == 3 && transposeB) else {
+        throw ShapeError("matmul \(shapes): needs vectors, matrices or untransposed batches of matrices (rank 1 to 3)")
+    }
+    // View each operand as a matrix (or a batch of matrices).
+    let batch = Swift.max(a.rank == 3 ? a.shape[0] : 1, b.rank == 3 ? b.shape[0] : 1)
+    if a.rank == 3 && b.rank == 3 && a.shape[0] != b.shape[0] {
+        throw ShapeError("matmul \(shapes): the batch sizes \(a.shape[0]) and \(b.shape[0]) differ")
+    }
+    let aMatrix: (Int, Int) = a.rank == 1 ? (1, a.shape[0]) : (a.shape[a.rank - 2], a.shape[a.rank - 1])
+    let bMatrix: (Int, Int) = b.rank == 1 ? (b.shape[0], 1) : (b.shape[b.rank - 2], b.shape[b.rank - 1])
+    let (m, ka) = transposeA && a.rank == 2 ? (aMatrix.1, aMatrix.0) : aMatrix
+    let (kb, n) = transposeB && b.rank == 2 ? (bMatrix.1, bMatrix.0) : bMatrix
+    guard ka == kb else {
+        throw ShapeError("matmul \(shapes): the inner dimensions differ (\(ka) columns on the left, \(kb) rows on the right)")
+    }
+    var shape: [Int] = a.rank == 3 || b.rank == 3 ? [batch] : []
+    if a.rank != 1 { shape.append(m) }
+    if b.rank != 1 { shape.append(n) }
+    let k = ka
+    let threads = Swift.max(1, threads)
+    return gemmTensors(a, b, batch: batch, m: m, n: n, k: k,
+                       transposeA: transposeA && a.rank == 2, transposeB: transposeB && b.rank == 2,
+                       batchedA: a.rank == 3, batchedB: b.rank == 3, shape: shape, threads: threads)
+}
+
+@_specialize(where S == Float)
+@_specialize(where S == Double)
+func gemmTensors<S: TensorScalar>(_ a: Tensor<S>, _ b: Tensor<S>, batch: Int, m: Int, n: Int, k: Int,
+                                  transposeA: Bool, transposeB: Bool, batchedA: Bool, batchedB: Bool,
+                                  shape: [Int], threads: Int) -> Tensor<S> {
+    Tensor(shape: shape) { out in
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                guard let c = out.baseAddress else { return }
+                guard let baseA = pa.baseAddress, let baseB = pb.baseAddress else {
+                    out.initialize(repeating: 0)   // k == 0: empty sums
+                    return
+                }
+                for item in 0..<batch {
+                    let viewA = MatrixView(base: baseA + (batchedA ? item * m * k : 0),
+                                           rowStride: transposeA ? 1 : k, columnStride: transposeA ? m : 1)
+                    let viewB = MatrixView(base: baseB + (batchedB ? item * k * n : 0),
+                                           rowStride: transposeB ? 1 : n, columnStride: transposeB ? k : 1)
+                    gemm(m: m, n: n, k: k, viewA, viewB, c + item * m * n, ldc: n, threads: threads)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import Tensors
+import TestSupport
+import XCTest
+
+final class MatmulTests: XCTestCase {
+    /// The textbook triple loop, accumulated in Double: C[i, j] = Σ_k A[i, k] B[k, j].
+    func naiveMatmul<S: TensorScalar>(_ a: Tensor<S>, _ b: Tensor<S>) -> Tensor<S> {
+        let (m, k, n) = (a.shape[0], a.shape[1], b.shape[1])
+        return Tensor(shape: [m, n], element: { flat in
+            let (i, j) = (flat / n, flat % n)
+            var sum = 0.0
+            for p in 0..<k { sum += Double(a[i, p]) * Double(b[p, j]) }
+            return S(sum)
+        })
+    }
+
+    /// Edge sizes around the tile sizes (6 rows, 16 or 8 columns, 256-deep panels, 144-row
+    /// blocks, 1024-column blocks) plus odd and tiny ones.
+    let sizes: [(Int, Int, Int)] = [
+        (1, 1, 1), (1, 7, 1), (2, 3, 4), (5, 1, 3), (6, 16, 16), (7, 17, 15), (13, 5, 33),
+        (1, 300, 1), (31, 257, 17), (145, 9, 20), (6, 513, 8), (150, 3, 1030), (128, 784, 10),
+        (64, 100, 48), (3, 0, 4),
+    ]
+
+    func testFloatMatchesTheNaiveLoopOnEdgeSizes() {
+        var rng = SeededGenerator(seed: 1)
+        for (m, k, n) in sizes {
+            let a = Tensor<Float>.uniform([m, k], lower: -1, upper: 1, using: &rng)
+            let b = Tensor<Float>.uniform([k, n], lower: -1, upper: 1, using: &rng)
+            // Float rounding grows like √k · 2^-24 per element; 1e-6 · k bounds it generously.
+            assertClose(matmul(a, b), naiveMatmul(a, b), tolerance: 1e-6 * Float(max(k, 1)), "(\(m)×\(k))·(\(k)×\(n))")
+        }
+    }
+
+    func testDoubleMatchesTheNaiveLoopOnEdgeSizes() {
+        var rng = SeededGenerator(seed: 2)
+        for (m, k, n) in sizes {
+            let a = Tensor<Double>.uniform([m, k], lower: -1, upper: 1, using: &rng)
+            let b = Tensor<Double>.uniform([k, n], lower: -1, upper: 1, using: &rng)
+            assertClose(matmul(a, b), naiveMatmul(a, b), tolerance: 1e-13 * Double(max(k, 1)), "(\(m)×\(k))·(\(k)×\(n)) in Double")
+        }
+    }
+
+    func testTransposedOperandsNeedNoCopy() {
+        var rng = SeededGenerator(seed: 3)
+        for (m, k, n) in [(7, 17, 15), (31, 257, 17), (128, 50, 24), (1, 1, 1)] {
+            let a = Tensor<Double>.normal([m, k], using: &rng), b = Tensor<Double>.normal([k, n], using: &rng)
+            let expected = naiveMatmul(a, b)
+            let at = a.transposed(), bt = b.transposed()
+            assertClose(matmul(at, b, transposeA: true), expected, tolerance: 1e-12, "Aᵀ flag, \(m)×\(k)×\(n)")
+            assertClose(matmul(a, bt, transposeB: true), expected, tolerance: 1e-12, "Bᵀ flag, \(m)×\(k)×\(n)")
+            assertClose(matmul(at, bt, transposeA: true, transposeB: true), expected, tolerance: 1e-12, "both flags")
+        }
+    }
+
+    func testTwoThreadsGiveTheSameBitsAsOne() {
+        var rng = SeededGenerator(seed: 4)
+        for (m, k, n) in [(128, 784, 512), (784, 128, 512), (300, 200, 37), (33, 600, 700)] {
+            let a = Tensor<Float>.normal([m, k], using: &rng), b = Tensor<Float>.normal([k, n], using: &rng)
+            let one = matmul(a, b, threads: 1)
+            XCTAssertEqual(one, matmul(a, b, threads: 2), "(\(m)×\(k))·(\(k)×\(n)): 1 vs 2 threads")
+            XCTAssertEqual(one, matmul(a, b, threads: 3), "(\(m)×\(k))·(\(k)×\(n)): 1 vs 3 threads")
+        }
+    }
+
+    func testVectorsAndBatches() {
+        let a = Tensor<Double>([[1, 2], [3, 4], [5, 6]])
+        XCTAssertEqual(matmul(a, Tensor([1, 1])).shape, [3], "matrix · vector is a vector")
+        XCTAssertEqual(matmul(a, Tensor([1, 1])).scalars, [3, 7, 11])
+        XCTAssertEqual(matmul(Tensor([1, 0, 1]), a).scalars, [6, 8], "vector · matrix")
+        XCTAssertEqual(dot(Tensor<Double>([1, 2, 3]), Tensor([4, 5, 6])), 32)
+
+        var rng = SeededGenerator(seed: 5)
+        let batch = Tensor<Double>.normal([4, 3, 5], using: &rng)
+        let shared = Tensor<Double>.normal([5, 2], using: &rng)
+        let perItem = Tensor<Double>.normal([4, 5, 2], using: &rng)
+        let c1 = matmul(batch, shared), c2 = matmul(batch, perItem)
+        XCTAssertEqual(c1.shape, [4, 3, 2])
+        for item in 0..<4 {
+            assertClose(c1.row(item), naiveMatmul(batch.row(item), shared), tolerance: 1e-12, "batch \(item), shared B")
+            assertClose(c2.row(item), naiveMatmul(batch.row(item), perItem.row(item)), tolerance: 1e-12, "batch \(item)")
+        }
+    }
+
+    func testMisalignedShapesNameBothShapes() {
+        let a = Tensor<Float>.zeros([128, 784]), b = Tensor<Float>.zeros([512, 10])
+        assertShapeError({ () throws(ShapeError) in try matmulChecked(a, b) },
+                         mentions: ["(128, 784)", "(512, 10)", "784", "512"])
+        assertShapeError({ () throws(ShapeError) in try matmulChecked(a, b, transposeA: true) },
+                         mentions: ["(128, 784)ᵀ", "(512, 10)"])
+        assertShapeError({ () throws(ShapeError) in try matmulChecked(Tensor<Float>.zeros([2, 2, 2, 2]), a) },
+                         mentions: ["rank"])
+    }
+
+    func testWorkedExample() {
+        // [[1, 2], [3, 4]] · [[5, 6], [7, 8]] = [[19, 22], [43, 50]]
+        let a = Tensor<Float>([[1, 2], [3, 4]]), b = Tensor<Float>([[5, 6], [7, 8]])
+        XCTAssertEqual(matmul(a, b), Tensor([[19, 22], [43, 50]]))
+        XCTAssertEqual(a.matmul(Tensor.identity(2)), a, "A · I = A")
+    }
+}
