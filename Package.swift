@@ -45,6 +45,6 @@ let package = Package(
         // Assertions that print expected vs got with their tolerance, shared by the test suites.
         .target(name: "TestSupport", dependencies: ["Tensors"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"]),
-        .testTarget(name: "PlottingTests", dependencies: ["Plotting", "TestSupport"]),
+        .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
     ]
 )
