@@ -27,6 +27,7 @@ struct Options {
     var only: [String] = []
     var useReference = true
     var probe: [String]? = nil
+    var study: [Int]? = nil
 
     init(_ arguments: [String]) {
         var rest = arguments.dropFirst()
@@ -36,6 +37,7 @@ struct Options {
             case "--no-reference": useReference = false
             case "--only": if let value = rest.popFirst() { only.append(value) }
             case "--probe": probe = Array(rest); rest = []
+            case "--study": study = rest.compactMap { Int($0) }; rest = []
             case "--help", "-h":
                 print("""
                 usage: backprop-bench [--quick] [--only matmul|elementwise|epoch]... [--no-reference]
@@ -176,6 +178,21 @@ if let probe = options.probe {
     exit(0)
 }
 
+/// `--study M K N`: 1 and 2 threads alternated 100 times; best and median GFLOP/s of each.
+if let dims = options.study, dims.count == 3 {
+    let (m, k, n) = (dims[0], dims[1], dims[2])
+    var rng = SeededGenerator(seed: 1)
+    let a = Tensor<Float>.uniform([m, k], using: &rng), b = Tensor<Float>.uniform([k, n], using: &rng)
+    var times: [[Double]] = [[], []]
+    for _ in 0..<100 { for t in 0..<2 { times[t].append(bestTime(1) { _ = matmul(a, b, threads: t + 1) }) } }
+    let flop = 2.0 * Double(m * k * n)
+    for t in 0..<2 {
+        let sorted = times[t].sorted()
+        emit("\(t + 1)t best \(String(format: "%.1f", flop / sorted[0] / 1e9)) median \(String(format: "%.1f", flop / sorted[50] / 1e9))")
+    }
+    exit(0)
+}
+
 #if DEBUG
 emit("# this is a DEBUG build of backprop-bench: run `make bench` for the release numbers")
 #endif
@@ -190,21 +207,23 @@ if options.useReference && numpy.isEmpty {
     emit("# numpy not available (python3 -c 'import numpy' failed): references are naive loops")
 }
 
-/// Alternates `rounds` measurements of Backprop and of the reference; best of each.
+/// Runs every measurement once per round, in turn, for `rounds` rounds, and keeps the best
+/// (smallest) time of each: all of them see the same machine load, whatever it does meanwhile.
+/// A measurement returns nil when it cannot run (numpy missing).
 ///
 /// After a multi-threaded numpy measurement, OpenBLAS's idle worker threads keep spinning on
-/// a CPU for ~0.1 s (its THREAD_TIMEOUT); `settle` waits that out so they do not slow down
-/// the next Backprop measurement.
-func compare(settle: Bool = false, ours: () -> Double, reference: () -> Double?) -> (Double, Double?) {
-    var best = Double.infinity, bestReference: Double? = nil
+/// a CPU for a while (its THREAD_TIMEOUT); `settle` waits that out so they do not slow down
+/// the next measurement.
+func interleaved(_ measurements: [(settle: Bool, run: () -> Double?)]) -> [Double?] {
+    var best = [Double?](repeating: nil, count: measurements.count)
     for _ in 0..<rounds {
-        best = min(best, ours())
-        if let r = reference() {
-            bestReference = min(bestReference ?? .infinity, r)
-            if settle { Thread.sleep(forTimeInterval: 0.3) }
+        for (i, measurement) in measurements.enumerated() {
+            guard let seconds = measurement.run() else { continue }
+            best[i] = min(best[i] ?? .infinity, seconds)
+            if measurement.settle { Thread.sleep(forTimeInterval: 0.3) }
         }
     }
-    return (best, bestReference)
+    return best
 }
 
 var rng = SeededGenerator(seed: 2024)
@@ -216,27 +235,26 @@ if options.wants("matmul") {
         let a = Tensor<Float>.uniform([m, k], using: &rng), b = Tensor<Float>.uniform([k, n], using: &rng)
         let flop = 2.0 * Double(m * k * n)
         let label = "\(m)x\(k)x\(n) f32"
-        var single = 0.0
-        for threads in [1, 2] {
-            let (ours, theirs) = compare(
-                settle: threads > 1,
-                ours: { bestTime(repetitions) { _ = matmul(a, b, threads: threads) } },
-                reference: { numpy[threads]?.seconds("matmul \(m) \(k) \(n) \(repetitions)") })
-            if threads == 1 { single = ours }
-            if let theirs {
-                report("matmul \(label) \(threads)t", backprop: flop / ours / 1e9, reference: flop / theirs / 1e9,
-                       unit: "GFLOP/s")
-            } else if threads == 1 {
-                let (a0, b0) = (a.scalars, b.scalars)
-                let naive = bestTime(1) { _ = naiveMatmul(a0, b0, m, k, n) }
-                report("matmul \(label) 1t", backprop: flop / ours / 1e9, reference: flop / naive / 1e9,
-                       unit: "GFLOP/s", note: " (reference: naive triple loop, numpy not available)")
-            }
-            if threads == 2 {
-                report("matmul-scaling \(label) 2t/1t", backprop: flop / ours / 1e9, reference: flop / single / 1e9,
-                       unit: "GFLOP/s", note: " (reference: backprop on 1 thread)")
-            }
+        let best = interleaved([
+            (false, { bestTime(repetitions) { _ = matmul(a, b, threads: 1) } }),
+            (false, { numpy[1]?.seconds("matmul \(m) \(k) \(n) \(repetitions)") }),
+            (false, { bestTime(repetitions) { _ = matmul(a, b, threads: 2) } }),
+            (true, { numpy[2]?.seconds("matmul \(m) \(k) \(n) \(repetitions)") }),
+        ])
+        let (one, numpyOne, two, numpyTwo) = (best[0]!, best[1], best[2]!, best[3])
+        if let numpyOne {
+            report("matmul \(label) 1t", backprop: flop / one / 1e9, reference: flop / numpyOne / 1e9, unit: "GFLOP/s")
+        } else {
+            let (a0, b0) = (a.scalars, b.scalars)
+            let naive = bestTime(1) { _ = naiveMatmul(a0, b0, m, k, n) }
+            report("matmul \(label) 1t", backprop: flop / one / 1e9, reference: flop / naive / 1e9,
+                   unit: "GFLOP/s", note: " (reference: naive triple loop, numpy not available)")
         }
+        if let numpyTwo {
+            report("matmul \(label) 2t", backprop: flop / two / 1e9, reference: flop / numpyTwo / 1e9, unit: "GFLOP/s")
+        }
+        report("matmul-scaling \(label) 2t/1t", backprop: flop / two / 1e9, reference: flop / one / 1e9,
+               unit: "GFLOP/s", note: " (reference: backprop on 1 thread)")
     }
 
     // The same kernel called from a debug build (`swift build`, no -c): the tensor module
@@ -259,9 +277,9 @@ if options.wants("matmul") {
             process.waitUntilExit()
             return Double(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
         }
-        let (release, debug) = compare(ours: { bestTime(repetitions) { _ = matmul(a, b, threads: 1) } },
-                                       reference: debugSeconds)
-        if let debug {
+        let best = interleaved([(false, { bestTime(repetitions) { _ = matmul(a, b, threads: 1) } }),
+                                (false, debugSeconds)])
+        if let release = best[0], let debug = best[1] {
             report("matmul-debug \(m)x\(k)x\(n) f32 1t", backprop: flop / debug / 1e9, reference: flop / release / 1e9,
                    unit: "GFLOP/s", note: " (backprop: debug build, reference: release build)")
         }
@@ -287,8 +305,9 @@ if options.wants("elementwise") {
         ("bias", 2 * bytes, { _ = matrix + row }),
     ]
     for (name, moved, body) in cases {
-        let (ours, theirs) = compare(ours: { bestTime(repetitions, body) },
-                                     reference: { numpy[1]?.seconds("elementwise \(name) \(count) \(repetitions)") })
+        let best = interleaved([(false, { bestTime(repetitions, body) }),
+                                (false, { numpy[1]?.seconds("elementwise \(name) \(count) \(repetitions)") })])
+        let (ours, theirs) = (best[0]!, best[1])
         let label = "\(name) \(count) f32 1t"
         if let theirs {
             report(label, backprop: moved / ours / 1e9, reference: moved / theirs / 1e9, unit: "GB/s")

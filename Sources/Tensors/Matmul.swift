@@ -128,40 +128,66 @@ func microKernel<S: TensorScalar>(depth: Int, _ a: UnsafePointer<S>, _ b: Unsafe
     }
 }
 
-/// C (m × n, row stride ldc) = A (m × k) · B (k × n) on the calling thread.
+/// C (m × n, row stride ldc) = A (m × k) · B (k × n), the blocks of rows of C shared out
+/// between `threads` workers (1: all on the calling thread).
+///
+/// For each panel of B, the workers pack the panel together (each a share of its strips);
+/// then each worker takes the next row block not yet taken, packs that block of A into its
+/// own buffer and runs the micro-kernels against the shared panel. Every element of C is thus computed by
+/// one worker, always summing the panels in the same order.
 @inline(__always)
-func gemmSerial<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ b: MatrixView<S>,
-                                 _ c: UnsafeMutablePointer<S>, ldc: Int) {
+func gemmBlocked<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ b: MatrixView<S>,
+                                  _ c: UnsafeMutablePointer<S>, ldc: Int, threads: Int) {
     let width = S.KernelVector.scalarCount
-    // Buffers for one packed panel of B and one packed block of A, no larger than needed.
-    let maxDepth = Swift.min(k, panelDepth)
-    let bCount = maxDepth * ((Swift.min(n, blockColumns) + width - 1) / width * width)
-    let aCount = maxDepth * ((Swift.min(m, blockRows) + microRows - 1) / microRows * microRows)
+    // Equal blocks: no thin last panel that would pay the full cost of loading and storing C
+    // for a few steps (784 = 4 × 196, not 3 × 256 + 16), and as many row blocks per worker.
+    let kc = balanced(k, panelDepth, multipleOf: 1)
+    let rowBlockCount = threads == 1 ? (m + blockRows - 1) / blockRows
+        : Swift.max((m + blockRows - 1) / blockRows, 4 * threads)
+    let mc = ((m + rowBlockCount - 1) / rowBlockCount + microRows - 1) / microRows * microRows
+    let bCount = kc * ((Swift.min(n, blockColumns) + width - 1) / width * width)
+    let aCount = kc * mc
     let packedB = UnsafeMutableRawPointer.allocate(byteCount: bCount * MemoryLayout<S>.stride, alignment: 64)
         .bindMemory(to: S.self, capacity: bCount)
-    let packedA = UnsafeMutableRawPointer.allocate(byteCount: aCount * MemoryLayout<S>.stride, alignment: 64)
-        .bindMemory(to: S.self, capacity: aCount)
+    let packedA = UnsafeMutableRawPointer.allocate(byteCount: threads * aCount * MemoryLayout<S>.stride, alignment: 64)
+        .bindMemory(to: S.self, capacity: threads * aCount)
     defer {
         packedB.deallocate()
         packedA.deallocate()
     }
-    // Equal panels (784 = 4 × 196, not 3 × 256 + 16): no thin last panel that would pay
-    // the full cost of loading and storing C for a few steps.
-    let kc = balanced(k, panelDepth, multipleOf: 1)
+    let shared = UnsafeTransfer((a, b, c, packedA, packedB))
     for jc in stride(from: 0, to: n, by: blockColumns) {
         let nc = Swift.min(blockColumns, n - jc)
         for pc in stride(from: 0, to: k, by: kc) {
             let depth = Swift.min(kc, k - pc)
-            packB(b.offset(row: pc, column: jc), depth: depth, columns: nc, into: packedB)
-            for ic in stride(from: 0, to: m, by: blockRows) {
-                let mc = Swift.min(blockRows, m - ic)
-                packA(a.offset(row: ic, column: pc), rows: mc, depth: depth, into: packedA)
-                for jr in stride(from: 0, to: nc, by: width) {
-                    for ir in stride(from: 0, to: mc, by: microRows) {
-                        microKernel(depth: depth, packedA + ir * depth, packedB + jr * depth,
-                                    c + (ic + ir) * ldc + jc + jr, rowStride: ldc,
-                                    rows: Swift.min(microRows, mc - ir), columns: Swift.min(width, nc - jr),
-                                    accumulate: pc > 0)
+            // Pack the panel of B, each worker a share of its strips; then compute.
+            let strips = (nc + width - 1) / width
+            let stripsPerWorker = (strips + threads - 1) / threads
+            parallelFor(threads) { worker in
+                let (_, b, _, _, packedB) = shared.value
+                let first = worker * stripsPerWorker, last = Swift.min(strips, first + stripsPerWorker)
+                guard first < last else { return }
+                packB(b.offset(row: pc, column: jc + first * width), depth: depth,
+                      columns: Swift.min(nc, last * width) - first * width, into: packedB + first * depth * width)
+            }
+            // Row blocks are handed out in order to whichever worker is free (a busy host can
+            // slow one vCPU down); each block is still computed by one worker in one order.
+            let nextBlock = Counter()
+            parallelFor(threads) { worker in
+                let (a, _, c, packedA, packedB) = shared.value
+                let ownA = packedA + worker * aCount
+                while true {
+                    let ic = nextBlock.next() * mc
+                    guard ic < m else { break }
+                    let rows = Swift.min(mc, m - ic)
+                    packA(a.offset(row: ic, column: pc), rows: rows, depth: depth, into: ownA)
+                    for jr in stride(from: 0, to: nc, by: width) {
+                        for ir in stride(from: 0, to: rows, by: microRows) {
+                            microKernel(depth: depth, ownA + ir * depth, packedB + jr * depth,
+                                        c + (ic + ir) * ldc + jc + jr, rowStride: ldc,
+                                        rows: Swift.min(microRows, rows - ir), columns: Swift.min(width, nc - jr),
+                                        accumulate: pc > 0)
+                        }
                     }
                 }
             }
@@ -177,9 +203,8 @@ func balanced(_ extent: Int, _ limit: Int, multipleOf granule: Int) -> Int {
     return (size + granule - 1) / granule * granule
 }
 
-/// C = A · B with the work split between threads by blocks of whole output rows or columns,
-/// so each element of C is computed by one thread in one fixed order: the result is the same
-/// bits whatever the number of threads.
+/// C = A · B on up to `threads` threads. The result is the same bits whatever the number of
+/// threads: each element of C is computed by one thread, always in the same order.
 @_specialize(where S == Float)
 @_specialize(where S == Double)
 func gemm<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ b: MatrixView<S>,
@@ -189,27 +214,24 @@ func gemm<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ b: Matr
         for i in 0..<m { (c + i * ldc).initialize(repeating: 0, count: n) }
         return
     }
-    let width = S.KernelVector.scalarCount
     // Below ~half a million multiply-adds a thread costs more than it saves.
-    let useful = m * n * k < 1 << 19 ? 1 : threads
-    let splitColumns = n >= m
-    let (extent, granule) = splitColumns ? (n, width) : (m, microRows)
-    let parts = Swift.max(1, Swift.min(useful, extent / granule))
-    if parts == 1 {
-        gemmSerial(m: m, n: n, k: k, a, b, c, ldc: ldc)
+    let threads = m * n * k < 1 << 19 ? 1 : threads
+    let width = S.KernelVector.scalarCount
+    if threads == 1 || m >= 96 * threads {
+        // Enough rows for every thread: share each packed panel of B, split the rows.
+        gemmBlocked(m: m, n: n, k: k, a, b, c, ldc: ldc, threads: threads)
         return
     }
-    let chunk = ((extent + parts - 1) / parts + granule - 1) / granule * granule
+    // Few rows (a mini-batch of 128 times a wide matrix): split the columns instead; each
+    // thread packs its own part of B and all of A, which is small here.
+    let parts = Swift.max(1, Swift.min(threads, n / width))
+    let chunk = ((n + parts - 1) / parts + width - 1) / width * width
     let shared = UnsafeTransfer((a, b, c))
     parallelFor(parts) { part in
         let (a, b, c) = shared.value
-        let start = part * chunk, end = Swift.min(extent, start + chunk)
+        let start = part * chunk, end = Swift.min(n, start + chunk)
         guard start < end else { return }
-        if splitColumns {
-            gemmSerial(m: m, n: end - start, k: k, a, b.offset(row: 0, column: start), c + start, ldc: ldc)
-        } else {
-            gemmSerial(m: end - start, n: n, k: k, a.offset(row: start, column: 0), b, c + start * ldc, ldc: ldc)
-        }
+        gemmBlocked(m: m, n: end - start, k: k, a, b.offset(row: 0, column: start), c + start, ldc: ldc, threads: 1)
     }
 }
 
