@@ -26,18 +26,21 @@ let package = Package(
     products: [
         .library(name: "Tensors", targets: ["Tensors"]),
         .library(name: "Plotting", targets: ["Plotting"]),
+        .library(name: "Neural", targets: ["Neural"]),
         .executable(name: "backprop-bench", targets: ["backprop-bench"]),
     ],
     targets: [
         // Ground floor: tensors, SIMD kernels, the seeded generator. Standard library + libm + Dispatch.
         .target(name: "Tensors", swiftSettings: optimized),
+        // Layers with explicit backprop, losses, optimizers, the trainer, gradient check.
+        .target(name: "Neural", dependencies: ["Tensors"], swiftSettings: optimized),
         // The gnuplot bridge: series of numbers -> data file + .gp script -> gnuplot. Foundation only.
         .target(name: "Plotting"),
 
         // `make bench`: GFLOP/s and epoch times against numpy measured in the same run.
         .executableTarget(
             name: "backprop-bench",
-            dependencies: ["Tensors"],
+            dependencies: ["Tensors", "Neural"],
             path: "Sources/Benchmarks",
             exclude: ["reference.py"]
         ),
@@ -46,5 +49,6 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Tensors"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
+        .testTarget(name: "NeuralTests", dependencies: ["Neural", "Tensors", "TestSupport"]),
     ]
 )

@@ -29,3 +29,24 @@ extension Tensor {
         return Tensor(shape: [count], element: { $0 == count - 1 ? end : start + Scalar($0) * step })
     }
 }
+
+extension Tensor {
+    /// One-hot rows (Keras's `to_categorical`): row n is all 0 except a 1 in column `labels[n]`.
+    /// `labels` are class indices 0 ..< classes.
+    public static func oneHot(_ labels: [Int], classes: Int) -> Tensor {
+        var result = zeros([labels.count, classes])
+        result.withUnsafeMutableBufferPointer { out in
+            for (n, label) in labels.enumerated() {
+                precondition(label >= 0 && label < classes,
+                             "oneHot: label \(label) of example \(n) is not a class in 0..<\(classes)")
+                out[n * classes + label] = 1
+            }
+        }
+        return result
+    }
+
+    /// The elements as whole numbers (class labels stored in a tensor), rounded to nearest.
+    public var integerLabels: [Int] {
+        withUnsafeBufferPointer { $0.map { Int($0.rounded()) } }
+    }
+}

@@ -1,0 +1,122 @@
+import Tensors
+
+// The course's notation, used throughout this module:
+//
+//   layer l has weights w_ij^(l) (from input i to unit j), signals s_j^(l) = Σ_i w_ij^(l) x_i^(l−1) + b_j^(l)
+//   and outputs x_j^(l) = h(s_j^(l)); the error E(w) = Σ_n e(o(x_n), y_n).
+//   The deltas δ_j^(l) = ∂E/∂s_j^(l) start at the last layer from the loss and go backwards:
+//
+//     δ_i^(l−1) = h′(s_i^(l−1)) Σ_j w_ij^(l) δ_j^(l)                       (the delta recursion)
+//     ∂E/∂w_ij^(l) = x_i^(l−1) δ_j^(l)                                      (the gradient)
+//     w_ij^(l) ← w_ij^(l) − η x_i^(l−1) δ_j^(l)                            (the weight update rule)
+//
+// In code every quantity is a whole mini-batch at once: x is (batch, inputs), the weights
+// (inputs, units), s and δ (batch, units). A layer's `backward` receives ∂E/∂(its output)
+// and returns ∂E/∂(its input) and ∂E/∂(each parameter).
+
+/// Whether a layer is being trained or used: dropout drops units and batch normalization uses
+/// the batch's statistics only in training; at inference both are deterministic.
+public enum Mode: Sendable {
+    case training, inference
+}
+
+/// What a forward pass needs besides the input: the mode, and the random generator dropout
+/// draws its masks from (seeded, so the same seed drops the same units).
+public struct Context {
+    public var mode: Mode
+    public var rng: SeededGenerator
+
+    public init(mode: Mode, rng: SeededGenerator) {
+        self.mode = mode
+        self.rng = rng
+    }
+
+    /// An inference context (no randomness is used at inference).
+    public static var inference: Context { Context(mode: .inference, rng: SeededGenerator(seed: 0)) }
+}
+
+/// What a backward pass returns: the gradient for the layer's input (handed to the layer
+/// below) and one gradient per parameter, in the order of `parameters`.
+public struct LayerGradients<Scalar: TensorScalar> {
+    /// ∂E/∂x^(l−1): the upstream gradient of the layer below.
+    public var input: Tensor<Scalar>
+    /// ∂E/∂θ for each parameter θ of the layer, same shapes as `parameters`.
+    public var parameters: [Tensor<Scalar>]
+
+    public init(input: Tensor<Scalar>, parameters: [Tensor<Scalar>] = []) {
+        self.input = input
+        self.parameters = parameters
+    }
+}
+
+/// A layer with an explicit forward pass and a hand-written backward pass.
+///
+/// `forward` returns the output and a cache holding what `backward` needs (the input, the
+/// signals, a dropout mask…); `backward` takes the gradient of the error with respect to the
+/// output and that cache. Nothing is stored in the layer between the two calls, so the same
+/// layer can run several forward passes (a gradient check does) without confusion.
+public protocol Layer<Scalar> {
+    associatedtype Scalar: TensorScalar
+    associatedtype Cache
+
+    /// Keras's class name, shown by `Sequential.summary()`: `Dense`, `Dropout`, …
+    static var typeName: String { get }
+
+    /// The shape of one example's output, given the shape of one example's input.
+    func outputShape(forInput shape: [Int]) -> [Int]
+
+    /// The trainable parameters, in a fixed order (Dense: weights, then bias).
+    var parameters: [Tensor<Scalar>] { get set }
+
+    /// One name per parameter, for gradient-check tables: `weights`, `bias`, `gamma`, …
+    var parameterNames: [String] { get }
+
+    /// Numbers the layer keeps that are not trained by gradients (batch normalization's
+    /// running mean and variance), counted as "Non-trainable params" in the summary.
+    var nonTrainableParameterCount: Int { get }
+
+    /// The regularization penalty this layer adds to the error (0 for most layers).
+    var regularizationLoss: Scalar { get }
+
+    /// Computes the output for a mini-batch (the first axis of `x` is the batch).
+    mutating func forward(_ x: Tensor<Scalar>, context: inout Context) -> (output: Tensor<Scalar>, cache: Cache)
+
+    /// Given ∂E/∂output, returns ∂E/∂input and ∂E/∂parameters.
+    func backward(_ outputGradient: Tensor<Scalar>, cache: Cache) -> LayerGradients<Scalar>
+}
+
+extension Layer {
+    public var parameters: [Tensor<Scalar>] {
+        get { [] }
+        set { precondition(newValue.isEmpty, "\(Self.typeName) has no parameters to set") }
+    }
+    public var parameterNames: [String] { [] }
+    public var nonTrainableParameterCount: Int { 0 }
+    public var regularizationLoss: Scalar { 0 }
+    public func outputShape(forInput shape: [Int]) -> [Int] { shape }
+
+    /// Trainable numbers: the sum of the parameters' element counts.
+    public var trainableParameterCount: Int { parameters.reduce(0) { $0 + $1.count } }
+
+    /// `forward` with the cache type erased, for a network holding different layers.
+    mutating func forwardErased(_ x: Tensor<Scalar>, context: inout Context) -> (Tensor<Scalar>, Any) {
+        let (output, cache) = forward(x, context: &context)
+        return (output, cache)
+    }
+
+    /// `backward` with the cache type erased; the cache must come from this layer's forward.
+    func backwardErased(_ outputGradient: Tensor<Scalar>, cache: Any) -> LayerGradients<Scalar> {
+        guard let cache = cache as? Cache else {
+            preconditionFailure("\(Self.typeName).backward was given a cache of type \(type(of: cache)), not \(Cache.self)")
+        }
+        return backward(outputGradient, cache: cache)
+    }
+}
+
+/// Checks that a layer received a mini-batch of examples of the expected width, with a
+/// message naming both shapes.
+@inline(__always)
+func expectFeatures<S>(_ x: Tensor<S>, _ features: Int, _ layer: String) {
+    precondition(x.rank == 2 && x.shape[1] == features,
+                 "\(layer) expects input of shape (batch, \(features)), got \(Shape.describe(x.shape))")
+}

@@ -1,0 +1,231 @@
+import Tensors
+
+/// A layer whose backward pass can start from δ = ∂E/∂s at its signals, for losses that
+/// supply δ directly (softmax or sigmoid with cross-entropy).
+public protocol OutputLayer<Scalar>: Layer {
+    /// The activation h of the layer's output, which the loss pairs with.
+    var outputActivation: Activation { get }
+    /// The backward pass given δ at the signals instead of ∂E/∂output.
+    func backward(delta: Tensor<Scalar>, cache: Cache) -> LayerGradients<Scalar>
+}
+
+extension Dense: OutputLayer {
+    public var outputActivation: Activation { activation }
+}
+
+extension ActivationLayer: OutputLayer {
+    public var outputActivation: Activation { activation }
+    public func backward(delta: Tensor<Scalar>, cache: Cache) -> LayerGradients<Scalar> { LayerGradients(input: delta) }
+}
+
+extension OutputLayer {
+    func backwardErased(delta: Tensor<Scalar>, cache: Any) -> LayerGradients<Scalar> {
+        guard let cache = cache as? Cache else {
+            preconditionFailure("\(Self.typeName).backward(delta:) was given a cache of type \(type(of: cache))")
+        }
+        return backward(delta: delta, cache: cache)
+    }
+}
+
+/// A network that is a stack of layers, each feeding the next (Keras's `Sequential`).
+///
+///     var rng = SeededGenerator(seed: 42)
+///     var network = Sequential<Float>(inputShape: [784], layers: [
+///         Dense(inputs: 784, units: 256, activation: .relu, using: &rng),
+///         Dropout(rate: 0.4),
+///         Dense(inputs: 256, units: 10, activation: .softmax, using: &rng),
+///     ])
+///     print(network.summary())
+public struct Sequential<Scalar: TensorScalar> {
+    /// The shape of one example: `[784]` for flattened MNIST digits.
+    public var inputShape: [Int]
+    /// The layers, first to last.
+    public var layers: [any Layer<Scalar>]
+    /// The model's name in `summary()`.
+    public var name: String
+
+    public init(inputShape: [Int], layers: [any Layer<Scalar>], name: String = "sequential") {
+        self.inputShape = inputShape
+        self.layers = layers
+        self.name = name
+        _ = layerShapes   // checks that the layers fit together
+    }
+
+    /// The shape of one example's output after each layer.
+    public var layerShapes: [[Int]] {
+        var shape = inputShape
+        return layers.map { layer in
+            shape = layer.outputShape(forInput: shape)
+            return shape
+        }
+    }
+
+    /// The shape of one example's output.
+    public var outputShape: [Int] { layerShapes.last ?? inputShape }
+
+    /// Parameter counts: trainable (weights, biases, γ, β…) and non-trainable (running statistics).
+    public var parameterCount: (total: Int, trainable: Int, nonTrainable: Int) {
+        let trainable = layers.reduce(0) { $0 + $1.trainableParameterCount }
+        let nonTrainable = layers.reduce(0) { $0 + $1.nonTrainableParameterCount }
+        return (trainable + nonTrainable, trainable, nonTrainable)
+    }
+
+    /// The sum of the layers' regularization penalties, added to the loss.
+    public var regularizationLoss: Scalar { layers.reduce(0) { $0 + $1.regularizationLoss } }
+
+    /// All trainable parameters, layer by layer.
+    public var parameters: [[Tensor<Scalar>]] {
+        get { layers.map { $0.parameters } }
+        set {
+            for i in layers.indices { layers[i].parameters = newValue[i] }
+        }
+    }
+
+    // MARK: Forward and backward
+
+    /// The forward pass through every layer; returns the output and each layer's cache.
+    public mutating func forward(_ x: Tensor<Scalar>, context: inout Context) -> (output: Tensor<Scalar>, caches: [Any]) {
+        precondition(x.rank >= 1 && Array(x.shape.dropFirst()) == inputShape,
+                     "\(name) expects examples of shape \(Shape.describe(inputShape)) (a batch of shape (batch, \(inputShape.map(String.init).joined(separator: ", ")))), got \(Shape.describe(x.shape))")
+        var activations = x
+        var caches: [Any] = []
+        caches.reserveCapacity(layers.count)
+        for i in layers.indices {
+            let (output, cache) = layers[i].forwardErased(activations, context: &context)
+            activations = output
+            caches.append(cache)
+        }
+        return (activations, caches)
+    }
+
+    /// The backward pass: from the loss at the output down to the first layer. Returns
+    /// ∂E/∂θ for every parameter of every layer (same layout as `parameters`).
+    ///
+    /// When the loss supplies δ^(L) for the last layer's activation (softmax or sigmoid with
+    /// cross-entropy), backpropagation starts from δ^(L) = (ŷ − y)/m; otherwise from ∂E/∂o.
+    public func backward(output: Tensor<Scalar>, target: Tensor<Scalar>, loss: some Loss, caches: [Any]) -> [[Tensor<Scalar>]] {
+        precondition(caches.count == layers.count, "backward needs the caches of the forward pass, one per layer")
+        var gradients = [[Tensor<Scalar>]](repeating: [], count: layers.count)
+        guard let last = layers.indices.last else { return gradients }
+        var upstream: Tensor<Scalar>
+        if let outputLayer = layers[last] as? any OutputLayer<Scalar>,
+           let delta = loss.delta(output, target, outputActivation: outputLayer.outputActivation) {
+            let g = outputLayer.backwardErased(delta: delta, cache: caches[last])
+            gradients[last] = g.parameters
+            upstream = g.input
+        } else {
+            let g = layers[last].backwardErased(loss.gradient(output, target), cache: caches[last])
+            gradients[last] = g.parameters
+            upstream = g.input
+        }
+        // The delta recursion, one layer down at a time.
+        for i in layers.indices.dropLast().reversed() {
+            let g = layers[i].backwardErased(upstream, cache: caches[i])
+            gradients[i] = g.parameters
+            upstream = g.input
+        }
+        return gradients
+    }
+
+    // MARK: Using a trained network
+
+    /// The outputs for `x` in inference mode (dropout off, batch normalization with running
+    /// statistics), computed `batchSize` examples at a time.
+    public func predict(_ x: Tensor<Scalar>, batchSize: Int = 1024) -> Tensor<Scalar> {
+        var copy = self
+        var context = Context.inference
+        let n = x.shape.first ?? 0
+        guard n > batchSize else { return copy.forward(x, context: &context).output }
+        let parts = stride(from: 0, to: n, by: batchSize).map { start in
+            copy.forward(x.rows(start ..< Swift.min(n, start + batchSize)), context: &context).output
+        }
+        return Tensor.concatenate(parts, axis: 0)
+    }
+
+    /// The predicted class of each example: the largest output, or for a single output p,
+    /// 1 if p > 0.5 else 0.
+    public func predictClasses(_ x: Tensor<Scalar>, batchSize: Int = 1024) -> [Int] {
+        let output = predict(x, batchSize: batchSize)
+        if output.rank == 2 && output.shape[1] > 1 { return output.argmax(axis: 1) }
+        return output.withUnsafeBufferPointer { $0.map { $0 > 0.5 ? 1 : 0 } }
+    }
+
+    /// The loss (plus regularization) and metrics on (x, y) in inference mode, like Keras's
+    /// `evaluate`: `[.loss: 0.07, .accuracy: 0.98]`.
+    public func evaluate(_ x: Tensor<Scalar>, _ y: Tensor<Scalar>, loss: some Loss, metrics: [Metric] = [],
+                         batchSize: Int = 1024) -> [HistoryKey: Double] {
+        let output = predict(x, batchSize: batchSize)
+        var result: [HistoryKey: Double] = [.loss: Double(loss.value(output, y) + regularizationLoss)]
+        for metric in metrics { result[metric.key] = metric.value(output, y) }
+        return result
+    }
+
+    // MARK: Summary
+
+    /// Keras's model summary: one row per layer with its output shape and parameter count,
+    /// then the totals.
+    public func summary() -> String {
+        let widths = [29, 26, 10]
+        func row(_ cells: [String]) -> String {
+            var line = ""
+            for (cell, width) in zip(cells, widths) {
+                line += " " + cell.padding(toLength: width - 1)
+            }
+            return line.trimmingTrailingSpaces()
+        }
+        let rule = String(repeating: "_", count: 65), doubleRule = String(repeating: "=", count: 65)
+        var lines = ["Model: \"\(name)\"", rule, row(["Layer (type)", "Output Shape", "Param #"]), doubleRule]
+        var seen: [String: Int] = [:]
+        for (layer, shape) in zip(layers, layerShapes) {
+            let base = keras(snakeCase: type(of: layer).typeName)
+            let index = seen[base, default: 0]
+            seen[base] = index + 1
+            let layerName = index == 0 ? base : "\(base)_\(index)"
+            let count = layer.trainableParameterCount + layer.nonTrainableParameterCount
+            lines.append(row(["\(layerName) (\(type(of: layer).typeName))",
+                              "(None, " + shape.map(String.init).joined(separator: ", ") + ")", String(count)]))
+            lines.append("")
+        }
+        if !layers.isEmpty { lines.removeLast() }
+        let counts = parameterCount
+        lines += [doubleRule,
+                  "Total params: \(grouped(counts.total))",
+                  "Trainable params: \(grouped(counts.trainable))",
+                  "Non-trainable params: \(grouped(counts.nonTrainable))",
+                  rule]
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// `BatchNormalization` → `batch_normalization`, as Keras names layers.
+func keras(snakeCase name: String) -> String {
+    var result = ""
+    for (i, character) in name.enumerated() {
+        if character.isUppercase && i > 0 { result += "_" }
+        result += character.lowercased()
+    }
+    return result
+}
+
+/// 235146 → "235,146"
+public func grouped(_ n: Int) -> String {
+    let digits = String(n.magnitude)
+    var result = ""
+    for (i, digit) in digits.enumerated() {
+        if i > 0 && (digits.count - i) % 3 == 0 { result += "," }
+        result.append(digit)
+    }
+    return (n < 0 ? "-" : "") + result
+}
+
+extension String {
+    func padding(toLength length: Int) -> String {
+        count >= length ? self : self + String(repeating: " ", count: length - count)
+    }
+
+    func trimmingTrailingSpaces() -> String {
+        var s = self
+        while s.last == " " { s.removeLast() }
+        return s
+    }
+}

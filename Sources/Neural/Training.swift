@@ -1,0 +1,242 @@
+import Tensors
+
+/// How many examples each weight update uses: the lecture's three descent modes.
+public enum Descent: Sendable, Equatable, CustomStringConvertible {
+    /// Batch gradient descent: every update uses all N examples (one update per epoch).
+    case batch
+    /// Mini-batch gradient descent: m examples per update (Keras's `batch_size`).
+    case miniBatch(Int)
+    /// Stochastic gradient descent: one example per update (N updates per epoch).
+    case stochastic
+
+    /// The number of examples per update when the training set has `examples` of them.
+    public func batchSize(examples: Int) -> Int {
+        switch self {
+        case .batch: max(examples, 1)
+        case .miniBatch(let m): max(1, min(m, examples))
+        case .stochastic: 1
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .batch: "batch"
+        case .miniBatch(let m): "mini-batch of \(m)"
+        case .stochastic: "stochastic"
+        }
+    }
+}
+
+/// Data to measure generalization on after each epoch.
+public enum Validation<Scalar: TensorScalar> {
+    /// These examples and targets.
+    case data(Tensor<Scalar>, Tensor<Scalar>)
+    /// The last `fraction` of the training examples, set aside before any shuffling
+    /// (Keras's `validation_split`: if the data is sorted, so is this split).
+    case split(Double)
+}
+
+/// Stop training when a monitored quantity has not improved for `patience` epochs
+/// (Keras's `EarlyStopping` callback).
+public struct EarlyStopping: Sendable {
+    public var monitor: HistoryKey
+    public var patience: Int
+    /// The smallest change that counts as an improvement.
+    public var minDelta: Double
+    /// Put back the weights of the best epoch when stopping.
+    public var restoreBestWeights: Bool
+
+    public init(monitor: HistoryKey = .validationLoss, patience: Int = 0, minDelta: Double = 0,
+                restoreBestWeights: Bool = false) {
+        self.monitor = monitor
+        self.patience = patience
+        self.minDelta = minDelta
+        self.restoreBestWeights = restoreBestWeights
+    }
+}
+
+/// One weight update, reported to `Callbacks.onStep`.
+public struct StepEvent<Scalar: TensorScalar> {
+    /// The epoch (from 1) and the update within it (from 1).
+    public var epoch: Int
+    public var step: Int
+    public var stepsPerEpoch: Int
+    /// t, the number of updates so far in this `fit` (from 1).
+    public var update: Int
+    /// The mini-batch's loss, regularization included, before the update.
+    public var loss: Double
+    /// The network after the update.
+    public var network: Sequential<Scalar>
+}
+
+/// One finished epoch, reported to `Callbacks.onEpoch`.
+public struct EpochEvent<Scalar: TensorScalar> {
+    public var epoch: Int
+    /// What was recorded for this epoch: loss, metrics, validation values.
+    public var logs: [(HistoryKey, Double)]
+    public var network: Sequential<Scalar>
+}
+
+/// Code run during training, to record anything per update or per epoch.
+public struct Callbacks<Scalar: TensorScalar> {
+    public var onStep: ((StepEvent<Scalar>) -> Void)?
+    public var onEpoch: ((EpochEvent<Scalar>) -> Void)?
+
+    public init(onStep: ((StepEvent<Scalar>) -> Void)? = nil, onEpoch: ((EpochEvent<Scalar>) -> Void)? = nil) {
+        self.onStep = onStep
+        self.onEpoch = onEpoch
+    }
+}
+
+extension Sequential {
+    /// Trains the network on examples `x` (one per row) and targets `y`, Keras's `fit`.
+    ///
+    /// Each epoch shuffles the examples (without replacement, from `rng`), cuts them into
+    /// mini-batches as `descent` says, and for each one runs the forward pass, the backward
+    /// pass and the optimizer's update of every parameter. After each epoch the loss and
+    /// `metrics` (averaged over the epoch's batches, as Keras reports them) and the same on the
+    /// validation data go into the returned `History`.
+    ///
+    /// A NaN or infinite loss stops training at once; the message (printed, and in
+    /// `history.stopReason`) names the epoch, the step and the learning rate. The history so
+    /// far is kept.
+    @discardableResult
+    public mutating func fit<O: Optimizer<Scalar>>(
+        _ x: Tensor<Scalar>, _ y: Tensor<Scalar>,
+        epochs: Int,
+        descent: Descent = .miniBatch(32),
+        loss: some Loss,
+        optimizer: O,
+        metrics: [Metric] = [],
+        validation: Validation<Scalar>? = nil,
+        earlyStopping: EarlyStopping? = nil,
+        shuffle: Bool = true,
+        recordSteps: Bool = false,
+        progress: ProgressReporter = .automatic,
+        callbacks: Callbacks<Scalar> = Callbacks(),
+        rng: inout SeededGenerator
+    ) -> History {
+        precondition(x.rank >= 1 && y.rank >= 1 && x.shape[0] == y.shape[0],
+                     "fit: \(x.shape.first ?? 0) examples \(Shape.describe(x.shape)) but \(y.shape.first ?? 0) targets \(Shape.describe(y.shape))")
+        // Keras's validation_split: the last fraction of the data, before shuffling.
+        var (trainX, trainY) = (x, y)
+        var validationData: (Tensor<Scalar>, Tensor<Scalar>)?
+        switch validation {
+        case .data(let vx, let vy)?:
+            validationData = (vx, vy)
+        case .split(let fraction)?:
+            precondition(fraction > 0 && fraction < 1, "fit: validation split must be in (0, 1), got \(fraction)")
+            let n = x.shape[0], splitAt = Int(Double(n) * (1 - fraction))
+            (trainX, trainY) = (x.rows(0 ..< splitAt), y.rows(0 ..< splitAt))
+            validationData = (x.rows(splitAt ..< n), y.rows(splitAt ..< n))
+        case nil:
+            break
+        }
+        let n = trainX.shape[0]
+        precondition(n > 0, "fit: no training examples")
+        let batchSize = descent.batchSize(examples: n)
+        let stepsPerEpoch = (n + batchSize - 1) / batchSize
+        if let monitor = earlyStopping?.monitor {
+            precondition(!monitor.isValidation || validationData != nil,
+                         "fit: early stopping monitors \(monitor), which needs validation data")
+        }
+
+        var states = layers.map { $0.parameters.map { optimizer.makeState(for: $0) } }
+        var history = History()
+        var update = 0
+        var best: (value: Double, epoch: Int, parameters: [[Tensor<Scalar>]])?
+        var epochsWithoutImprovement = 0
+        let clock = ContinuousClock()
+
+        guard epochs > 0 else { return history }
+        for epoch in 1...epochs {
+            progress.epochStarted(epoch, of: epochs)
+            let start = clock.now
+            var lastDrawn = start
+            let order = shuffle ? rng.permutation(n) : Array(0 ..< n)
+            var lossSum = 0.0, metricSums = [Double](repeating: 0, count: metrics.count), seen = 0
+
+            for step in 1...stepsPerEpoch {
+                let range = (step - 1) * batchSize ..< min(n, step * batchSize)
+                let xBatch = shuffle ? trainX.rows(at: order[range]) : trainX.rows(range)
+                let yBatch = shuffle ? trainY.rows(at: order[range]) : trainY.rows(range)
+
+                // Forward pass, with dropout masks drawn from the seeded generator.
+                var context = Context(mode: .training, rng: rng)
+                let (output, caches) = forward(xBatch, context: &context)
+                rng = context.rng
+                let batchLoss = Double(loss.value(output, yBatch) + regularizationLoss)
+                guard batchLoss.isFinite else {
+                    let reason = StopReason.diverged(epoch: epoch, step: step, stepsPerEpoch: stepsPerEpoch,
+                                                     learningRate: optimizer.learningRate.at(step: update + 1), loss: batchLoss)
+                    history.stopReason = reason
+                    progress.message("\n" + reason.description)
+                    return history
+                }
+
+                // Backward pass, then the update rule for every parameter of every layer.
+                let gradients = backward(output: output, target: yBatch, loss: loss, caches: caches)
+                update += 1
+                for l in layers.indices where !gradients[l].isEmpty {
+                    var parameters = layers[l].parameters
+                    for p in parameters.indices {
+                        (parameters[p], states[l][p]) = optimizer.update(parameters[p], gradient: gradients[l][p],
+                                                                         state: states[l][p], step: update)
+                    }
+                    layers[l].parameters = parameters
+                }
+
+                let m = range.count
+                seen += m
+                lossSum += batchLoss * Double(m)
+                for (i, metric) in metrics.enumerated() { metricSums[i] += metric.value(output, yBatch) * Double(m) }
+                if recordSteps { history.stepLosses.append(batchLoss) }
+                callbacks.onStep?(StepEvent(epoch: epoch, step: step, stepsPerEpoch: stepsPerEpoch, update: update,
+                                            loss: batchLoss, network: self))
+                let now = clock.now
+                if progress.style == .bar && (now - lastDrawn > .milliseconds(100) || step == 1) {
+                    lastDrawn = now
+                    var running = [(HistoryKey.loss, lossSum / Double(seen))]
+                    for (i, metric) in metrics.enumerated() { running.append((metric.key, metricSums[i] / Double(seen))) }
+                    progress.step(step, of: stepsPerEpoch, seconds: seconds(now - start), logs: running)
+                }
+            }
+
+            var logs = [(HistoryKey.loss, lossSum / Double(seen))]
+            for (i, metric) in metrics.enumerated() { logs.append((metric.key, metricSums[i] / Double(seen))) }
+            if let (vx, vy) = validationData {
+                let measured = evaluate(vx, vy, loss: loss, metrics: metrics)
+                logs.append((HistoryKey.validationLoss, measured[.loss]!))
+                for metric in metrics { logs.append((metric.key.validation, measured[metric.key]!)) }
+            }
+            history.append(logs)
+            progress.epochEnded(epoch, of: epochs, steps: stepsPerEpoch, seconds: seconds(clock.now - start), logs: logs)
+            callbacks.onEpoch?(EpochEvent(epoch: epoch, logs: logs, network: self))
+
+            if let stopping = earlyStopping {
+                guard let value = logs.first(where: { $0.0 == stopping.monitor })?.1 else {
+                    preconditionFailure("fit: early stopping monitors \(stopping.monitor), which is not recorded "
+                        + "(recorded: \(logs.map(\.0.name).joined(separator: ", ")))")
+                }
+                let sign = stopping.monitor.higherIsBetter ? 1.0 : -1.0
+                if best == nil || sign * (value - best!.value) > stopping.minDelta {
+                    best = (value, epoch, stopping.restoreBestWeights ? parameters : [])
+                    epochsWithoutImprovement = 0
+                } else {
+                    epochsWithoutImprovement += 1
+                    if epochsWithoutImprovement >= stopping.patience, let best {
+                        if stopping.restoreBestWeights { parameters = best.parameters }
+                        history.stopReason = .earlyStopping(epoch: epoch, bestEpoch: best.epoch, monitor: stopping.monitor)
+                        progress.message(history.stopReason!.description)
+                        break
+                    }
+                }
+            }
+        }
+        return history
+    }
+}
+
+func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+}
