@@ -46,22 +46,22 @@ public enum GradientCheck {
         return GradientCheckReport(subject: "\(L.typeName) (\(mode))", rows: rows)
     }
 
-    /// Checks a loss's gradient ∂E/∂o at `output`, and its shortcut δ = ∂E/∂s for an output
-    /// activation when it has one (then `output` is taken as the signals s).
+    /// Checks a loss's gradient ∂E/∂o at `output`; or, given an output activation, its
+    /// shortcut δ = ∂E/∂s, taking `output` as the signals s (the outputs are then h(s)).
     public static func check(loss: some Loss, output: Tensor<Double>, target: Tensor<Double>,
                              outputActivation: Activation? = nil, seed: UInt64 = 1, maxChecks: Int = 100) -> GradientCheckReport {
         var rng = SeededGenerator(seed: seed)
-        var rows = [compare(name: "∂E/∂o", analytic: loss.gradient(output, target), at: output,
-                            maxChecks: maxChecks, rng: &rng) { loss.value($0, target) }]
-        if let activation = outputActivation {
-            let s = output
-            guard let delta = loss.delta(activation(s), target, outputActivation: activation) else {
-                preconditionFailure("\(loss.name) has no shortcut δ for a \(activation) output")
-            }
-            rows.append(compare(name: "δ = ∂E/∂s (\(activation))", analytic: delta, at: s,
-                                maxChecks: maxChecks, rng: &rng) { loss.value(activation($0), target) })
+        guard let activation = outputActivation else {
+            return GradientCheckReport(subject: loss.name, rows: [
+                compare(name: "∂E/∂o", analytic: loss.gradient(output, target), at: output,
+                        maxChecks: maxChecks, rng: &rng) { loss.value($0, target) }])
         }
-        return GradientCheckReport(subject: loss.name, rows: rows)
+        let s = output
+        guard let delta = loss.delta(activation(s), target, outputActivation: activation) else {
+            preconditionFailure("\(loss.name) has no shortcut δ for a \(activation) output")
+        }
+        return GradientCheckReport(subject: "\(loss.name) after \(activation)", rows: [
+            compare(name: "δ = ∂E/∂s", analytic: delta, at: s, maxChecks: maxChecks, rng: &rng) { loss.value(activation($0), target) }])
     }
 
     /// Checks a whole network: E = loss(network(x), y) + Σ Ω against the gradients of

@@ -165,13 +165,9 @@ public struct Sequential<Scalar: TensorScalar> {
     /// Keras's model summary: one row per layer with its output shape and parameter count,
     /// then the totals.
     public func summary() -> String {
-        let widths = [29, 26, 10]
+        // Keras's columns: the type at 1, the output shape at 29, the count at 55.
         func row(_ cells: [String]) -> String {
-            var line = ""
-            for (cell, width) in zip(cells, widths) {
-                line += " " + cell.padding(toLength: width - 1)
-            }
-            return line.trimmingTrailingSpaces()
+            (" " + cells[0].padding(toLength: 28) + cells[1].padding(toLength: 26) + cells[2]).trimmingTrailingSpaces()
         }
         let rule = String(repeating: "_", count: 65), doubleRule = String(repeating: "=", count: 65)
         var lines = ["Model: \"\(name)\"", rule, row(["Layer (type)", "Output Shape", "Param #"]), doubleRule]

@@ -1,0 +1,220 @@
+import Foundation
+import Neural
+import Tensors
+import TestSupport
+import XCTest
+
+final class SummaryTests: XCTestCase {
+    func mnistModel() -> Sequential<Float> {
+        var rng = SeededGenerator(seed: 1)
+        return Sequential<Float>(inputShape: [784], layers: [
+            Dense(inputs: 784, units: 256, activation: .relu, using: &rng),
+            Dropout(rate: 0.4),
+            Dense(inputs: 256, units: 128, activation: .relu, using: &rng),
+            Dropout(rate: 0.3),
+            Dense(inputs: 128, units: 10, activation: .softmax, using: &rng),
+        ])
+    }
+
+    func testTheLecturesParameterCounts() {
+        XCTAssertEqual(mnistModel().parameterCount.total, 235_146, "784 → 256 → dropout → 128 → dropout → 10")
+        var rng = SeededGenerator(seed: 2)
+        let small = Sequential<Float>(inputShape: [784], layers: [
+            Dense(inputs: 784, units: 32, activation: .relu, using: &rng),
+            Dense(inputs: 32, units: 10, activation: .softmax, using: &rng)])
+        XCTAssertEqual(small.parameterCount.total, 25_450, "784 → 32 → 10")
+        let wide = Sequential<Float>(inputShape: [784], layers: [
+            Dense(inputs: 784, units: 512, activation: .relu, using: &rng),
+            Dense(inputs: 512, units: 10, activation: .softmax, using: &rng)])
+        XCTAssertEqual(wide.parameterCount.total, 407_050, "784 → 512 → 10")
+        let normalized = Sequential<Float>(inputShape: [10], layers: [BatchNorm(features: 10)])
+        XCTAssertEqual(normalized.parameterCount.trainable, 20, "γ and β")
+        XCTAssertEqual(normalized.parameterCount.nonTrainable, 20, "running mean and variance")
+    }
+
+    func testSummaryIsKerasTable() {
+        let summary = mnistModel().summary()
+        print(summary)
+        let lines = summary.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        XCTAssertEqual(lines[0], "Model: \"sequential\"")
+        XCTAssertTrue(lines[2].hasPrefix(" Layer (type)                Output Shape              Param #"), lines[2])
+        XCTAssertTrue(lines.contains(" dense (Dense)               (None, 256)               200960"), summary)
+        XCTAssertTrue(lines.contains(" dropout_1 (Dropout)         (None, 128)               0"), summary)
+        XCTAssertTrue(lines.contains(" dense_2 (Dense)             (None, 10)                1290"), summary)
+        XCTAssertTrue(lines.contains("Total params: 235,146"))
+        XCTAssertTrue(lines.contains("Trainable params: 235,146"))
+        XCTAssertTrue(lines.contains("Non-trainable params: 0"))
+    }
+}
+
+final class TrainingTests: XCTestCase {
+    /// Two interleaved spirals (CS231n's toy data): not linearly separable.
+    func spiral(pointsPerClass n: Int, rng: inout SeededGenerator) -> (Tensor<Float>, Tensor<Float>) {
+        var points: [Float] = [], labels: [Float] = []
+        for label in 0..<2 {
+            for i in 0..<n {
+                let r = Double(i) / Double(n)
+                let angle = Double(label) * .pi + 4 * .pi * r + 0.1 * rng.nextNormal()
+                points += [Float(r * cos(angle)), Float(r * sin(angle))]
+                labels.append(Float(label))
+            }
+        }
+        return (Tensor(shape: [2 * n, 2], scalars: points), Tensor(shape: [2 * n, 1], scalars: labels))
+    }
+
+    func testXORIsLearnedPerfectly() {
+        var rng = SeededGenerator(seed: 3)
+        let x = Tensor<Float>([[0, 0], [0, 1], [1, 0], [1, 1]]), y = Tensor<Float>([[0], [1], [1], [0]])
+        var network = Sequential<Float>(inputShape: [2], layers: [
+            Dense(inputs: 2, units: 8, activation: .tanh, using: &rng),
+            Dense(inputs: 8, units: 1, activation: .sigmoid, using: &rng)])
+        let history = network.fit(x, y, epochs: 300, descent: .batch, loss: BinaryCrossentropy(),
+                                  optimizer: Adam(learningRate: 0.05), metrics: [.accuracy], progress: .quiet, rng: &rng)
+        XCTAssertEqual(history.last(.accuracy), 1, "XOR: final training accuracy (expected 1, history ends \(history[.accuracy].suffix(3)))")
+        XCTAssertEqual(network.predictClasses(x), [0, 1, 1, 0])
+        XCTAssertLessThan(history.last(.loss)!, 0.1)
+    }
+
+    func testTwoClassSpiralReaches99PercentTrainingAccuracy() {
+        var rng = SeededGenerator(seed: 4)
+        let (x, y) = spiral(pointsPerClass: 100, rng: &rng)
+        var network = Sequential<Float>(inputShape: [2], layers: [
+            Dense(inputs: 2, units: 64, activation: .relu, initializer: .heNormal, using: &rng),
+            Dense(inputs: 64, units: 64, activation: .relu, initializer: .heNormal, using: &rng),
+            Dense(inputs: 64, units: 1, activation: .sigmoid, using: &rng)])
+        let history = network.fit(x, y, epochs: 400, descent: .miniBatch(50), loss: BinaryCrossentropy(),
+                                  optimizer: Adam(learningRate: 0.01), metrics: [.accuracy], progress: .quiet, rng: &rng)
+        let accuracy = network.evaluate(x, y, loss: BinaryCrossentropy(), metrics: [.accuracy])[.accuracy]!
+        XCTAssertGreaterThanOrEqual(accuracy, 0.99, "spiral training accuracy (last epochs: \(history[.accuracy].suffix(3)))")
+    }
+
+    func classifier(_ rng: inout SeededGenerator, dropout: Double = 0.2) -> Sequential<Float> {
+        Sequential<Float>(inputShape: [2], layers: [
+            Dense(inputs: 2, units: 16, activation: .relu, using: &rng),
+            Dropout(rate: dropout),
+            Dense(inputs: 16, units: 2, activation: .softmax, using: &rng)])
+    }
+
+    func testSameSeedGivesTheSameHistoryBitForBit() {
+        func run() -> History {
+            var rng = SeededGenerator(seed: 5)
+            let (x, y) = spiral(pointsPerClass: 50, rng: &rng)
+            let oneHot = Tensor<Float>.oneHot(y.integerLabels, classes: 2)
+            var network = classifier(&rng)
+            return network.fit(x, oneHot, epochs: 5, descent: .miniBatch(16), loss: CategoricalCrossentropy(),
+                               optimizer: RMSProp(), metrics: [.accuracy], validation: .split(0.2),
+                               recordSteps: true, progress: .quiet, rng: &rng)
+        }
+        let first = run(), second = run()
+        XCTAssertEqual(first, second, "same seed → identical History, every value and every step loss")
+        XCTAssertEqual(first.keys, [.loss, .accuracy, .validationLoss, .validationAccuracy])
+        XCTAssertEqual(first.stepLosses.count, 5 * 5, "80 training examples in batches of 16: 5 updates per epoch")
+    }
+
+    func testDescentModesMakeTheRightNumberOfUpdates() {
+        var rng = SeededGenerator(seed: 6)
+        let x = Tensor<Float>.normal([40, 2], using: &rng), y = Tensor<Float>.normal([40, 1], using: &rng)
+        for (descent, expected) in [(Descent.batch, 1), (.miniBatch(16), 3), (.stochastic, 40)] {
+            var network = Sequential<Float>(inputShape: [2], layers: [Dense(inputs: 2, units: 1, using: &rng)])
+            var updates = 0
+            network.fit(x, y, epochs: 2, descent: descent, loss: MeanSquaredError(), optimizer: SGD(),
+                        progress: .quiet, callbacks: Callbacks(onStep: { _ in updates += 1 }), rng: &rng)
+            XCTAssertEqual(updates, 2 * expected, "\(descent): updates in 2 epochs of 40 examples")
+        }
+    }
+
+    func testOutputIsOneLinePerEpochWhenNotATerminal() {
+        var rng = SeededGenerator(seed: 7)
+        let (x, y) = spiral(pointsPerClass: 100, rng: &rng)
+        var network = classifier(&rng)
+        var text = ""
+        network.fit(x, Tensor.oneHot(y.integerLabels, classes: 2), epochs: 3, descent: .miniBatch(8),
+                    loss: CategoricalCrossentropy(), optimizer: RMSProp(), metrics: [.accuracy], validation: .split(0.2),
+                    progress: ProgressReporter(style: .epochs, write: { text += $0 }), rng: &rng)
+        print(text)
+        let lines = text.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.count, 3, "exactly one line per epoch, never one per step (20 steps per epoch):\n\(text)")
+        let pattern = #"^Epoch 2/3 - 20/20 - \d+s \d+(ms|us|s)/step - loss: \d\.\d{4} - accuracy: \d\.\d{4} - val_loss: \d\.\d{4} - val_accuracy: \d\.\d{4}$"#
+        XCTAssertNotNil(lines[1].range(of: pattern, options: .regularExpression), "Keras-style line: \(lines[1])")
+        XCTAssertFalse(text.contains("\r"), "no carriage returns in a log")
+    }
+
+    func testTerminalBarLooksLikeKeras() {
+        var rng = SeededGenerator(seed: 8)
+        let (x, y) = spiral(pointsPerClass: 20, rng: &rng)
+        var network = classifier(&rng)
+        var text = ""
+        network.fit(x, Tensor.oneHot(y.integerLabels, classes: 2), epochs: 2, descent: .miniBatch(8),
+                    loss: CategoricalCrossentropy(), optimizer: RMSProp(), metrics: [.accuracy],
+                    progress: ProgressReporter(style: .bar, write: { text += $0 }), rng: &rng)
+        XCTAssertTrue(text.hasPrefix("Epoch 1/2\n"), text)
+        XCTAssertTrue(text.contains("5/5 [==============================] - "), text)
+        XCTAssertTrue(text.contains("\r"), "the bar is redrawn in place")
+    }
+
+    func testDivergenceStopsAtOnceAndKeepsTheHistory() {
+        // Linear regression with a learning rate far too large: every update overshoots more.
+        var rng = SeededGenerator(seed: 9)
+        let x = Tensor<Float>.normal([64, 3], using: &rng) * 10
+        let y = matmul(x, Tensor<Float>([[1], [2], [3]]))
+        var network = Sequential<Float>(inputShape: [3], layers: [Dense(inputs: 3, units: 1, using: &rng)])
+        var text = ""
+        let history = network.fit(x, y, epochs: 50, descent: .miniBatch(16), loss: MeanSquaredError(),
+                                  optimizer: SGD(learningRate: 1.0),
+                                  progress: ProgressReporter(style: .epochs, write: { text += $0 }), rng: &rng)
+        guard case let .diverged(epoch, step, steps, learningRate, loss)? = history.stopReason else {
+            return XCTFail("expected divergence, got \(String(describing: history.stopReason))")
+        }
+        XCTAssertTrue(history.diverged)
+        XCTAssertFalse(loss.isFinite)
+        XCTAssertEqual(learningRate, 1.0)
+        XCTAssertEqual(steps, 4)
+        XCTAssertEqual(history.epochCount, epoch - 1, "the finished epochs are kept")
+        XCTAssertLessThan(epoch, 50, "stopped at once, not after 50 epochs")
+        XCTAssertTrue(text.contains("epoch \(epoch), step \(step)/4"), text)
+        XCTAssertTrue(text.contains("try a smaller learning rate"), text)
+    }
+
+    func testEarlyStoppingAndValidationSplitTakesTheLastExamples() {
+        var rng = SeededGenerator(seed: 10)
+        let x = Tensor<Float>.normal([50, 2], using: &rng), y = Tensor<Float>.normal([50, 1], using: &rng)
+        var network = Sequential<Float>(inputShape: [2], layers: [Dense(inputs: 2, units: 1, using: &rng)])
+        var firstEpoch: Sequential<Float>?
+        let history = network.fit(x, y, epochs: 200, descent: .batch, loss: MeanSquaredError(), optimizer: SGD(learningRate: 0.1),
+                                  validation: .split(0.2),
+                                  earlyStopping: EarlyStopping(monitor: .validationLoss, patience: 2, restoreBestWeights: true),
+                                  progress: .quiet,
+                                  callbacks: Callbacks(onEpoch: { if $0.epoch == 1 { firstEpoch = $0.network } }), rng: &rng)
+        // val_loss of epoch 1 is the loss of that network on the last 10 examples.
+        let expected = firstEpoch!.evaluate(x.rows(40 ..< 50), y.rows(40 ..< 50), loss: MeanSquaredError())[.loss]!
+        assertClose(history[.validationLoss][0], expected, tolerance: 1e-6, "validation = the last 20% of the data")
+        guard case let .earlyStopping(epoch, bestEpoch, _)? = history.stopReason else {
+            return XCTFail("random targets: validation loss stops improving, expected early stopping, got \(String(describing: history.stopReason))")
+        }
+        XCTAssertEqual(epoch, bestEpoch + 2, "patience 2")
+        let restored = network.evaluate(x.rows(40 ..< 50), y.rows(40 ..< 50), loss: MeanSquaredError())[.loss]!
+        assertClose(restored, history[.validationLoss].min()!, tolerance: 1e-6, "best weights restored")
+    }
+
+    func testRegularizationIsInTheReportedLoss() {
+        var rng = SeededGenerator(seed: 12)
+        let x = Tensor<Float>.normal([20, 3], using: &rng), y = Tensor<Float>.normal([20, 1], using: &rng)
+        let network = Sequential<Float>(inputShape: [3], layers: [
+            Dense(inputs: 3, units: 1, regularizer: .l2(0.002), using: &rng)])
+        let weights = (network.layers[0] as! Dense<Float>).weights
+        let plain = MeanSquaredError().value(network.predict(x), y)
+        let reported = network.evaluate(x, y, loss: MeanSquaredError())[.loss]!
+        assertClose(reported, Double(plain + 0.002 * (weights * weights).sum()), tolerance: 1e-6, "loss + 0.002 Σw²")
+    }
+
+    func testShapeMistakesNameTheShapes() throws {
+        var rng = SeededGenerator(seed: 13)
+        let network = Sequential<Float>(inputShape: [4], layers: [Dense(inputs: 4, units: 2, using: &rng)])
+        XCTAssertEqual(network.outputShape, [2])
+        // Misfits are programmer errors (preconditions); their messages are built from
+        // Shape.describe, checked here through the matmul the Dense layer runs.
+        XCTAssertThrowsError(try matmulChecked(Tensor<Float>.zeros([8, 3]), Tensor<Float>.zeros([4, 2]))) { error in
+            XCTAssertTrue("\(error)".contains("(8, 3)") && "\(error)".contains("(4, 2)"), "\(error)")
+        }
+    }
+}
