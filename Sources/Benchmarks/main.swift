@@ -13,6 +13,7 @@
 // its measurements alternate with ours under the same machine load); without numpy it is a
 // naive triple loop and the line says so. Lines starting with `#` are comments.
 import Foundation
+import Neural
 import Tensors
 
 /// Writes one line at once, unbuffered, so progress shows also when the output is a pipe.
@@ -41,9 +42,11 @@ struct Options {
             case "--help", "-h":
                 print("""
                 usage: backprop-bench [--quick] [--only matmul|elementwise|epoch]... [--no-reference]
+                       backprop-bench --study M K N
                   --quick          fewer repetitions and smaller problems (a rough number in seconds)
                   --only NAME      run only the lines whose name starts with NAME (repeatable)
                   --no-reference   do not start numpy; ratios are against the naive loop
+                  --study M K N    (M×K)·(K×N) on 1 and 2 threads alternated 100 times: best and median
                 """)
                 exit(0)
             default:
@@ -68,6 +71,10 @@ func bestTime(_ repetitions: Int, _ body: () -> Void) -> Double {
         best = min(best, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
     }
     return best
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
 }
 
 /// Prints one measurement line. `rate` is true for GFLOP/s and GB/s (higher is better).
@@ -164,11 +171,35 @@ func naiveMatmul(_ a: [Float], _ b: [Float], _ m: Int, _ k: Int, _ n: Int) -> [F
 
 let options = Options(CommandLine.arguments)
 
-/// `--probe matmul M K N REPS [THREADS]`: used by the release benchmark to time a debug build.
+/// The epoch benchmark: one epoch of plain SGD (η = 0.01, batches of 128, shuffled) on a
+/// 784-512-10 ReLU/softmax network over 60,000 random examples: the same algorithm as the
+/// numpy reference's `mlp_epoch`.
+func mlpEpochSeconds(samples: Int, repetitions: Int) -> Double {
+    var rng = SeededGenerator(seed: 7)
+    let x = Tensor<Float>.uniform([samples, 784], using: &rng)
+    let y = Tensor<Float>.oneHot((0..<samples).map { _ in rng.nextInt(below: 10) }, classes: 10)
+    var network = Sequential<Float>(inputShape: [784], layers: [
+        Dense(inputs: 784, units: 512, activation: .relu, using: &rng),
+        Dense(inputs: 512, units: 10, activation: .softmax, using: &rng),
+    ])
+    return bestTime(repetitions) {
+        network.fit(x, y, epochs: 1, descent: .miniBatch(128), loss: CategoricalCrossentropy(),
+                    optimizer: SGD(learningRate: 0.01), progress: .quiet, rng: &rng)
+    }
+}
+
+/// `--probe matmul M K N REPS [THREADS]` and `--probe epoch THREADS REPS`: one measurement in
+/// a process of its own (a debug build, or to read the epoch's own peak memory).
 if let probe = options.probe {
+    if probe.count == 3, probe[0] == "epoch", let threads = Int(probe[1]), let repetitions = Int(probe[2]) {
+        Parallelism.threads = threads
+        let seconds = mlpEpochSeconds(samples: 60_000, repetitions: repetitions)
+        emit(String(format: "%.6f %.1f", seconds, peakMemoryMiB()))
+        exit(0)
+    }
     guard probe.count >= 5, probe[0] == "matmul", let m = Int(probe[1]), let k = Int(probe[2]),
           let n = Int(probe[3]), let repetitions = Int(probe[4]) else {
-        FileHandle.standardError.write(Data("backprop-bench: --probe matmul M K N REPS [THREADS]\n".utf8))
+        FileHandle.standardError.write(Data("backprop-bench: --probe matmul M K N REPS [THREADS] | --probe epoch THREADS REPS\n".utf8))
         exit(2)
     }
     let threads = probe.count > 5 ? Int(probe[5]) ?? 1 : 1
@@ -226,6 +257,26 @@ func interleaved(_ measurements: [(settle: Bool, run: () -> Double?)]) -> [Doubl
     return best
 }
 
+/// The debug build of this benchmark, beside the release one (`swift build` puts it there).
+let debugBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+    .deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("debug/backprop-bench")
+
+/// Runs `binary --probe arguments…` and returns the numbers it prints (nil if it failed).
+func probe(_ binary: URL, _ arguments: [String]) -> [Double]? {
+    let process = Process()
+    let output = Pipe()
+    process.executableURL = binary
+    process.arguments = ["--probe"] + arguments
+    process.standardOutput = output
+    guard (try? process.run()) != nil else { return nil }
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else { return nil }
+    let numbers = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isWhitespace).compactMap { Double($0) }
+    return numbers.isEmpty ? nil : numbers
+}
+
 var rng = SeededGenerator(seed: 2024)
 
 // Matrix products: the shapes of an MNIST MLP (forward, backward) and two squares.
@@ -259,26 +310,14 @@ if options.wants("matmul") {
 
     // The same kernel called from a debug build (`swift build`, no -c): the tensor module
     // is compiled with -O even there, so this should be within 1.2x of release.
-    let debugBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        .deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("debug/backprop-bench")
     if FileManager.default.isExecutableFile(atPath: debugBinary.path) {
         let (m, k, n) = (512, 512, 512)
         let a = Tensor<Float>.uniform([m, k], using: &rng), b = Tensor<Float>.uniform([k, n], using: &rng)
         let flop = 2.0 * Double(m * k * n)
-        func debugSeconds() -> Double? {
-            let process = Process()
-            let output = Pipe()
-            process.executableURL = debugBinary
-            process.arguments = ["--probe", "matmul", "\(m)", "\(k)", "\(n)", "\(repetitions)"]
-            process.standardOutput = output
-            guard (try? process.run()) != nil else { return nil }
-            let data = output.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return Double(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
-        }
-        let best = interleaved([(false, { bestTime(repetitions) { _ = matmul(a, b, threads: 1) } }),
-                                (false, debugSeconds)])
+        let best = interleaved([
+            (false, { bestTime(repetitions) { _ = matmul(a, b, threads: 1) } }),
+            (false, { probe(debugBinary, ["matmul", "\(m)", "\(k)", "\(n)", "\(repetitions)"])?.first }),
+        ])
         if let release = best[0], let debug = best[1] {
             report("matmul-debug \(m)x\(k)x\(n) f32 1t", backprop: flop / debug / 1e9, reference: flop / release / 1e9,
                    unit: "GFLOP/s", note: " (backprop: debug build, reference: release build)")
@@ -314,5 +353,49 @@ if options.wants("elementwise") {
         } else {
             emit("\(label): backprop=\(String(format: "%.2f", moved / ours / 1e9)) GB/s (no numpy reference)")
         }
+    }
+}
+
+// One epoch of the MNIST-sized MLP (784-512-10, plain SGD, batches of 128, 60,000 examples),
+// each measurement in a fresh process so its peak memory is the epoch's own.
+if options.wants("epoch") {
+    let releaseBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+    let hasDebug = FileManager.default.isExecutableFile(atPath: debugBinary.path)
+    var memory: (ours: Double?, numpy: Double?) = (nil, nil)
+    func ours(_ binary: URL, threads: Int) -> Double? {
+        guard let result = probe(binary, ["epoch", "\(threads)", "1"]), result.count == 2 else { return nil }
+        if binary == releaseBinary { memory.ours = max(memory.ours ?? 0, result[1]) }
+        return result[0]
+    }
+    func reference(threads: Int) -> Double? {
+        guard let result = numpy[threads]?.seconds("mlp-epoch 60000 128 512 1") else { return nil }
+        memory.numpy = numpy[threads]?.seconds("memory")
+        return result
+    }
+    let best = interleaved([
+        (false, { ours(releaseBinary, threads: 1) }),
+        (false, { reference(threads: 1) }),
+        (false, { ours(releaseBinary, threads: 2) }),
+        (true, { reference(threads: 2) }),
+        (false, { hasDebug ? ours(debugBinary, threads: 2) : nil }),
+    ])
+    let label = "mlp-784-512-10 f32"
+    for (threads, oursIndex, numpyIndex) in [(1, 0, 1), (2, 2, 3)] {
+        guard let mine = best[oursIndex] else { continue }
+        if let theirs = best[numpyIndex] {
+            report("epoch \(label) \(threads)t", backprop: mine, reference: theirs, unit: "s", rate: false)
+        } else {
+            emit("epoch \(label) \(threads)t: backprop=\(String(format: "%.2f", mine)) s (no numpy reference)")
+        }
+    }
+    if let release = best[2], let debug = best[4] {
+        report("epoch-debug \(label) 2t", backprop: debug, reference: release, unit: "s", rate: false,
+               note: " (backprop: debug build, reference: release build)")
+    } else if !hasDebug {
+        emit("# epoch-debug skipped: no debug build at \(debugBinary.path)")
+    }
+    if let mine = memory.ours, let theirs = memory.numpy {
+        report("memory \(label)", backprop: mine, reference: theirs, unit: "MiB", rate: false,
+               note: " (peak resident memory of the process running the epoch; data alone: 184 MiB)")
     }
 }

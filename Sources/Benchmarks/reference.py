@@ -12,8 +12,10 @@ Commands:
   mlp-epoch SAMPLES BATCH HIDDEN REPS
                                one epoch of a 784-HIDDEN-10 ReLU/softmax network with
                                plain SGD, explicit backprop (the same algorithm as Neural)
+  memory                       peak resident memory of this process so far, in MiB
   quit
 """
+import resource
 import sys
 import time
 
@@ -109,6 +111,10 @@ def main():
             seconds = elementwise(words[1], int(words[2]), int(words[3]))
         elif words[0] == "mlp-epoch":
             seconds = mlp_epoch(*map(int, words[1:5]))
+        elif words[0] == "memory":
+            # ru_maxrss is in KiB on Linux, in bytes on macOS.
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            seconds = peak / 1024 if sys.platform != "darwin" else peak / 1024 / 1024
         else:
             print(f"error unknown command {words[0]}", flush=True)
             continue

@@ -98,21 +98,25 @@ public struct Dense<Scalar: TensorScalar>: Layer {
     }
 
     public func backward(_ outputGradient: Tensor<Scalar>, cache: Cache) -> LayerGradients<Scalar> {
+        backward(outputGradient, cache: cache, needsInputGradient: true)
+    }
+
+    public func backward(_ outputGradient: Tensor<Scalar>, cache: Cache, needsInputGradient: Bool) -> LayerGradients<Scalar> {
         // δ_j^(l) = h′(s_j^(l)) · ∂E/∂x_j^(l): the h′ factor of the delta recursion.
         let delta = activation.backward(outputGradient, signals: cache.signals, output: cache.output)
-        return backward(delta: delta, cache: cache)
+        return backward(delta: delta, cache: cache, needsInputGradient: needsInputGradient)
     }
 
     /// The backward pass from δ^(l) = ∂E/∂s^(l) directly (when the loss supplies it, as
     /// softmax with cross-entropy does: δ = ŷ − y).
-    public func backward(delta: Tensor<Scalar>, cache: Cache) -> LayerGradients<Scalar> {
+    public func backward(delta: Tensor<Scalar>, cache: Cache, needsInputGradient: Bool = true) -> LayerGradients<Scalar> {
         // ∂E/∂w_ij^(l) = x_i^(l−1) δ_j^(l), summed over the examples of the batch: Xᵀ·δ
         var weightGradient = matmul(cache.input, delta, transposeA: true)
         if let regularizer { weightGradient += regularizer.gradient(weights) }
         // ∂E/∂b_j^(l) = δ_j^(l), summed over the batch
         let biasGradient = delta.sum(axis: 0)
         // Σ_j w_ij^(l) δ_j^(l) = ∂E/∂x_i^(l−1); the layer below multiplies it by its h′ (the recursion)
-        let inputGradient = matmul(delta, weights, transposeB: true)
+        let inputGradient = needsInputGradient ? matmul(delta, weights, transposeB: true) : Tensor.zeros([0])
         return LayerGradients(input: inputGradient, parameters: [weightGradient, biasGradient])
     }
 }

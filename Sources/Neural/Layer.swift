@@ -83,6 +83,11 @@ public protocol Layer<Scalar> {
 
     /// Given ∂E/∂output, returns ∂E/∂input and ∂E/∂parameters.
     func backward(_ outputGradient: Tensor<Scalar>, cache: Cache) -> LayerGradients<Scalar>
+
+    /// `backward`, told whether ∂E/∂input is needed: the network's first layer has nobody to
+    /// hand it to, and for a dense layer it costs a whole matrix product. When it is not
+    /// needed, `input` may come back empty.
+    func backward(_ outputGradient: Tensor<Scalar>, cache: Cache, needsInputGradient: Bool) -> LayerGradients<Scalar>
 }
 
 extension Layer {
@@ -95,6 +100,10 @@ extension Layer {
     public var regularizationLoss: Scalar { 0 }
     public func outputShape(forInput shape: [Int]) -> [Int] { shape }
 
+    public func backward(_ outputGradient: Tensor<Scalar>, cache: Cache, needsInputGradient: Bool) -> LayerGradients<Scalar> {
+        backward(outputGradient, cache: cache)
+    }
+
     /// Trainable numbers: the sum of the parameters' element counts.
     public var trainableParameterCount: Int { parameters.reduce(0) { $0 + $1.count } }
 
@@ -105,11 +114,11 @@ extension Layer {
     }
 
     /// `backward` with the cache type erased; the cache must come from this layer's forward.
-    func backwardErased(_ outputGradient: Tensor<Scalar>, cache: Any) -> LayerGradients<Scalar> {
+    func backwardErased(_ outputGradient: Tensor<Scalar>, cache: Any, needsInputGradient: Bool = true) -> LayerGradients<Scalar> {
         guard let cache = cache as? Cache else {
             preconditionFailure("\(Self.typeName).backward was given a cache of type \(type(of: cache)), not \(Cache.self)")
         }
-        return backward(outputGradient, cache: cache)
+        return backward(outputGradient, cache: cache, needsInputGradient: needsInputGradient)
     }
 }
 

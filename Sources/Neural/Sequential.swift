@@ -6,7 +6,7 @@ public protocol OutputLayer<Scalar>: Layer {
     /// The activation h of the layer's output, which the loss pairs with.
     var outputActivation: Activation { get }
     /// The backward pass given δ at the signals instead of ∂E/∂output.
-    func backward(delta: Tensor<Scalar>, cache: Cache) -> LayerGradients<Scalar>
+    func backward(delta: Tensor<Scalar>, cache: Cache, needsInputGradient: Bool) -> LayerGradients<Scalar>
 }
 
 extension Dense: OutputLayer {
@@ -15,15 +15,17 @@ extension Dense: OutputLayer {
 
 extension ActivationLayer: OutputLayer {
     public var outputActivation: Activation { activation }
-    public func backward(delta: Tensor<Scalar>, cache: Cache) -> LayerGradients<Scalar> { LayerGradients(input: delta) }
+    public func backward(delta: Tensor<Scalar>, cache: Cache, needsInputGradient: Bool) -> LayerGradients<Scalar> {
+        LayerGradients(input: delta)
+    }
 }
 
 extension OutputLayer {
-    func backwardErased(delta: Tensor<Scalar>, cache: Any) -> LayerGradients<Scalar> {
+    func backwardErased(delta: Tensor<Scalar>, cache: Any, needsInputGradient: Bool) -> LayerGradients<Scalar> {
         guard let cache = cache as? Cache else {
             preconditionFailure("\(Self.typeName).backward(delta:) was given a cache of type \(type(of: cache))")
         }
-        return backward(delta: delta, cache: cache)
+        return backward(delta: delta, cache: cache, needsInputGradient: needsInputGradient)
     }
 }
 
@@ -107,20 +109,22 @@ public struct Sequential<Scalar: TensorScalar> {
         precondition(caches.count == layers.count, "backward needs the caches of the forward pass, one per layer")
         var gradients = [[Tensor<Scalar>]](repeating: [], count: layers.count)
         guard let last = layers.indices.last else { return gradients }
+        // The first layer's ∂E/∂input would go nowhere: it is not computed.
         var upstream: Tensor<Scalar>
         if let outputLayer = layers[last] as? any OutputLayer<Scalar>,
            let delta = loss.delta(output, target, outputActivation: outputLayer.outputActivation) {
-            let g = outputLayer.backwardErased(delta: delta, cache: caches[last])
+            let g = outputLayer.backwardErased(delta: delta, cache: caches[last], needsInputGradient: last > 0)
             gradients[last] = g.parameters
             upstream = g.input
         } else {
-            let g = layers[last].backwardErased(loss.gradient(output, target), cache: caches[last])
+            let g = layers[last].backwardErased(loss.gradient(output, target), cache: caches[last],
+                                                needsInputGradient: last > 0)
             gradients[last] = g.parameters
             upstream = g.input
         }
         // The delta recursion, one layer down at a time.
         for i in layers.indices.dropLast().reversed() {
-            let g = layers[i].backwardErased(upstream, cache: caches[i])
+            let g = layers[i].backwardErased(upstream, cache: caches[i], needsInputGradient: i > 0)
             gradients[i] = g.parameters
             upstream = g.input
         }

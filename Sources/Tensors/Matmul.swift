@@ -244,11 +244,11 @@ func gemm<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ b: Matr
 ///   is made: backprop's Xᵀ·δ and δ·Wᵀ run at full speed.
 /// - A vector (rank 1) on the left is a row, on the right a column (numpy's `matmul`).
 /// - Rank 3 is a batch of matrices: (batch, m, k) · (batch, k, n) or (batch, m, k) · (k, n).
-/// - `threads` defaults to `Parallelism.defaultThreads`; the result does not depend on it.
+/// - `threads` defaults to `Parallelism.threads`; the result does not depend on it.
 ///
 /// Shapes that do not line up stop the program with a message naming both shapes.
 public func matmul<S>(_ a: Tensor<S>, _ b: Tensor<S>, transposeA: Bool = false, transposeB: Bool = false,
-                      threads: Int = Parallelism.defaultThreads) -> Tensor<S> {
+                      threads: Int = Parallelism.threads) -> Tensor<S> {
     checked("matmul") { () throws(ShapeError) in
         try matmulChecked(a, b, transposeA: transposeA, transposeB: transposeB, threads: threads)
     }
@@ -268,7 +268,7 @@ extension Tensor {
 
 /// `matmul`, throwing instead of stopping when the shapes do not line up.
 public func matmulChecked<S>(_ a: Tensor<S>, _ b: Tensor<S>, transposeA: Bool = false, transposeB: Bool = false,
-                             threads: Int = Parallelism.defaultThreads) throws(ShapeError) -> Tensor<S> {
+                             threads: Int = Parallelism.threads) throws(ShapeError) -> Tensor<S> {
     var shapes: String {
         "\(Shape.describe(a.shape))\(transposeA ? "ᵀ" : "") · \(Shape.describe(b.shape))\(transposeB ? "ᵀ" : "")"
     }

@@ -7,11 +7,18 @@ import Musl
 import Darwin
 #endif
 
-/// How many threads the matmul kernel uses.
+/// How many threads the matmul kernel uses. Results never depend on it: every output
+/// element is computed by one thread, always in the same order.
 public enum Parallelism {
+    /// The number of threads `matmul` uses when not told otherwise; starts at `defaultThreads`.
+    public static var threads: Int {
+        get { current.load(ordering: .relaxed) }
+        set { current.store(Swift.max(1, newValue), ordering: .relaxed) }
+    }
+    private static let current = Atomic<Int>(defaultThreads)
+
     /// The `BACKPROP_THREADS` environment variable if it is set to a positive number, else
-    /// the number of CPUs online. Results do not depend on it: every output element is
-    /// computed by one thread, always in the same order.
+    /// the number of CPUs online.
     public static let defaultThreads: Int = {
         if let text = getenv("BACKPROP_THREADS"), let n = Int(String(cString: text)), n > 0 {
             return n
@@ -151,6 +158,24 @@ private final class WorkerContext {
         self.participant = participant
     }
 }
+
+/// Keeps freed tensor memory in the process for the next tensor instead of returning it to
+/// the system at once (glibc's default for blocks over 128 KiB). Training allocates and frees
+/// the same sizes every step; measured on a 2-vCPU VM, an MNIST epoch took 198,000 page faults
+/// (each one a zeroed page from the kernel) and twice as long as with this setting, 16,000.
+/// Blocks of 32 MiB and more still come straight from the system. Applied once, at the first
+/// tensor allocated; other platforms: nothing.
+let tuneAllocator: Void = {
+    #if canImport(Glibc)
+    // mallopt lives in <malloc.h>, which Swift's Glibc module does not export; look it up.
+    typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
+    let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
+    let trimThreshold: Int32 = -1, mmapThreshold: Int32 = -3   // M_TRIM_THRESHOLD, M_MMAP_THRESHOLD
+    _ = mallopt(mmapThreshold, 32 << 20)
+    _ = mallopt(trimThreshold, 256 << 20)
+    #endif
+}()
 
 /// Asks Linux to back a large new buffer with 2 MiB pages before it is first written, as
 /// numpy does: a 64 MiB result then takes 32 page faults instead of 16,384, which is most of

@@ -79,6 +79,7 @@ public struct Tensor<Scalar: TensorScalar>: Sendable {
     @usableFromInline
     internal init(shape: [Int], unsafeUninitialized initialize: (UnsafeMutableBufferPointer<Scalar>) -> Void) {
         let count = Shape.elementCount(shape)
+        tuneAllocator
         let storage = [Scalar](unsafeUninitializedCapacity: count) { buffer, initialized in
             adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
             initialize(buffer)
