@@ -27,6 +27,7 @@ let package = Package(
         .library(name: "Tensors", targets: ["Tensors"]),
         .library(name: "Plotting", targets: ["Plotting"]),
         .library(name: "Neural", targets: ["Neural"]),
+        .library(name: "Datasets", targets: ["Datasets"]),
         .executable(name: "backprop-bench", targets: ["backprop-bench"]),
     ],
     targets: [
@@ -34,13 +35,22 @@ let package = Package(
         .target(name: "Tensors", swiftSettings: optimized),
         // Layers with explicit backprop, losses, optimizers, the trainer, gradient check.
         .target(name: "Neural", dependencies: ["Tensors"], swiftSettings: optimized),
+        // Readers for IDX, CSV/TSV, .npy/.npz, bag-of-words files; the shipped datasets; splits,
+        // k-fold and preprocessing. Resources: Data/ (see Data/DATA.md).
+        .target(
+            name: "Datasets",
+            dependencies: ["Tensors"],
+            exclude: ["make_data.py"],
+            resources: [.copy("Data")],
+            swiftSettings: optimized
+        ),
         // The gnuplot bridge: series of numbers -> data file + .gp script -> gnuplot. Foundation only.
         .target(name: "Plotting"),
 
         // `make bench`: GFLOP/s and epoch times against numpy measured in the same run.
         .executableTarget(
             name: "backprop-bench",
-            dependencies: ["Tensors", "Neural"],
+            dependencies: ["Tensors", "Neural", "Datasets"],
             path: "Sources/Benchmarks",
             exclude: ["reference.py"]
         ),
@@ -50,5 +60,6 @@ let package = Package(
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
         .testTarget(name: "NeuralTests", dependencies: ["Neural", "Tensors", "TestSupport"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensors", "TestSupport"], exclude: ["Fixtures"]),
     ]
 )

@@ -12,6 +12,7 @@
 // reference.py beside this file, as a child process that answers one command at a time, so
 // its measurements alternate with ours under the same machine load); without numpy it is a
 // naive triple loop and the line says so. Lines starting with `#` are comments.
+import Datasets
 import Foundation
 import Neural
 import Tensors
@@ -41,7 +42,7 @@ struct Options {
             case "--study": study = rest.compactMap { Int($0) }; rest = []
             case "--help", "-h":
                 print("""
-                usage: backprop-bench [--quick] [--only matmul|elementwise|epoch]... [--no-reference]
+                usage: backprop-bench [--quick] [--only matmul|elementwise|epoch|load]... [--no-reference]
                        backprop-bench --study M K N
                   --quick          fewer repetitions and smaller problems (a rough number in seconds)
                   --only NAME      run only the lines whose name starts with NAME (repeatable)
@@ -191,6 +192,19 @@ func mlpEpochSeconds(samples: Int, repetitions: Int) -> Double {
 /// `--probe matmul M K N REPS [THREADS]` and `--probe epoch THREADS REPS`: one measurement in
 /// a process of its own (a debug build, or to read the epoch's own peak memory).
 if let probe = options.probe {
+    if probe.count == 3, probe[0] == "load-idx", let repetitions = Int(probe[2]) {
+        // Full-size IDX images (gzip) into a Float tensor: best time, and peak memory of this
+        // process (one tensor alive at a time).
+        var count = 0
+        let seconds = bestTime(repetitions) {
+            do { count = try IDX.tensor(probe[1], as: Float.self).count } catch {
+                FileHandle.standardError.write(Data("\(error)\n".utf8))
+                exit(1)
+            }
+        }
+        emit(String(format: "%.6f %.1f %d", seconds, peakMemoryMiB(), count))
+        exit(0)
+    }
     if probe.count == 3, probe[0] == "epoch", let threads = Int(probe[1]), let repetitions = Int(probe[2]) {
         Parallelism.threads = threads
         let seconds = mlpEpochSeconds(samples: 60_000, repetitions: repetitions)
@@ -397,5 +411,53 @@ if options.wants("epoch") {
     if let mine = memory.ours, let theirs = memory.numpy {
         report("memory \(label)", backprop: mine, reference: theirs, unit: "MiB", rate: false,
                note: " (peak resident memory of the process running the epoch; data alone: 184 MiB)")
+    }
+}
+
+// Loading the full 60,000-image IDX file (gzip) into a Float tensor, in a fresh process, with
+// numpy's gzip + frombuffer + astype as the reference.
+if options.wants("load") {
+    let path = FashionMNIST.debianFolder + "/train-images-idx3-ubyte.gz"
+    if FileManager.default.fileExists(atPath: path) {
+        let releaseBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var memory: Double?
+        let best = interleaved([
+            (false, {
+                guard let result = probe(releaseBinary, ["load-idx", path, "\(repetitions)"]), result.count == 3 else { return nil }
+                memory = result[1]
+                return result[0]
+            }),
+            (false, { numpy[1]?.seconds("load-idx \(path) \(repetitions)") }),
+        ])
+        let label = "load fashion-mnist-train-60000 f32"
+        if let mine = best[0], let theirs = best[1] {
+            report(label, backprop: mine, reference: theirs, unit: "s", rate: false)
+        } else if let mine = best[0] {
+            emit("\(label): backprop=\(String(format: "%.3f", mine)) s (no numpy reference)")
+        }
+        if let memory {
+            report("memory load fashion-mnist-train-60000 f32", backprop: memory, reference: 47_040_000.0 * 4 / 1_048_576,
+                   unit: "MiB", rate: false, note: " (reference: the Float tensor itself, 179.4 MiB; goal: under 2x)")
+        }
+    } else {
+        emit("# load skipped: \(path) not found (apt-get install dataset-fashion-mnist)")
+    }
+    // The shipped subset, all four files (goal: under 100 ms).
+    let folder = ShippedData.folder.appendingPathComponent("mnist").path
+    let best = interleaved([
+        (false, { bestTime(repetitions) { _ = try? MNIST.subset() } }),
+        (false, {
+            guard let train = numpy[1]?.seconds("load-idx \(folder)/train-images-idx3-ubyte.gz \(repetitions)"),
+                  let test = numpy[1]?.seconds("load-idx \(folder)/t10k-images-idx3-ubyte.gz \(repetitions)") else { return nil }
+            return train + test
+        }),
+    ])
+    if let mine = best[0] {
+        if let theirs = best[1] {
+            report("load mnist-subset-5000 f32", backprop: mine, reference: theirs, unit: "s", rate: false,
+                   note: " (reference: numpy on the two image files)")
+        } else {
+            emit("load mnist-subset-5000 f32: backprop=\(String(format: "%.4f", mine)) s (no numpy reference)")
+        }
     }
 }

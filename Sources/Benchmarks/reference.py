@@ -12,6 +12,7 @@ Commands:
   mlp-epoch SAMPLES BATCH HIDDEN REPS
                                one epoch of a 784-HIDDEN-10 ReLU/softmax network with
                                plain SGD, explicit backprop (the same algorithm as Neural)
+  load-idx PATH REPS           a gzip IDX file of images into a float32 array
   memory                       peak resident memory of this process so far, in MiB
   quit
 """
@@ -98,6 +99,17 @@ def mlp_epoch(samples, batch, hidden, reps):
     return best_of(reps, epoch)
 
 
+def load_idx(path, reps):
+    import gzip
+
+    def load():
+        raw = gzip.open(path).read()
+        count, rows, columns = (int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(3))
+        return np.frombuffer(raw, np.uint8, offset=16).reshape(count, rows * columns).astype(np.float32)
+
+    return best_of(reps, load)
+
+
 def main():
     for line in sys.stdin:
         words = line.split()
@@ -111,6 +123,8 @@ def main():
             seconds = elementwise(words[1], int(words[2]), int(words[3]))
         elif words[0] == "mlp-epoch":
             seconds = mlp_epoch(*map(int, words[1:5]))
+        elif words[0] == "load-idx":
+            seconds = load_idx(words[1], int(words[2]))
         elif words[0] == "memory":
             # ru_maxrss is in KiB on Linux, in bytes on macOS.
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

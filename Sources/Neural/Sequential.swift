@@ -207,17 +207,6 @@ func keras(snakeCase name: String) -> String {
     return result
 }
 
-/// 235146 → "235,146"
-public func grouped(_ n: Int) -> String {
-    let digits = String(n.magnitude)
-    var result = ""
-    for (i, digit) in digits.enumerated() {
-        if i > 0 && (digits.count - i) % 3 == 0 { result += "," }
-        result.append(digit)
-    }
-    return (n < 0 ? "-" : "") + result
-}
-
 extension String {
     func padding(toLength length: Int) -> String {
         count >= length ? self : self + String(repeating: " ", count: length - count)

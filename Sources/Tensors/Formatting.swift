@@ -32,6 +32,17 @@ public func formatNumber(_ format: String, _ value: Double) -> String {
     return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }
 
+/// An integer with thousands separators, for counts in messages and tables: 235146 → "235,146".
+public func grouped(_ n: Int) -> String {
+    let digits = String(n.magnitude)
+    var result = ""
+    for (i, digit) in digits.enumerated() {
+        if i > 0 && (digits.count - i) % 3 == 0 { result += "," }
+        result.append(digit)
+    }
+    return (n < 0 ? "-" : "") + result
+}
+
 struct TensorFormatter<S: TensorScalar> {
     let shape: [Int]
     let scalars: [S]

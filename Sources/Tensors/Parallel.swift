@@ -180,7 +180,8 @@ let tuneAllocator: Void = {
 /// Asks Linux to back a large new buffer with 2 MiB pages before it is first written, as
 /// numpy does: a 64 MiB result then takes 32 page faults instead of 16,384, which is most of
 /// the cost of an element-wise operation on it. Smaller buffers and other systems: nothing.
-func adviseHugePages(_ buffer: UnsafeMutableRawBufferPointer) {
+/// Every tensor's storage gets this; readers call it for their own large buffers.
+public func adviseHugePages(_ buffer: UnsafeMutableRawBufferPointer) {
     #if os(Linux)
     let hugePage = 1 << 21
     guard buffer.count >= 2 * hugePage, let base = buffer.baseAddress else { return }

@@ -75,9 +75,10 @@ public struct Tensor<Scalar: TensorScalar>: Sendable {
         self = convertPrecision(other)
     }
 
-    /// Creates a tensor of the given shape whose elements the caller initializes, all of them.
-    @usableFromInline
-    internal init(shape: [Int], unsafeUninitialized initialize: (UnsafeMutableBufferPointer<Scalar>) -> Void) {
+    /// Creates a tensor of the given shape whose elements `initialize` writes, every one of
+    /// them, in row-major order (for readers that fill a large tensor in one pass; the
+    /// memory starts uninitialized).
+    public init(shape: [Int], unsafeUninitialized initialize: (UnsafeMutableBufferPointer<Scalar>) -> Void) {
         let count = Shape.elementCount(shape)
         tuneAllocator
         let storage = [Scalar](unsafeUninitializedCapacity: count) { buffer, initialized in
