@@ -21,6 +21,9 @@ let targetCPU: [String] = []
 #endif
 let optimized: [SwiftSetting] = [.unsafeFlags(["-O"] + targetCPU)]
 
+/// The course's lessons, one executable each: `swift run lesson04`.
+let lessons = (1...8).map { "lesson0\($0)" }
+
 let package = Package(
     name: "Backprop",
     products: [
@@ -28,7 +31,12 @@ let package = Package(
         .library(name: "Plotting", targets: ["Plotting"]),
         .library(name: "Neural", targets: ["Neural"]),
         .library(name: "Datasets", targets: ["Datasets"]),
+        .library(name: "Notebook", targets: ["Notebook"]),
         .executable(name: "backprop-bench", targets: ["backprop-bench"]),
+    ] + lessons.map { .executable(name: $0, targets: [$0]) },
+    dependencies: [
+        // Lesson flags with --help and clear usage errors.
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
         // Ground floor: tensors, SIMD kernels, the seeded generator. Standard library + libm + Dispatch.
@@ -47,6 +55,12 @@ let package = Package(
         // The gnuplot bridge: series of numbers -> data file + .gp script -> gnuplot. Foundation only.
         .target(name: "Plotting"),
 
+        // What makes a lesson read like a notebook: sections, tables, figures, flags, transcript.
+        .target(
+            name: "Notebook",
+            dependencies: ["Neural", "Plotting", "Tensors", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+
         // `make bench`: GFLOP/s and epoch times against numpy measured in the same run.
         .executableTarget(
             name: "backprop-bench",
@@ -60,6 +74,16 @@ let package = Package(
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
         .testTarget(name: "NeuralTests", dependencies: ["Neural", "Tensors", "TestSupport"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Neural", "Plotting"]),
+        // Runs every lesson as a user would (--quick) and checks what it wrote and claims.
+        // (`swift test` builds every executable first; the tests run them from the build folder.)
+        .testTarget(name: "LessonsTests"),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensors", "TestSupport"], exclude: ["Fixtures"]),
-    ]
+    ] + lessons.map { lesson in
+        .executableTarget(
+            name: lesson,
+            dependencies: ["Notebook", "Neural", "Tensors", "Datasets", "Plotting"],
+            path: "Lessons/\(lesson)"
+        )
+    }
 )
