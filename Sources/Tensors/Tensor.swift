@@ -133,10 +133,16 @@ extension Tensor {
         set { let index = flatIndex(i, j); mutateInPlace { $0[index] = newValue } }
     }
 
-    /// The element at a position given by one index per dimension.
-    public subscript(_ indices: Int...) -> Scalar {
-        get { storage[offset + flatIndex(indices)] }
-        set { let index = flatIndex(indices); mutateInPlace { $0[index] = newValue } }
+    /// The element at position [i, j, k] of a rank-3 tensor.
+    public subscript(_ i: Int, _ j: Int, _ k: Int) -> Scalar {
+        get { storage[offset + flatIndex([i, j, k])] }
+        set { let index = flatIndex([i, j, k]); mutateInPlace { $0[index] = newValue } }
+    }
+
+    /// The element at position [i, j, k, l] of a rank-4 tensor.
+    public subscript(_ i: Int, _ j: Int, _ k: Int, _ l: Int) -> Scalar {
+        get { storage[offset + flatIndex([i, j, k, l])] }
+        set { let index = flatIndex([i, j, k, l]); mutateInPlace { $0[index] = newValue } }
     }
 
     /// The element at a position given by one index per dimension.
