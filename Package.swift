@@ -80,10 +80,13 @@ let package = Package(
         .testTarget(name: "LessonsTests"),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensors", "TestSupport"], exclude: ["Fixtures"]),
     ] + lessons.map { lesson in
+        // Lessons are top-level scripts read by students: Swift 5 language mode spares them the
+        // actor-isolation rules of Swift 6 for top-level variables (the library is Swift 6).
         .executableTarget(
             name: lesson,
             dependencies: ["Notebook", "Neural", "Tensors", "Datasets", "Plotting"],
-            path: "Lessons/\(lesson)"
+            path: "Lessons/\(lesson)",
+            swiftSettings: [.swiftLanguageMode(.v5)]
         )
     }
 )

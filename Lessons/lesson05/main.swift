@@ -1,1 +1,150 @@
-print("todo")
+/// Lesson 05 · Batch, mini-batch and stochastic descent
+///
+/// The one concept: how many examples each weight update averages over. The update rule is
+/// the same in all three modes (Sources/Neural/Optimizer.swift, `SGD`); only the batch the
+/// gradient comes from changes (`Descent` in Sources/Neural/Training.swift).
+import Datasets
+import Foundation
+import Neural
+import Notebook
+import Plotting
+import Tensors
+
+let notebook = Notebook(
+    lesson: 5, title: "Batch, mini-batch and stochastic descent",
+    concept: "Every update moves the weights against a gradient, but that gradient can come from all N training "
+        + "examples (batch), from one example (stochastic) or from a mini-batch of m. Fewer examples per update "
+        + "make each update cheaper and noisier, and give many more updates per pass over the data.",
+    formulas: ["batch:       w ← w − η (1/N) Σ_{n=1..N} ∇e_n(w)      1 update per epoch",
+               "mini-batch:  w ← w − η (1/m) Σ_{n∈B} ∇e_n(w)         N/m updates per epoch",
+               "stochastic:  w ← w − η ∇e_n(w), n drawn in turn     N updates per epoch"])
+
+// MARK: - Data and network
+notebook.section("The data and the network")
+let digits = try Digits.load()
+var rng = notebook.rng
+let split = Split.holdout(count: digits.labels.count, fraction: 0.2, using: &rng)
+let images = digits.images / 16   // pixels 0–16 → 0–1
+let trainX = images.rows(at: split.train), testX = images.rows(at: split.validation)
+let trainY = Tensor<Float>.oneHot(split.train.map { digits.labels[$0] }, classes: 10)
+let testY = Tensor<Float>.oneHot(split.validation.map { digits.labels[$0] }, classes: 10)
+let n = split.train.count
+notebook.say("scikit-learn's 8 × 8 handwritten digits: \(grouped(digits.labels.count)) images of 64 pixels, "
+    + "\(grouped(n)) for training and \(split.validation.count) held out. Each mode trains the same network "
+    + "(64 → 32 ReLU → 10 softmax) from the same initial weights with the same learning rate.")
+let epochs = notebook.epochs(30, quick: 4)
+let learningRate = 0.05
+notebook.settings(["epochs": epochs, "learning rate η": learningRate, "mini-batch m": 32, "seed": notebook.seed])
+let initial = Sequential<Float>(inputShape: [64], layers: [
+    Dense(inputs: 64, units: 32, activation: .relu, initializer: .heNormal, using: &rng),
+    Dense(inputs: 32, units: 10, activation: .softmax, using: &rng),
+])
+let loss = CategoricalCrossentropy()
+
+// MARK: - Training in the three modes
+notebook.section("Training in the three modes")
+struct Run {
+    var name: String
+    var descent: Descent
+    var updatesPerEpoch: Int
+    var epochLosses: [Double] = []      // full training loss after each epoch (epoch 0: before training)
+    var stepLosses: [Double] = []       // the mini-batch loss of every update
+    var seconds: [Double] = []          // wall-clock time at the end of each epoch
+    var testAccuracy = 0.0
+}
+var runs = [Run(name: "batch", descent: .batch, updatesPerEpoch: 1),
+            Run(name: "mini-batch (32)", descent: .miniBatch(32), updatesPerEpoch: (n + 31) / 32),
+            Run(name: "stochastic", descent: .stochastic, updatesPerEpoch: n)]
+let clock = ContinuousClock()
+for r in runs.indices {
+    var network = initial
+    var shuffling = SeededGenerator(seed: notebook.seed + 1)   // the same shuffles for every mode
+    let fullLoss = { (net: Sequential<Float>) in net.evaluate(trainX, trainY, loss: loss)[.loss]! }
+    runs[r].epochLosses = [fullLoss(network)]
+    let start = clock.now
+    let history = network.fit(
+        trainX, trainY, epochs: epochs, descent: runs[r].descent, loss: loss,
+        optimizer: SGD(learningRate: .constant(learningRate)), recordSteps: true, progress: .quiet,
+        callbacks: Callbacks(onEpoch: { event in
+            let elapsed = clock.now - start
+            runs[r].seconds.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+            runs[r].epochLosses.append(fullLoss(event.network))
+        }),
+        rng: &shuffling)
+    runs[r].stepLosses = history.stepLosses
+    runs[r].testAccuracy = network.evaluate(testX, testY, loss: loss, metrics: [.accuracy])[.accuracy]!
+}
+notebook.say("m is the number of examples per update:")
+notebook.table(["mode", "m", "updates/epoch", "updates", "training loss", "test accuracy"],
+               runs.map { run in
+    [run.name, String(run.descent.batchSize(examples: n)), grouped(run.updatesPerEpoch), grouped(run.updatesPerEpoch * epochs),
+     formatNumber("%.4f", run.epochLosses.last!), formatNumber("%.3f", run.testAccuracy)]
+})
+for run in runs {
+    let perUpdate = run.seconds.last! / Double(run.updatesPerEpoch * epochs)
+    notebook.timing("\(run.name): \(formatNumber("%.2f", run.seconds.last!)) s in all, \(formatNumber("%.1f", perUpdate * 1e6)) µs per update")
+    notebook.record("updatesPerEpoch.\(run.name.split(separator: " ")[0])", run.updatesPerEpoch)
+    notebook.record("finalLoss.\(run.name.split(separator: " ")[0])", run.epochLosses.last!)
+}
+notebook.say("After the same number of epochs, the modes that update more often are far ahead: batch descent made only "
+    + "\(epochs) updates. Counted per update, the three make similar progress, but a batch update costs N examples' "
+    + "work and a stochastic one only one. The mini-batch sits in between, and its matrix products keep the "
+    + "vectorized kernels busy, so per second of computing it is usually the best of the three.")
+
+// MARK: - Noise
+notebook.section("The noise of stochastic descent")
+/// How much the loss jumps from one update to the next, relative to its level: the mean of
+/// |ℓₜ − ℓₜ₋₁| divided by the mean of ℓₜ, over the updates of the first epoch.
+func jumpiness(_ losses: [Double]) -> Double {
+    guard losses.count > 1 else { return 0 }
+    let jumps = zip(losses.dropFirst(), losses).map { abs($0 - $1) }
+    return (jumps.reduce(0, +) / Double(jumps.count)) / (losses.reduce(0, +) / Double(losses.count))
+}
+let firstStochastic = Array(runs[2].stepLosses.prefix(n)), firstMini = Array(runs[1].stepLosses.prefix(runs[1].updatesPerEpoch))
+notebook.say("Each stochastic update sees one digit, so its loss jumps from update to update; a mini-batch of 32 "
+    + "averages much of that noise away (the spread of an average of m independent losses shrinks like 1/√m). "
+    + "Over the first epoch, the typical jump between consecutive updates, relative to the loss itself:")
+notebook.table(["mode", "updates", "mean loss", "mean jump / mean loss"], [
+    ["stochastic", grouped(firstStochastic.count), formatNumber("%.4f", firstStochastic.reduce(0, +) / Double(firstStochastic.count)),
+     formatNumber("%.3f", jumpiness(firstStochastic))],
+    ["mini-batch (32)", grouped(firstMini.count), formatNumber("%.4f", firstMini.reduce(0, +) / Double(firstMini.count)),
+     formatNumber("%.3f", jumpiness(firstMini))],
+])
+notebook.say("The noise is not all bad: it lets stochastic descent keep moving where a full-batch gradient would be "
+    + "small, and it is why the stochastic run ends with the lowest training loss here.")
+notebook.record("stochasticJumpiness", jumpiness(firstStochastic))
+notebook.record("miniBatchJumpiness", jumpiness(firstMini))
+
+// MARK: - Figures
+notebook.section("Figures")
+let colors = [seriesColors[0], seriesColors[1], seriesColors[2]]
+let byEpoch = Panel(title: "Training loss per epoch", xLabel: "epoch", yLabel: "loss", logScaleY: true,
+                    series: runs.enumerated().map { i, run in
+                        Series(run.name, x: (0...epochs).map(Double.init), y: run.epochLosses, color: colors[i]) })
+let byUpdate = Panel(title: "Training loss per weight update", xLabel: "updates", yLabel: "loss", logScaleX: true, logScaleY: true,
+                     series: runs.enumerated().map { i, run in
+                         Series(run.name, x: (0...epochs).map { Double(max($0 * run.updatesPerEpoch, 1)) }, y: run.epochLosses,
+                                style: .linesPoints, color: colors[i]) },
+                     legend: .bottomLeft)
+notebook.figure(Figure(name: "lesson05-descent", panels: [byEpoch, byUpdate], width: 1000, height: 420),
+                caption: "the same network trained three ways: per epoch the frequent updaters win; per update the three curves nearly meet",
+                main: true)
+let shown = min(runs[2].stepLosses.count, 3 * n)
+notebook.figure(Figure(name: "lesson05-noise", panel: Panel(
+    title: "The loss of each update (first \(shown / n) epochs)", xLabel: "update", yLabel: "loss of the update's examples",
+    logScaleY: true,
+    series: [Series("stochastic (1 example)", x: (1...shown).map(Double.init), y: Array(runs[2].stepLosses.prefix(shown)),
+                    color: "#fdae6b", lineWidth: 0.5),
+             Series("stochastic, smoothed", x: (1...shown).map(Double.init), y: Charts.smoothed(Array(runs[2].stepLosses.prefix(shown)), factor: 0.98),
+                    color: colors[2]),
+             Series("mini-batch (32 examples)", x: (0..<min(runs[1].stepLosses.count, shown / 32)).map { Double(($0 + 1) * 32) },
+                    y: Array(runs[1].stepLosses.prefix(shown / 32)), style: .linesPoints, color: colors[1])])),
+    caption: "single-example losses jump around; averaging 32 examples per update smooths the path")
+notebook.figure(Figure(name: "lesson05-timing", panel: Panel(
+    title: "Training loss against wall-clock time (measured; differs from run to run)", xLabel: "seconds", yLabel: "loss",
+    logScaleY: true,
+    series: runs.enumerated().map { i, run in
+        Series(run.name, x: [0] + run.seconds, y: run.epochLosses, style: .linesPoints, color: colors[i]) })),
+    caption: "against time, the mini-batch reaches a low loss first: cheap updates, vectorized")
+
+notebook.finish()

@@ -1,1 +1,160 @@
-print("todo")
+/// Lesson 06 · Learning rate and optimizers
+///
+/// The one concept: the step. How far each update moves (the learning rate η) and how the
+/// gradient is turned into a step (the optimizer). The update rules are written once, as pure
+/// functions, in Sources/Neural/Optimizer.swift: `SGD` (with momentum), `RMSProp`, `Adagrad`, `Adam`.
+import Datasets
+import Foundation
+import Neural
+import Notebook
+import Plotting
+import Tensors
+
+let notebook = Notebook(
+    lesson: 6, title: "Learning rate and optimizers",
+    concept: "Gradient descent steps against the gradient, but how far? Too small a learning rate crawls, too "
+        + "large overshoots, and on a real network can blow the weights up. Optimizers shape the step: momentum "
+        + "remembers the previous steps, RMSProp and Adagrad divide by the size of recent gradients, Adam does both.",
+    formulas: ["SGD:       w ← w − η g",
+               "momentum:  v ← μ v − η g;  w ← w + v",
+               "Adagrad:   a ← a + g²;  w ← w − η g / (√a + ε)",
+               "RMSProp:   a ← ρ a + (1 − ρ) g²;  w ← w − η g / (√a + ε)",
+               "Adam:      m ← β₁ m + (1 − β₁) g;  v ← β₂ v + (1 − β₂) g²;  w ← w − η m̂ / (√v̂ + ε)",
+               "           m̂ = m / (1 − β₁ᵗ),  v̂ = v / (1 − β₂ᵗ)"])
+
+// MARK: - A two-dimensional surface
+notebook.section("Five optimizers on f(x, y) = x²/20 + y²")
+notebook.say("A long, narrow valley: 20 times steeper in y than in x, with its minimum at (0, 0). Each optimizer starts at "
+    + "(−7, 2) and makes 30 updates with the gradient ∇f = (x/10, 2y). The rules are the library's, unchanged: the "
+    + "same functions that train the networks below.")
+/// f and its gradient.
+func f(_ p: Tensor<Double>) -> Double { p[0] * p[0] / 20 + p[1] * p[1] }
+func gradient(_ p: Tensor<Double>) -> Tensor<Double> { Tensor([p[0] / 10, 2 * p[1]]) }
+/// Runs `steps` updates of `optimizer` from `start`; returns every point visited.
+func path<O: Optimizer<Double>>(_ optimizer: O, from start: Tensor<Double>, steps: Int) -> [Tensor<Double>] {
+    var point = start, state = optimizer.makeState(for: start)
+    var visited = [point]
+    for t in 1...steps {
+        (point, state) = optimizer.update(point, gradient: gradient(point), state: state, step: t)
+        visited.append(point)
+    }
+    return visited
+}
+let start = Tensor<Double>([-7, 2])
+let steps = 30
+let paths: [(String, [Tensor<Double>])] = [
+    ("SGD (η = 0.95)", path(SGD(learningRate: 0.95), from: start, steps: steps)),
+    ("momentum (η = 0.1, μ = 0.9)", path(SGD(learningRate: 0.1, momentum: 0.9), from: start, steps: steps)),
+    ("Adagrad (η = 1.5)", path(Adagrad(learningRate: 1.5, initialAccumulator: 0), from: start, steps: steps)),
+    ("RMSProp (η = 0.25)", path(RMSProp(learningRate: 0.25), from: start, steps: steps)),
+    ("Adam (η = 0.3)", path(Adam(learningRate: 0.3), from: start, steps: steps)),
+]
+notebook.table(["optimizer", "after 30 updates (x, y)", "f(x, y)"], paths.map { name, points in
+    let last = points.last!
+    return [name, "(\(formatNumber("%.3f", last[0])), \(formatNumber("%.3f", last[1])))", formatNumber("%.2e", f(last))]
+})
+for (name, points) in paths { notebook.record("surface.\(name.split(separator: " ")[0])", f(points.last!)) }
+notebook.say("Plain SGD must keep η small enough for the steep y direction, so it bounces across the valley while it "
+    + "creeps along x. Momentum builds speed along the valley; Adagrad and RMSProp divide each coordinate's step by its "
+    + "own gradient size, so both directions move at similar speed; Adam combines the two ideas.")
+let grid = (0...80).map { -10 + 20 * Double($0) / 80 }, gridY = (0...60).map { -3 + 6 * Double($0) / 60 }
+let contour = Contour(x: grid, y: gridY, values: gridY.map { y in grid.map { x in x * x / 20 + y * y } },
+                      levels: [0.1, 0.5, 1, 2, 3, 4, 6, 8])
+var panels = paths.map { name, points in
+    Panel(title: name, xRange: -8...8, yRange: -3...3,
+          series: [Series("", x: points.map { $0[0] }, y: points.map { $0[1] }, style: .linesPoints, color: seriesColors[3], lineWidth: 1),
+                   Series("", x: [0], y: [0], style: .points, color: "#000000", pointType: 3, pointSize: 1.5)],
+          contour: contour, legend: .hidden)
+}
+panels.append(Panel(title: "f after each update", xLabel: "update", logScaleY: true,
+                    series: paths.enumerated().map { i, entry in
+                        Series(String(entry.0.split(separator: " ")[0]), x: (0...steps).map(Double.init),
+                               y: entry.1.map { max(f($0), 1e-12) }, color: seriesColors[i]) },
+                    legend: .topRight))
+notebook.figure(Figure(name: "lesson06-trajectories", title: "30 updates from (−7, 2) on f(x, y) = x²/20 + y²",
+                       panels: panels, layout: (2, 3), width: 1050, height: 620),
+                caption: "the optimizers' paths on the contours of f, and f after each update", main: true)
+
+// MARK: - The learning rate on MNIST
+notebook.section("A learning rate too high: RMSProp at 1.0 on MNIST")
+let (mnist, note) = try MNIST.load(requested: notebook.options.data)
+if let note { notebook.say(note) }
+let trainCount = notebook.size(mnist.trainImages.shape[0], quick: 1000)
+let trainX = mnist.trainImages.rows(0 ..< trainCount) / 255, testX = mnist.testImages / 255
+let trainY = Tensor<Float>.oneHot(Array(mnist.trainLabels.prefix(trainCount)), classes: 10)
+let testY = Tensor<Float>.oneHot(mnist.testLabels, classes: 10)
+let epochs = notebook.epochs(8, quick: 2)
+notebook.say("Data: \(mnist.source); \(grouped(trainCount)) training images (pixels scaled to [0, 1]) and "
+    + "\(grouped(testY.shape[0])) test images. The network: 784 → 128 ReLU → 10 softmax, mini-batches of 128.")
+notebook.settings(["epochs": epochs, "batch": 128, "seed": notebook.seed])
+var rng = notebook.rng
+let initial = Sequential<Float>(inputShape: [784], layers: [
+    Dense(inputs: 784, units: 128, activation: .relu, using: &rng),
+    Dense(inputs: 128, units: 10, activation: .softmax, using: &rng),
+])
+/// Trains a copy of `initial` with `optimizer`; returns the history and the test accuracy.
+func train<O: Optimizer<Float>>(_ optimizer: O) -> (History, Double) {
+    var network = initial
+    var shuffling = SeededGenerator(seed: notebook.seed + 1)
+    let history = network.fit(trainX, trainY, epochs: epochs, descent: .miniBatch(128), loss: CategoricalCrossentropy(),
+                              optimizer: optimizer, metrics: [.accuracy], validation: .data(testX, testY),
+                              progress: .quiet, rng: &shuffling)
+    return (history, history.last(.validationAccuracy) ?? .nan)
+}
+let (tooHigh, tooHighAccuracy) = train(RMSProp(learningRate: 1.0))
+let (good, goodAccuracy) = train(RMSProp(learningRate: 0.01))
+func summary(_ history: History) -> String {
+    history.diverged ? "diverged: \(history.stopReason!)" : "accuracy \(formatNumber("%.3f", history.last(.accuracy) ?? 0)), test \(formatNumber("%.3f", history.last(.validationAccuracy) ?? 0))"
+}
+notebook.table(["epoch", "loss (η = 1)", "accuracy (η = 1)", "loss (η = 0.01)", "accuracy (η = 0.01)"],
+               (0..<max(tooHigh.epochCount, good.epochCount)).map { e in
+    func cell(_ h: History, _ key: HistoryKey, _ format: String) -> String { e < h[key].count ? formatNumber(format, h[key][e]) : "—" }
+    return [String(e + 1), cell(tooHigh, .loss, "%.4g"), cell(tooHigh, .accuracy, "%.3f"), cell(good, .loss, "%.4f"), cell(good, .accuracy, "%.3f")]
+})
+if tooHigh.diverged {
+    notebook.say("With η = 1 the loss became NaN or infinite and the trainer stopped at once, keeping the history so far:")
+    notebook.block(tooHigh.stopReason!.description)
+} else {
+    notebook.say("With η = 1 each RMSProp step moves every weight by about η = 1 whatever its gradient: far past any "
+        + "minimum. The loss stays high and the accuracy near chance (10%), epoch after epoch. With η = 0.01 the same "
+        + "network learns (test accuracy \(formatNumber("%.3f", goodAccuracy))).")
+}
+notebook.record("rmsprop1.diverged", tooHigh.diverged)
+notebook.record("rmsprop1.testAccuracy", tooHighAccuracy.isNaN ? 0 : tooHighAccuracy)
+notebook.record("rmsprop001.testAccuracy", goodAccuracy)
+notebook.say("After \(epochs) epochs, η = 1: \(summary(tooHigh)); η = 0.01: \(summary(good)).")
+
+// MARK: - The optimizers on MNIST
+notebook.section("The optimizers on MNIST")
+notebook.say("The same network and data, each optimizer with a usual learning rate:")
+let runs: [(String, History, Double)] = [
+    { let (h, a) = train(SGD(learningRate: 0.1)); return ("SGD (η = 0.1)", h, a) }(),
+    { let (h, a) = train(SGD(learningRate: 0.01, momentum: 0.9)); return ("momentum (η = 0.01, μ = 0.9)", h, a) }(),
+    { let (h, a) = train(Adagrad(learningRate: 0.01)); return ("Adagrad (η = 0.01)", h, a) }(),
+    { let (h, a) = train(RMSProp(learningRate: 0.001)); return ("RMSProp (η = 0.001)", h, a) }(),
+    { let (h, a) = train(Adam(learningRate: 0.001)); return ("Adam (η = 0.001)", h, a) }(),
+]
+notebook.table(["optimizer", "training loss", "test loss", "test accuracy"], runs.map { name, history, accuracy in
+    [name, formatNumber("%.4f", history.last(.loss) ?? .nan), formatNumber("%.4f", history.last(.validationLoss) ?? .nan),
+     formatNumber("%.3f", accuracy)]
+})
+for (name, _, accuracy) in runs { notebook.record("mnist.\(name.split(separator: " ")[0]).testAccuracy", accuracy) }
+notebook.say("With sensible learning rates all five learn; the adaptive ones get there in fewer epochs without any "
+    + "tuning, which is why RMSProp and Adam are the usual first choice.")
+notebook.figure(Figure(name: "lesson06-optimizers", panels: [
+    Panel(title: "Training loss", xLabel: "epoch", yLabel: "loss", logScaleY: true,
+          series: runs.enumerated().map { i, run in
+              Series(run.0, x: (1...run.1.epochCount).map(Double.init), y: run.1[.loss], style: .linesPoints, color: seriesColors[i]) },
+          legend: .topRight),
+    Panel(title: "Test accuracy", xLabel: "epoch", yLabel: "accuracy",
+          series: runs.enumerated().map { i, run in
+              Series(run.0, x: (1...run.1.epochCount).map(Double.init), y: run.1[.validationAccuracy], style: .linesPoints, color: seriesColors[i]) },
+          legend: .bottomRight),
+], width: 1000, height: 420), caption: "five optimizers training the same network on MNIST")
+notebook.figure(Figure(name: "lesson06-learning-rate", panel: Panel(
+    title: "RMSProp on MNIST: learning rate 1.0 against 0.01", xLabel: "epoch", yLabel: "training accuracy", yRange: 0...1,
+    series: [Series("η = 1.0", x: (0..<tooHigh.epochCount).map { Double($0 + 1) }, y: tooHigh[.accuracy], style: .linesPoints),
+             Series("η = 0.01", x: (0..<good.epochCount).map { Double($0 + 1) }, y: good[.accuracy], style: .linesPoints)],
+    legend: .bottomRight)), caption: "too high a learning rate: accuracy stays far below the good run")
+
+notebook.finish()

@@ -134,7 +134,9 @@ public final class Notebook {
 
     /// Verbatim text (a model summary, an error message), kept as is.
     public func block(_ text: String) {
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) { printLine("  " + line) }
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            printLine(("  " + line).trimmingTrailingSpaces())
+        }
         markdown.append("```\n\(text)\n```")
     }
 
@@ -144,8 +146,9 @@ public final class Notebook {
         printWrapped(text, indent: "  ⏱ ")
     }
 
-    /// A table with aligned columns (numbers right-aligned).
-    public func table(_ headers: [String], _ rows: [[String]]) {
+    /// A table with aligned columns (numbers right-aligned). With `printed: false` it goes only
+    /// into the transcript (when the same numbers were just printed another way, as `fit` does).
+    public func table(_ headers: [String], _ rows: [[String]], printed: Bool = true) {
         let columns = headers.count
         var widths = headers.map(\.count)
         for row in rows {
@@ -161,9 +164,11 @@ public final class Notebook {
                 return isNumber(cell) || numeric[c] ? pad + cell : cell + pad
             }.joined(separator: "  ").trimmingTrailingSpaces()
         }
-        printLine("  " + format(headers))
-        printLine("  " + widths.map { String(repeating: "─", count: $0) }.joined(separator: "  "))
-        for row in rows { printLine("  " + format(row)) }
+        if printed {
+            printLine("  " + format(headers))
+            printLine("  " + widths.map { String(repeating: "─", count: $0) }.joined(separator: "  "))
+            for row in rows { printLine("  " + format(row)) }
+        }
         let alignments = numeric.map { $0 ? "--:" : ":--" }
         markdown.append((["| " + headers.joined(separator: " | ") + " |", "| " + alignments.joined(separator: " | ") + " |"]
             + rows.map { "| " + $0.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |" })
