@@ -61,21 +61,17 @@ public enum MNIST {
     }
 
     /// The dataset a lesson asked for: `requested` (its `--data` flag) or `$BACKPROP_MNIST` if
-    /// set, which must exist; else full-size MNIST in `~/.backprop/datasets/mnist` or
-    /// `~/.keras/datasets/mnist.npz` if present; else the shipped subset, with a note saying
-    /// how to get the full set.
+    /// set, which must exist (a missing file is an error, never a silent fallback); else, the
+    /// default, the shipped subset with a note saying how to use the full set. (The default
+    /// never depends on what happens to be on the machine, so the same seed gives the same
+    /// numbers everywhere.)
     public static func load(requested: String?) throws(DatasetError) -> (ImageSet, note: String?) {
         if let path = requested ?? ProcessInfo.processInfo.environment["BACKPROP_MNIST"] {
             return (try load(from: path), nil)
         }
-        let candidates = [(downloadsFolder as NSString).appendingPathComponent("mnist"),
-                          FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".keras/datasets/mnist.npz").path]
-        for candidate in candidates where FileManager.default.fileExists(atPath: candidate) {
-            return (try load(from: candidate), nil)
-        }
-        return (try subset(), "Using the 4,000-image MNIST subset shipped with Backprop. For the full 60,000 images, put "
-                + "\(fileNames.map { $0 + ".gz" }.joined(separator: ", ")) in \(candidates[0]) (or pass --data DIR, "
-                + "or set BACKPROP_MNIST).")
+        return (try subset(), "Using the 4,000-image MNIST subset shipped with Backprop. For the full 60,000 images, pass "
+                + "--data DIR (a folder with \(fileNames.map { $0 + ".gz" }.joined(separator: ", ")), or Keras' mnist.npz) "
+                + "or set BACKPROP_MNIST=DIR.")
     }
 
     static func idxFile(in folder: String, _ name: String) -> String? {

@@ -193,8 +193,12 @@ public final class Notebook {
         } catch let error as PlotError {
             if case .gnuplotNotFound = error {
                 if !warnedAboutGnuplot {
+                    // The command on a line of its own, unwrapped, to copy and paste.
                     printWrapped("gnuplot is not installed, so figures are not drawn; their data and scripts are written to "
-                                 + "\(outputFolder.path). To draw them: \(PlotError.installHint), then `make plots`.", indent: "  ! ")
+                                 + "\(outputFolder.path). To draw them, install gnuplot and run `make plots`:", indent: "  ! ")
+                    printLine("      sudo apt-get install -y --no-install-recommends gnuplot-nox    (Debian/Ubuntu)")
+                    printLine("      brew install gnuplot                                          (macOS)")
+                    markdown.append("*gnuplot was not installed when this transcript was written: the figures' data and scripts are here, not their images.*")
                     warnedAboutGnuplot = true
                 }
             } else {

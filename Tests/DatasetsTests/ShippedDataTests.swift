@@ -45,14 +45,14 @@ final class ShippedDataTests: XCTestCase {
     }
 
     func testDefaultRequestFallsBackToTheSubsetWithANote() throws {
-        setenv("BACKPROP_DATA", "/nonexistent/backprop-data", 1)
-        defer { unsetenv("BACKPROP_DATA") }
+        unsetenv("BACKPROP_MNIST")
         let (set, note) = try MNIST.load(requested: nil)
-        if let note {
-            XCTAssertEqual(set.trainImages.shape[0], 4000)
-            XCTAssertTrue(note.contains("train-images-idx3-ubyte.gz"), note)
-            XCTAssertTrue(note.contains("--data"), note)
-        }
+        XCTAssertEqual(set.trainImages.shape[0], 4000, "the default is the shipped subset")
+        XCTAssertTrue(note?.contains("train-images-idx3-ubyte.gz") == true, note ?? "no note")
+        XCTAssertTrue(note?.contains("--data") == true, note ?? "no note")
+        let (full, fullNote) = try MNIST.load(requested: ShippedData.folder.appendingPathComponent("mnist").path)
+        XCTAssertNil(fullNote, "an explicit folder is used as given")
+        XCTAssertEqual(full.testLabels, set.testLabels)
         // An explicit request that does not exist is an error, never a silent fallback.
         XCTAssertThrowsError(try MNIST.load(requested: "/nonexistent/mnist")) { error in
             XCTAssertTrue("\(error)".contains("train-images-idx3-ubyte"), "\(error)")

@@ -1,1 +1,209 @@
+import Foundation
 import XCTest
+
+/// Every lesson run as a user runs it (`lessonNN --quick --out DIR`), checking that it exits 0,
+/// prints its sections, writes its figures, scripts, data and transcript, writes the same data
+/// files when run twice with the same seed, and reproduces the numbers it claims from the course.
+final class LessonsTests: XCTestCase {
+    /// The folder `swift build` puts the executables in (beside this test bundle).
+    static let buildFolder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+
+    struct Run {
+        var status: Int32
+        var output: String
+        var folder: URL
+        var results: [String: Any]
+        var files: [String]
+    }
+
+    var folders: [URL] = []
+
+    override func tearDown() {
+        for folder in folders { try? FileManager.default.removeItem(at: folder) }
+    }
+
+    /// Runs `lessonNN` with `arguments` (output into a fresh temporary folder unless given).
+    func run(_ lesson: Int, _ arguments: [String] = ["--quick"], environment: [String: String] = [:],
+             file: StaticString = #filePath, line: UInt = #line) throws -> Run {
+        let name = String(format: "lesson%02d", lesson)
+        let executable = Self.buildFolder.appendingPathComponent(name)
+        guard FileManager.default.isExecutableFile(atPath: executable.path) else {
+            XCTFail("\(executable.path) is missing: `swift build` builds the lessons (`swift test` does too)", file: file, line: line)
+            throw XCTSkip("no executable")
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("backprop-\(name)-\(UUID().uuidString)")
+        folders.append(folder)
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments.contains("--out") ? arguments : arguments + ["--out", folder.path]
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()) ?? []
+        var results: [String: Any] = [:]
+        if let json = try? Data(contentsOf: folder.appendingPathComponent("\(name)-results.json")) {
+            results = (try JSONSerialization.jsonObject(with: json) as? [String: Any]) ?? [:]
+        }
+        return Run(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self), folder: folder,
+                   results: results, files: files)
+    }
+
+    /// Checks what every lesson must do and returns its results.
+    func checkLesson(_ lesson: Int, figures: [String], file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
+        let name = String(format: "lesson%02d", lesson)
+        let first = try run(lesson, file: file, line: line)
+        XCTAssertEqual(first.status, 0, "\(name) --quick failed:\n\(first.output)", file: file, line: line)
+        XCTAssertTrue(first.output.contains("Lesson \(String(format: "%02d", lesson)) ·"), "header", file: file, line: line)
+        XCTAssertTrue(first.output.contains("seed 42"), "the seed is printed", file: file, line: line)
+        XCTAssertTrue(first.output.contains("\n1. ") && first.output.contains("\n2. "), "numbered sections:\n\(first.output)", file: file, line: line)
+        for figure in figures {
+            for suffix in [".gp", ".dat", ".png"] {
+                XCTAssertTrue(first.files.contains("\(name)-\(figure)\(suffix)"), "\(name)-\(figure)\(suffix) written (found \(first.files))",
+                              file: file, line: line)
+            }
+        }
+        let transcript = (try? String(contentsOf: first.folder.appendingPathComponent("\(name).md"), encoding: .utf8)) ?? ""
+        XCTAssertTrue(transcript.hasPrefix("# Lesson"), "\(name).md transcript", file: file, line: line)
+        for figure in figures {
+            XCTAssertTrue(transcript.contains("(\(name)-\(figure).png)"), "the transcript embeds \(figure)", file: file, line: line)
+        }
+        // The same seed writes the same data files (only *timing* files may differ).
+        let second = try run(lesson, file: file, line: line)
+        XCTAssertEqual(first.files, second.files, "the same files both times", file: file, line: line)
+        for data in first.files where !data.contains("timing") && (data.hasSuffix(".dat") || data.hasSuffix(".csv")
+                                                                   || data.hasSuffix(".json") || data.hasSuffix(".md") || data.hasSuffix(".gp")) {
+            let a = try Data(contentsOf: first.folder.appendingPathComponent(data))
+            let b = try Data(contentsOf: second.folder.appendingPathComponent(data))
+            XCTAssertTrue(a == b, "\(data) differs between two runs with the same seed", file: file, line: line)
+        }
+        return first.results
+    }
+
+    func number(_ results: [String: Any], _ key: String, file: StaticString = #filePath, line: UInt = #line) -> Double {
+        guard let value = results[key] as? Double ?? (results[key] as? Int).map(Double.init) else {
+            XCTFail("results has no number \(key): \(results.keys.sorted())", file: file, line: line)
+            return .nan
+        }
+        return value
+    }
+
+    func assertNear(_ got: Double, _ expected: Double, _ tolerance: Double, _ what: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertLessThanOrEqual(abs(got - expected), tolerance, "\(what): expected \(expected), got \(got) (tolerance \(tolerance))",
+                                 file: file, line: line)
+    }
+
+    // MARK: The lessons
+
+    func testLesson01Tensors() throws {
+        let results = try checkLesson(1, figures: ["vectors"])
+        XCTAssertEqual(results["broadcastShape"] as? String, "(64, 3, 32, 10)", "the lecture's broadcasting example")
+        XCTAssertEqual(results["AplusB"] as? [Double], [1.5, 1.25], "A + B")
+        XCTAssertEqual(results["reshaped23"] as? [Double], [0, 1, 2, 3, 4, 5])
+        XCTAssertEqual(results["transposed"] as? [Double], [0, 2, 4, 1, 3, 5])
+        let rotated = results["rotatedA"] as? [Double] ?? []
+        assertNear(rotated.first ?? .nan, 0.5 * cos(.pi / 4) - sin(.pi / 4), 1e-12, "R·A, x")
+        assertNear(rotated.last ?? .nan, 0.5 * sin(.pi / 4) + cos(.pi / 4), 1e-12, "R·A, y")
+        assertNear(number(results, "dotProduct"), 32, 0, "[1, 2, 3] · [4, 5, 6]")
+    }
+
+    func testLesson02GradientDescentReachesTheClosedForm() throws {
+        let results = try checkLesson(2, figures: ["fit", "cost", "path"])
+        // numpy: np.linalg.inv(X.T @ X) @ X.T @ y on the lecture's 17 points.
+        assertNear(number(results, "closedFormW"), 0.251634944, 1e-8, "closed-form slope")
+        assertNear(number(results, "closedFormB"), 0.798801226, 1e-8, "closed-form intercept")
+        assertNear(number(results, "batchW"), number(results, "closedFormW"), 0.002, "batch GD slope")
+        assertNear(number(results, "batchB"), number(results, "closedFormB"), 0.01, "batch GD intercept")
+        assertNear(number(results, "stochasticW"), number(results, "closedFormW"), 0.03, "per-example GD slope")
+        assertNear(number(results, "stochasticB"), number(results, "closedFormB"), 0.03, "per-example GD intercept")
+        XCTAssertGreaterThanOrEqual(number(results, "batchCost"), number(results, "closedFormCost"), "the closed form is the minimum")
+    }
+
+    func testLesson03LinearLayersCollapse() throws {
+        let results = try checkLesson(3, figures: ["activations"])
+        XCTAssertLessThan(number(results, "collapseMaxDifference"), 1e-12, "W₂(W₁X + b₁) + b₂ = (W₂W₁)X + W₂b₁ + b₂")
+        XCTAssertLessThan(number(results, "maxDerivativeError"), 1e-8, "every h′ matches its numerical derivative")
+        XCTAssertGreaterThan(number(results, "reluDifference"), 0.1, "with ReLU the layers do not collapse")
+    }
+
+    func testLesson04Backpropagation() throws {
+        let results = try checkLesson(4, figures: ["loss", "boundary"])
+        XCTAssertLessThan(number(results, "vectorizedMaxDifference"), 1e-12, "loops, tensors and the library agree")
+        XCTAssertLessThan(number(results, "gradientCheckMaxRelativeError"), 1e-6, "gradient check")
+        XCTAssertLessThan(number(results, "errorAfter"), number(results, "errorBefore"), "one update lowers the error")
+        XCTAssertGreaterThanOrEqual(number(results, "spiralAccuracy"), 0.9, "the spirals are learned")
+    }
+
+    func testLesson05DescentModes() throws {
+        let results = try checkLesson(5, figures: ["descent", "noise", "timing"])
+        XCTAssertEqual(number(results, "updatesPerEpoch.batch"), 1)
+        XCTAssertEqual(number(results, "updatesPerEpoch.mini-batch"), Double((1438 + 31) / 32), "⌈1438 / 32⌉")
+        XCTAssertEqual(number(results, "updatesPerEpoch.stochastic"), 1438)
+        XCTAssertGreaterThan(number(results, "stochasticJumpiness"), 3 * number(results, "miniBatchJumpiness"), "stochastic descent is noisier")
+        XCTAssertLessThan(number(results, "finalLoss.stochastic"), number(results, "finalLoss.batch"), "more updates per epoch, lower loss")
+    }
+
+    func testLesson06TheDivergingLearningRate() throws {
+        let results = try checkLesson(6, figures: ["trajectories", "optimizers", "learning-rate"])
+        let diverged = results["rmsprop1.diverged"] as? Bool ?? false
+        XCTAssertTrue(diverged || number(results, "rmsprop1.testAccuracy") < number(results, "rmsprop001.testAccuracy") - 0.3,
+                      "RMSProp at 1.0 diverges or stays far below 0.01 (\(results))")
+        XCTAssertLessThan(number(results, "surface.Adagrad"), 0.1, "Adagrad reaches the valley floor")
+        XCTAssertGreaterThan(number(results, "rmsprop001.testAccuracy"), 0.8)
+    }
+
+    func testLesson07Classification() throws {
+        let results = try checkLesson(7, figures: ["history", "predictions"])
+        XCTAssertEqual(number(results, "parameters"), 235_146, "784 → 256 → dropout → 128 → dropout → 10")
+        assertNear(number(results, "rabbitLoss"), 0.2231, 5e-5, "−ln 0.8")
+        assertNear(number(results, "slideValue"), 0.916, 5e-4, "the slide's −ln 0.4")
+        XCTAssertGreaterThan(number(results, "testAccuracy"), 0.8, "the MNIST model learns even in --quick")
+    }
+
+    func testLesson08KerasBostonSplit() throws {
+        let results = try checkLesson(8, figures: ["kfold"])
+        XCTAssertEqual(results["trainShape"] as? [Double], [404, 13])
+        XCTAssertEqual(results["testShape"] as? [Double], [102, 13])
+        XCTAssertEqual(results["firstTrainTargets"] as? [Double], [15.2, 42.3, 50.0, 21.1, 17.7, 18.5, 11.3, 15.6, 15.6, 14.4],
+                       "Keras' boston_housing.load_data() training targets")
+        XCTAssertEqual(results["foldsCoverEveryExampleOnce"] as? Bool, true)
+        XCTAssertEqual((results["foldFinalMAE"] as? [Double])?.count, 4, "4-fold validation")
+    }
+
+    // MARK: Flags and missing tools
+
+    func testFlags() throws {
+        let help = try run(1, ["--help"])
+        XCTAssertEqual(help.status, 0)
+        for flag in ["--seed", "--epochs", "--quick", "--out", "--format", "--no-plots", "--data"] {
+            XCTAssertTrue(help.output.contains(flag), "--help lists \(flag):\n\(help.output)")
+        }
+        let bad = try run(1, ["--quick", "--epochs", "0"])
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.output.contains("--epochs must be at least 1"), bad.output)
+        let unknown = try run(2, ["--bogus"])
+        XCTAssertNotEqual(unknown.status, 0)
+        XCTAssertTrue(unknown.output.contains("--bogus") && unknown.output.contains("Usage"), unknown.output)
+        let formats = try run(1, ["--quick", "--format", "svg", "pdf"])
+        XCTAssertEqual(formats.status, 0, formats.output)
+        XCTAssertTrue(formats.files.contains("lesson01-vectors.svg") && formats.files.contains("lesson01-vectors.pdf"), "\(formats.files)")
+        let noPlots = try run(3, ["--quick", "--no-plots"])
+        XCTAssertEqual(noPlots.status, 0)
+        XCTAssertFalse(noPlots.files.contains { $0.hasSuffix(".png") }, "--no-plots draws nothing")
+        XCTAssertTrue(noPlots.files.contains("lesson03-activations.gp") && noPlots.files.contains("lesson03-activations.dat"))
+        let seeded = try run(4, ["--quick", "--seed", "7", "--no-plots"])
+        XCTAssertTrue(seeded.output.contains("seed 7"))
+    }
+
+    func testALessonWithoutGnuplotStillCompletesAndSaysHowToInstallIt() throws {
+        let result = try run(1, ["--quick"], environment: ["GNUPLOT": "/nonexistent/gnuplot"])
+        XCTAssertEqual(result.status, 0, result.output)
+        XCTAssertTrue(result.output.contains("apt-get install -y --no-install-recommends gnuplot-nox"), result.output)
+        XCTAssertEqual(result.output.components(separatedBy: "gnuplot is not installed").count, 2, "said once")
+        XCTAssertTrue(result.files.contains("lesson01-vectors.gp") && result.files.contains("lesson01-vectors.dat"))
+        XCTAssertFalse(result.files.contains("lesson01-vectors.png"))
+    }
+}
