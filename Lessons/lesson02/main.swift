@@ -127,7 +127,7 @@ notebook.section("Figures")
 let line = [0.0, 11.5]
 notebook.figure(Figure(name: "lesson02-fit", panel: Panel(
     title: "Linear regression on the lecture's 17 points", xLabel: "x", yLabel: "y",
-    series: [Series("data", x: data.x, y: data.y, style: .points, color: "#333333"),
+    series: [Series("data", x: data.x, y: data.y, style: .points, color: "#333333", pointSize: 1.2),
              Series("closed form", x: line, y: line.map { wBest * $0 + bBest }, lineWidth: 3),
              Series("batch GD", x: line, y: line.map { wBatch * $0 + bBatch }, dashed: true),
              Series("per-example GD", x: line, y: line.map { wExample * $0 + bExample }, dashed: true)],

@@ -131,7 +131,7 @@ notebook.figure(Figure(name: "lesson05-descent", panels: [byEpoch, byUpdate], wi
                 main: true)
 let shown = min(runs[2].stepLosses.count, 3 * n)
 notebook.figure(Figure(name: "lesson05-noise", panel: Panel(
-    title: "The loss of each update (first \(shown / n) epochs)", xLabel: "update", yLabel: "loss of the update's examples",
+    title: "The loss of each update (first \(shown / n) epochs)", xLabel: "examples seen", yLabel: "loss of the update's examples",
     logScaleY: true,
     series: [Series("stochastic (1 example)", x: (1...shown).map(Double.init), y: Array(runs[2].stepLosses.prefix(shown)),
                     color: "#fdae6b", lineWidth: 0.5),

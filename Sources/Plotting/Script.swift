@@ -116,8 +116,8 @@ struct ScriptWriter {
         if let l = panel.yLabel { lines.append("set ylabel " + q(l)) }
         if let r = panel.xRange { lines.append("set xrange [\(Self.number(r.lowerBound)):\(Self.number(r.upperBound))]") }
         if let r = panel.yRange { lines.append("set yrange [\(Self.number(r.lowerBound)):\(Self.number(r.upperBound))]") }
-        if panel.logScaleX { lines.append("set logscale x") }
-        if panel.logScaleY { lines.append("set logscale y") }
+        if panel.logScaleX { lines += ["set logscale x", "set format x \"%g\""] }
+        if panel.logScaleY { lines += ["set logscale y", "set format y \"%g\""] }
         if panel.series.contains(where: { $0.axis == .right }) {
             lines.append("set border 11 lc rgb \"#555555\"")
             lines.append("set y2tics nomirror out")

@@ -1,0 +1,28 @@
+# lesson02-cost.gp: draws lesson02-cost.dat (both written by Backprop; edit this file to restyle).
+#   cd <this folder> && gnuplot lesson02-cost.gp                      writes lesson02-cost.png
+#   cd <this folder> && gnuplot -e 'format="svg"' lesson02-cost.gp    also "pdf", or "dumb" for text
+if (!exists("format")) format = "png"
+if (!exists("textWidth")) textWidth = 79
+if (!exists("textHeight")) textHeight = 24
+if (format eq "png") { set terminal pngcairo size 800,500 font "Sans,10" linewidth 1; set output "lesson02-cost.png" }
+if (format eq "svg") { set terminal svg size 800,500 dynamic font "Sans,10" background rgb "white"; set output "lesson02-cost.svg" }
+if (format eq "pdf") { set terminal pdfcairo size 8.0in,5.0in font "Sans,9"; set output "lesson02-cost.pdf" }
+if (format eq "dumb") { set terminal dumb size textWidth,textHeight; set output }
+set termoption noenhanced
+data = "lesson02-cost.dat"
+
+# ---- panel 1: Cost after each epoch
+reset
+set border 3 lc rgb "#555555"
+set tics nomirror out
+if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
+set title "Cost after each epoch"
+set xlabel "epoch"
+set ylabel "J(w, b)"
+set logscale y
+set format y "%g"
+set key top right noautotitle opaque box lc rgb "#cccccc"
+if (format eq "dumb") { unset ylabel; unset y2label; set key nobox noopaque }
+plot data index 0 using 1:2 with lines lw 2 lc rgb "#1f77b4" title "batch GD (1 update per epoch)", \
+     data index 1 using 1:2 with lines lw 2 lc rgb "#ff7f0e" title "per-example GD (17 updates per epoch)", \
+     data index 2 using 1:2 with lines lw 2 lc rgb "#333333" dt 2 title "closed form"
