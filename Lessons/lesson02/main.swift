@@ -23,7 +23,7 @@ let notebook = Notebook(
 
 // MARK: - The data
 notebook.section("The data and the cost")
-let data = try LinearRegressionToy.load()
+let data = notebook.require { try LinearRegressionToy.load() }
 let n = data.x.count
 let x = Tensor<Double>(data.x), y = Tensor<Double>(data.y)
 notebook.say("The lecture's \(n) points (x, y). We look for the line ŷ = w x + b with the smallest mean squared error.")

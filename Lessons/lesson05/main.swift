@@ -21,7 +21,7 @@ let notebook = Notebook(
 
 // MARK: - Data and network
 notebook.section("The data and the network")
-let digits = try Digits.load()
+let digits = notebook.require { try Digits.load() }
 var rng = notebook.rng
 let split = Split.holdout(count: digits.labels.count, fraction: 0.2, using: &rng)
 let images = digits.images / 16   // pixels 0–16 → 0–1

@@ -77,7 +77,7 @@ notebook.figure(Figure(name: "lesson06-trajectories", title: "30 updates from (â
 
 // MARK: - The learning rate on MNIST
 notebook.section("A learning rate too high: RMSProp at 1.0 on MNIST")
-let (mnist, note) = try MNIST.load(requested: notebook.options.data)
+let (mnist, note) = notebook.require { try MNIST.load(requested: notebook.options.data) }
 if let note { notebook.say(note) }
 let trainCount = notebook.size(mnist.trainImages.shape[0], quick: 1000)
 let trainX = mnist.trainImages.rows(0 ..< trainCount) / 255, testX = mnist.testImages / 255

@@ -76,7 +76,7 @@ notebook.show("one-hot", Tensor<Float>.oneHot([3, 0, 7], classes: 10))
 
 // MARK: - The MNIST model
 notebook.section("The course's MNIST model")
-let (mnist, note) = try MNIST.load(requested: notebook.options.data)
+let (mnist, note) = notebook.require { try MNIST.load(requested: notebook.options.data) }
 if let note { notebook.say(note) }
 let trainCount = notebook.size(mnist.trainImages.shape[0], quick: 1500)
 let trainX = mnist.trainImages.rows(0 ..< trainCount) / 255

@@ -44,7 +44,7 @@ notebook.record("foldsCoverEveryExampleOnce", folds.flatMap(\.validation).sorted
 
 // MARK: - Boston housing
 notebook.section("Boston housing, split as Keras splits it")
-let boston = try BostonHousing.load()
+let boston = notebook.require { try BostonHousing.load() }
 notebook.say("The 506 towns of the Boston housing data (\(boston.source)): 13 features each and the median house value "
     + "MEDV in $1000s. Keras shuffles the rows with numpy's RandomState(113) and keeps the first 404 for training, the "
     + "other 102 for testing; Backprop ships that permutation, so the split is the same:")
@@ -62,7 +62,7 @@ notebook.section("Normalization with the training statistics")
 notebook.say("The features live on very different scales (a crime rate near 0, a tax rate in the hundreds), which makes "
     + "learning slow and lopsided. Each feature is standardized with the mean and standard deviation of the TRAINING "
     + "data, and the test data is transformed with those same numbers:")
-let standardizer = try Standardizer(fitting: boston.trainFeatures)
+let standardizer = notebook.require { try Standardizer(fitting: boston.trainFeatures) }
 let trainX = standardizer.transform(boston.trainFeatures), testX = standardizer.transform(boston.testFeatures)
 let shownFeatures = [0, 4, 9, 12]
 notebook.table(["feature", "training mean", "training deviation", "test mean after", "test deviation after"], shownFeatures.map { j in

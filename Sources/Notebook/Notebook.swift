@@ -211,6 +211,18 @@ public final class Notebook {
         markdown.append(options.noPlots ? "*Figure: \(caption)* (script `\(image)`)" : "![\(caption)](\(image))\n\n*\(caption)*")
     }
 
+    /// Runs `body` (loading data, usually) and, if it throws, prints the error (which names the
+    /// file and what is wrong) and stops the lesson with exit status 1, instead of crashing.
+    public func require<T>(_ body: () throws -> T) -> T {
+        do {
+            return try body()
+        } catch {
+            printLine("")
+            printWrapped("Error: \(error)", indent: "  ✗ ")
+            Foundation.exit(1)
+        }
+    }
+
     // MARK: Results
 
     /// A number the lesson claims, saved in `lessonNN-results.json` (the tests check them).

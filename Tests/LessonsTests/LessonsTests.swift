@@ -196,6 +196,11 @@ final class LessonsTests: XCTestCase {
         XCTAssertTrue(noPlots.files.contains("lesson03-activations.gp") && noPlots.files.contains("lesson03-activations.dat"))
         let seeded = try run(4, ["--quick", "--seed", "7", "--no-plots"])
         XCTAssertTrue(seeded.output.contains("seed 7"))
+        let missing = try run(7, ["--quick", "--no-plots", "--data", "/nonexistent/mnist"])
+        XCTAssertEqual(missing.status, 1, "a wrong --data path stops the lesson cleanly")
+        XCTAssertTrue(missing.output.contains("Error:") && missing.output.contains("/nonexistent/mnist/train-images-idx3-ubyte.gz"),
+                      missing.output)
+        XCTAssertFalse(missing.output.contains("Fatal error"), "no crash")
     }
 
     func testALessonWithoutGnuplotStillCompletesAndSaysHowToInstallIt() throws {

@@ -111,6 +111,18 @@ final class TrainingTests: XCTestCase {
         XCTAssertEqual(first.stepLosses.count, 5 * 5, "80 training examples in batches of 16: 5 updates per epoch")
     }
 
+    func testHistoryExportsCSV() {
+        var history = History()
+        history.append([(.loss, 0.5), (.accuracy, 0.75)])
+        history.append([(.loss, 0.25), (.accuracy, 0.875)])
+        history.stepLosses = [0.6, 0.4]
+        XCTAssertEqual(history.csv(), "epoch,loss,accuracy\n1,0.5,0.75\n2,0.25,0.875\n")
+        XCTAssertEqual(history.stepCSV(), "step,loss\n1,0.6\n2,0.4\n")
+        XCTAssertEqual(history[.loss], [0.5, 0.25])
+        XCTAssertEqual(history[.validationLoss], [], "never recorded")
+        XCTAssertEqual(HistoryKey.accuracy.validation.name, "val_accuracy")
+    }
+
     func testDescentModesMakeTheRightNumberOfUpdates() {
         var rng = SeededGenerator(seed: 6)
         let x = Tensor<Float>.normal([40, 2], using: &rng), y = Tensor<Float>.normal([40, 1], using: &rng)
