@@ -222,16 +222,63 @@ func gemm<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ b: Matr
         gemmBlocked(m: m, n: n, k: k, a, b, c, ldc: ldc, threads: threads)
         return
     }
-    // Few rows (a mini-batch of 128 times a wide matrix): split the columns instead; each
-    // thread packs its own part of B and all of A, which is small here.
-    let parts = Swift.max(1, Swift.min(threads, n / width))
-    let chunk = ((n + parts - 1) / parts + width - 1) / width * width
-    let shared = UnsafeTransfer((a, b, c))
-    parallelFor(parts) { part in
-        let (a, b, c) = shared.value
-        let start = part * chunk, end = Swift.min(n, start + chunk)
-        guard start < end else { return }
-        gemmBlocked(m: m, n: end - start, k: k, a, b.offset(row: 0, column: start), c + start, ldc: ldc, threads: 1)
+    // Few rows (a mini-batch of 128 times a wide matrix): share the packed rows of A and hand
+    // out groups of columns instead.
+    gemmSharedA(m: m, n: n, k: k, a, b, c, ldc: ldc, threads: threads)
+}
+
+/// C = A · B for a matrix A with few rows (at most a few hundred), on `threads` workers.
+///
+/// For each panel of depth kc, the workers first pack all of A's rows together (each a share of
+/// the 6-row strips); then each takes the next group of columns not yet taken, packs that part
+/// of B into its own buffer and runs the micro-kernels for all rows. Every element of C is
+/// computed by one worker per panel, summing the panels in the same order.
+@inline(__always)
+func gemmSharedA<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ b: MatrixView<S>,
+                                  _ c: UnsafeMutablePointer<S>, ldc: Int, threads: Int) {
+    let width = S.KernelVector.scalarCount
+    let kc = balanced(k, panelDepth, multipleOf: 1)
+    let strips = (m + microRows - 1) / microRows
+    let groupColumns = 4 * width                  // columns per unit of work
+    let aCount = strips * microRows * kc, bCount = kc * groupColumns
+    let packedA = UnsafeMutableRawPointer.allocate(byteCount: aCount * MemoryLayout<S>.stride, alignment: 64)
+        .bindMemory(to: S.self, capacity: aCount)
+    let packedB = UnsafeMutableRawPointer.allocate(byteCount: threads * bCount * MemoryLayout<S>.stride, alignment: 64)
+        .bindMemory(to: S.self, capacity: threads * bCount)
+    defer {
+        packedA.deallocate()
+        packedB.deallocate()
+    }
+    let shared = UnsafeTransfer((a, b, c, packedA, packedB))
+    let stripsPerWorker = (strips + threads - 1) / threads
+    for pc in stride(from: 0, to: k, by: kc) {
+        let depth = Swift.min(kc, k - pc)
+        parallelFor(threads) { worker in
+            let (a, _, _, packedA, _) = shared.value
+            let first = worker * stripsPerWorker, last = Swift.min(strips, first + stripsPerWorker)
+            guard first < last else { return }
+            packA(a.offset(row: first * microRows, column: pc), rows: Swift.min(m, last * microRows) - first * microRows,
+                  depth: depth, into: packedA + first * microRows * depth)
+        }
+        let nextGroup = Counter()
+        parallelFor(threads) { worker in
+            let (_, b, c, packedA, packedB) = shared.value
+            let ownB = packedB + worker * bCount
+            while true {
+                let jc = nextGroup.next() * groupColumns
+                guard jc < n else { break }
+                let columns = Swift.min(groupColumns, n - jc)
+                packB(b.offset(row: pc, column: jc), depth: depth, columns: columns, into: ownB)
+                for jr in stride(from: 0, to: columns, by: width) {
+                    for ir in stride(from: 0, to: m, by: microRows) {
+                        microKernel(depth: depth, packedA + ir * depth, ownB + jr * depth,
+                                    c + ir * ldc + jc + jr, rowStride: ldc,
+                                    rows: Swift.min(microRows, m - ir), columns: Swift.min(width, columns - jr),
+                                    accumulate: pc > 0)
+                    }
+                }
+            }
+        }
     }
 }
 
