@@ -128,6 +128,20 @@ func microKernel<S: TensorScalar>(depth: Int, _ a: UnsafePointer<S>, _ b: Unsafe
     }
 }
 
+/// The `rows × columns` block of C at `c` (+)= a packed block of A times a packed panel of B:
+/// for each NR-wide strip of B (kept in L1), every MR-high strip of A (kept in L2).
+@inline(__always)
+func multiplyPacked<S: TensorScalar>(rows: Int, columns: Int, depth: Int, _ packedA: UnsafePointer<S>,
+                                     _ packedB: UnsafePointer<S>, _ c: UnsafeMutablePointer<S>, ldc: Int, accumulate: Bool) {
+    let width = S.KernelVector.scalarCount
+    for jr in stride(from: 0, to: columns, by: width) {
+        for ir in stride(from: 0, to: rows, by: microRows) {
+            microKernel(depth: depth, packedA + ir * depth, packedB + jr * depth, c + ir * ldc + jr, rowStride: ldc,
+                        rows: Swift.min(microRows, rows - ir), columns: Swift.min(width, columns - jr), accumulate: accumulate)
+        }
+    }
+}
+
 /// C (m × n, row stride ldc) = A (m × k) · B (k × n), the blocks of rows of C shared out
 /// between `threads` workers (1: all on the calling thread).
 ///
@@ -181,14 +195,8 @@ func gemmBlocked<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ 
                     guard ic < m else { break }
                     let rows = Swift.min(mc, m - ic)
                     packA(a.offset(row: ic, column: pc), rows: rows, depth: depth, into: ownA)
-                    for jr in stride(from: 0, to: nc, by: width) {
-                        for ir in stride(from: 0, to: rows, by: microRows) {
-                            microKernel(depth: depth, ownA + ir * depth, packedB + jr * depth,
-                                        c + (ic + ir) * ldc + jc + jr, rowStride: ldc,
-                                        rows: Swift.min(microRows, rows - ir), columns: Swift.min(width, nc - jr),
-                                        accumulate: pc > 0)
-                        }
-                    }
+                    multiplyPacked(rows: rows, columns: nc, depth: depth, ownA, packedB, c + ic * ldc + jc, ldc: ldc,
+                                   accumulate: pc > 0)
                 }
             }
         }
@@ -216,7 +224,6 @@ func gemm<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ b: Matr
     }
     // Below ~half a million multiply-adds a thread costs more than it saves.
     let threads = m * n * k < 1 << 19 ? 1 : threads
-    let width = S.KernelVector.scalarCount
     if threads == 1 || m >= 96 * threads {
         // Enough rows for every thread: share each packed panel of B, split the rows.
         gemmBlocked(m: m, n: n, k: k, a, b, c, ldc: ldc, threads: threads)
@@ -269,14 +276,7 @@ func gemmSharedA<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ 
                 guard jc < n else { break }
                 let columns = Swift.min(groupColumns, n - jc)
                 packB(b.offset(row: pc, column: jc), depth: depth, columns: columns, into: ownB)
-                for jr in stride(from: 0, to: columns, by: width) {
-                    for ir in stride(from: 0, to: m, by: microRows) {
-                        microKernel(depth: depth, packedA + ir * depth, ownB + jr * depth,
-                                    c + ir * ldc + jc + jr, rowStride: ldc,
-                                    rows: Swift.min(microRows, m - ir), columns: Swift.min(width, columns - jr),
-                                    accumulate: pc > 0)
-                    }
-                }
+                multiplyPacked(rows: m, columns: columns, depth: depth, packedA, ownB, c + jc, ldc: ldc, accumulate: pc > 0)
             }
         }
     }
