@@ -8,7 +8,7 @@ import Notebook
 import Plotting
 import Tensors
 
-let notebook = Notebook(
+let notebook = LessonNotebook(
     lesson: 1, title: "Tensors",
     concept: "A tensor is a container of numbers arranged along axes: its rank is the number of axes, "
         + "its shape the size of each axis, and all its numbers share one element type. Networks read, "

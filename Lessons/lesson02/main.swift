@@ -9,7 +9,7 @@ import Notebook
 import Plotting
 import Tensors
 
-let notebook = Notebook(
+let notebook = LessonNotebook(
     lesson: 2, title: "Gradient descent",
     concept: "Gradient descent fits a model by repeating one step: compute how the cost changes with each "
         + "parameter (the gradient) and move every parameter a little against it. For a straight line "

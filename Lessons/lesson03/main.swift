@@ -9,7 +9,7 @@ import Notebook
 import Plotting
 import Tensors
 
-let notebook = Notebook(
+let notebook = LessonNotebook(
     lesson: 3, title: "Activation functions",
     concept: "Each unit computes a signal s = Σᵢ wᵢ xᵢ + b and outputs h(s), where the activation function h is "
         + "non-linear. Backpropagation needs its derivative h′ too. Without a non-linear h, stacking layers gains "

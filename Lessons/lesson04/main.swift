@@ -10,7 +10,7 @@ import Notebook
 import Plotting
 import Tensors
 
-let notebook = Notebook(
+let notebook = LessonNotebook(
     lesson: 4, title: "Backpropagation",
     concept: "Backpropagation computes the gradient of the error with respect to every weight in one backward "
         + "sweep. Each layer l has signals s_j^(l) and outputs x_j^(l) = h(s_j^(l)); the deltas δ_j^(l) = ∂e/∂s_j^(l) "

@@ -10,7 +10,7 @@ import Notebook
 import Plotting
 import Tensors
 
-let notebook = Notebook(
+let notebook = LessonNotebook(
     lesson: 5, title: "Batch, mini-batch and stochastic descent",
     concept: "Every update moves the weights against a gradient, but that gradient can come from all N training "
         + "examples (batch), from one example (stochastic) or from a mini-batch of m. Fewer examples per update "

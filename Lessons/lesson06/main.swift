@@ -10,7 +10,7 @@ import Notebook
 import Plotting
 import Tensors
 
-let notebook = Notebook(
+let notebook = LessonNotebook(
     lesson: 6, title: "Learning rate and optimizers",
     concept: "Gradient descent steps against the gradient, but how far? Too small a learning rate crawls, too "
         + "large overshoots, and on a real network can blow the weights up. Optimizers shape the step: momentum "

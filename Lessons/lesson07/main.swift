@@ -11,7 +11,7 @@ import Notebook
 import Plotting
 import Tensors
 
-let notebook = Notebook(
+let notebook = LessonNotebook(
     lesson: 7, title: "Classification",
     concept: "A classifier outputs probabilities: softmax turns the last layer's signals into one probability per "
         + "class, summing to 1, and categorical cross-entropy charges −ln of the probability given to the true class. "

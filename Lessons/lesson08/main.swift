@@ -11,7 +11,7 @@ import Notebook
 import Plotting
 import Tensors
 
-let notebook = Notebook(
+let notebook = LessonNotebook(
     lesson: 8, title: "Evaluating models",
     concept: "The training loss says how well a model fits what it has seen; only data it has not seen says how well "
         + "it generalizes. Hold-out validation sets part of the data aside; k-fold validation rotates which part, so "

@@ -169,9 +169,11 @@ public struct Sequential<Scalar: TensorScalar> {
     /// Keras's model summary: one row per layer with its output shape and parameter count,
     /// then the totals.
     public func summary() -> String {
-        // Keras's columns: the type at 1, the output shape at 29, the count at 55.
+        // Keras's columns: the type at 1, the output shape at 29, the count at 55 (a longer
+        // cell pushes the rest right, keeping one space).
         func row(_ cells: [String]) -> String {
-            (" " + cells[0].padding(toLength: 28) + cells[1].padding(toLength: 26) + cells[2]).trimmingTrailingSpaces()
+            (" " + cells[0].padding(toLength: max(28, cells[0].count + 1)) + cells[1].padding(toLength: max(26, cells[1].count + 1))
+                + cells[2]).trimmingTrailingSpaces()
         }
         let rule = String(repeating: "_", count: 65), doubleRule = String(repeating: "=", count: 65)
         var lines = ["Model: \"\(name)\"", rule, row(["Layer (type)", "Output Shape", "Param #"]), doubleRule]
@@ -197,11 +199,16 @@ public struct Sequential<Scalar: TensorScalar> {
     }
 }
 
-/// `BatchNormalization` → `batch_normalization`, as Keras names layers.
+/// `BatchNormalization` → `batch_normalization`, `PReLU` → `p_re_lu`: Keras's snake case
+/// (an underscore before each capitalized word, then between a lowercase letter or digit and
+/// a capital).
 func keras(snakeCase name: String) -> String {
+    let characters = Array(name)
     var result = ""
-    for (i, character) in name.enumerated() {
-        if character.isUppercase && i > 0 { result += "_" }
+    for (i, character) in characters.enumerated() {
+        let startsWord = i > 0 && character.isUppercase && i + 1 < characters.count && characters[i + 1].isLowercase
+        let afterLower = i > 0 && character.isUppercase && (characters[i - 1].isLowercase || characters[i - 1].isNumber)
+        if (startsWord || afterLower) && result.last != "_" { result += "_" }
         result += character.lowercased()
     }
     return result

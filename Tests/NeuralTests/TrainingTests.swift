@@ -32,6 +32,19 @@ final class SummaryTests: XCTestCase {
         XCTAssertEqual(normalized.parameterCount.nonTrainable, 20, "running mean and variance")
     }
 
+    func testLayerNamesAreKerasSnakeCase() {
+        var rng = SeededGenerator(seed: 3)
+        let network = Sequential<Float>(inputShape: [4], layers: [
+            Dense(inputs: 4, units: 4, using: &rng), PReLU(units: 4), BatchNorm(features: 4), ActivationLayer(.relu),
+            Dense(inputs: 4, units: 2, using: &rng)])
+        let summary = network.summary()
+        for name in ["dense (Dense)", "p_re_lu (PReLU)", "batch_normalization (BatchNormalization)", "activation (Activation)",
+                     "dense_1 (Dense)"] {
+            XCTAssertTrue(summary.contains(" \(name) "), "summary names \(name):\n\(summary)")
+        }
+        XCTAssertTrue(summary.contains("Non-trainable params: 8"), "BatchNorm's running statistics")
+    }
+
     func testSummaryIsKerasTable() {
         let summary = mnistModel().summary()
         print(summary)

@@ -16,9 +16,9 @@ final class NotebookTests: XCTestCase {
         unsetenv("GNUPLOT")
     }
 
-    func notebook(_ arguments: [String] = []) throws -> Notebook {
+    func notebook(_ arguments: [String] = []) throws -> LessonNotebook {
         let options = try LessonOptions.parse(["--out", directory.path] + arguments)
-        return Notebook(lesson: 9, title: "Test", concept: "A concept.", formulas: ["y = x"], options: options)
+        return LessonNotebook(lesson: 9, title: "Test", concept: "A concept.", formulas: ["y = x"], options: options)
     }
 
     func testFlagsParseAndBadFlagsGiveUsageErrors() throws {

@@ -8,7 +8,7 @@ import Tensors
 /// narration, numbers, tables and figures, printed as it runs and collected into a Markdown
 /// transcript (`Plots/lessonNN.md`) an instructor can publish as a page.
 ///
-///     let notebook = Notebook(lesson: 4, title: "Backpropagation", concept: "…", formulas: ["…"])
+///     let notebook = LessonNotebook(lesson: 4, title: "Backpropagation", concept: "…", formulas: ["…"])
 ///     notebook.section("The delta recursion")
 ///     notebook.say("…")
 ///     notebook.show("δ^(2)", delta)
@@ -17,7 +17,7 @@ import Tensors
 ///
 /// Computing is separate from drawing: every figure is a data file and a gnuplot script
 /// written beside its image, so `cd Plots && gnuplot lesson04-loss.gp` redraws it.
-public final class Notebook {
+public final class LessonNotebook {
     /// The parsed command-line flags.
     public let options: LessonOptions
     /// The lesson's number: 4 for lesson04.
