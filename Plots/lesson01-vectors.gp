@@ -21,7 +21,7 @@ set xlabel "x"
 set ylabel "y"
 set xrange [-1:2]
 set yrange [-0.25:2.25]
-set size ratio -1
+if (format ne "dumb") set size ratio -1
 set key top left noautotitle opaque box lc rgb "#cccccc"
 if (format eq "dumb") { unset ylabel; unset y2label; set key nobox noopaque }
 set label "A" at 0.5,1.0 offset 0.6,0.4

@@ -21,7 +21,7 @@ set xlabel "x₁"
 set ylabel "x₂"
 set xrange [-1.2:1.2]
 set yrange [-1.2:1.2]
-set size ratio -1
+if (format ne "dumb") set size ratio -1
 set key outside right top noautotitle opaque box lc rgb "#cccccc"
 if (format eq "dumb") { unset ylabel; unset y2label; set key nobox noopaque }
 set palette defined (0 "#2166ac", 0.5 "#f7f7f7", 1 "#b2182b")

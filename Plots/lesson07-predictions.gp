@@ -18,7 +18,7 @@ set border 3 lc rgb "#555555"
 set tics nomirror out
 if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
 set title "8"
-set size ratio -1
+if (format ne "dumb") set size ratio -1
 unset border
 unset tics
 unset grid
@@ -38,7 +38,7 @@ set border 3 lc rgb "#555555"
 set tics nomirror out
 if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
 set title "3"
-set size ratio -1
+if (format ne "dumb") set size ratio -1
 unset border
 unset tics
 unset grid
@@ -58,7 +58,7 @@ set border 3 lc rgb "#555555"
 set tics nomirror out
 if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
 set title "✗ 9 (is 4)"
-set size ratio -1
+if (format ne "dumb") set size ratio -1
 unset border
 unset tics
 unset grid
@@ -78,7 +78,7 @@ set border 3 lc rgb "#555555"
 set tics nomirror out
 if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
 set title "7"
-set size ratio -1
+if (format ne "dumb") set size ratio -1
 unset border
 unset tics
 unset grid
@@ -98,7 +98,7 @@ set border 3 lc rgb "#555555"
 set tics nomirror out
 if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
 set title "6"
-set size ratio -1
+if (format ne "dumb") set size ratio -1
 unset border
 unset tics
 unset grid
@@ -118,7 +118,7 @@ set border 3 lc rgb "#555555"
 set tics nomirror out
 if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
 set title "9"
-set size ratio -1
+if (format ne "dumb") set size ratio -1
 unset border
 unset tics
 unset grid
@@ -138,7 +138,7 @@ set border 3 lc rgb "#555555"
 set tics nomirror out
 if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
 set title "✗ 4 (is 3)"
-set size ratio -1
+if (format ne "dumb") set size ratio -1
 unset border
 unset tics
 unset grid
@@ -158,7 +158,7 @@ set border 3 lc rgb "#555555"
 set tics nomirror out
 if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
 set title "7"
-set size ratio -1
+if (format ne "dumb") set size ratio -1
 unset border
 unset tics
 unset grid
@@ -178,7 +178,7 @@ set border 3 lc rgb "#555555"
 set tics nomirror out
 if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
 set title "0"
-set size ratio -1
+if (format ne "dumb") set size ratio -1
 unset border
 unset tics
 unset grid
@@ -198,7 +198,7 @@ set border 3 lc rgb "#555555"
 set tics nomirror out
 if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
 set title "9"
-set size ratio -1
+if (format ne "dumb") set size ratio -1
 unset border
 unset tics
 unset grid
@@ -218,7 +218,7 @@ set border 3 lc rgb "#555555"
 set tics nomirror out
 if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
 set title "9"
-set size ratio -1
+if (format ne "dumb") set size ratio -1
 unset border
 unset tics
 unset grid
@@ -238,7 +238,7 @@ set border 3 lc rgb "#555555"
 set tics nomirror out
 if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
 set title "1"
-set size ratio -1
+if (format ne "dumb") set size ratio -1
 unset border
 unset tics
 unset grid
@@ -258,7 +258,7 @@ set border 3 lc rgb "#555555"
 set tics nomirror out
 if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
 set title "3"
-set size ratio -1
+if (format ne "dumb") set size ratio -1
 unset border
 unset tics
 unset grid
@@ -278,7 +278,7 @@ set border 3 lc rgb "#555555"
 set tics nomirror out
 if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
 set title "2"
-set size ratio -1
+if (format ne "dumb") set size ratio -1
 unset border
 unset tics
 unset grid
@@ -298,7 +298,7 @@ set border 3 lc rgb "#555555"
 set tics nomirror out
 if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
 set title "✗ 9 (is 4)"
-set size ratio -1
+if (format ne "dumb") set size ratio -1
 unset border
 unset tics
 unset grid
@@ -318,7 +318,7 @@ set border 3 lc rgb "#555555"
 set tics nomirror out
 if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
 set title "3"
-set size ratio -1
+if (format ne "dumb") set size ratio -1
 unset border
 unset tics
 unset grid
@@ -338,7 +338,7 @@ set border 3 lc rgb "#555555"
 set tics nomirror out
 if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
 set title "8"
-set size ratio -1
+if (format ne "dumb") set size ratio -1
 unset border
 unset tics
 unset grid
@@ -358,7 +358,7 @@ set border 3 lc rgb "#555555"
 set tics nomirror out
 if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
 set title "8"
-set size ratio -1
+if (format ne "dumb") set size ratio -1
 unset border
 unset tics
 unset grid
@@ -378,7 +378,7 @@ set border 3 lc rgb "#555555"
 set tics nomirror out
 if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
 set title "✗ 7 (is 5)"
-set size ratio -1
+if (format ne "dumb") set size ratio -1
 unset border
 unset tics
 unset grid
@@ -398,7 +398,7 @@ set border 3 lc rgb "#555555"
 set tics nomirror out
 if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
 set title "✗ 5 (is 8)"
-set size ratio -1
+if (format ne "dumb") set size ratio -1
 unset border
 unset tics
 unset grid
@@ -418,7 +418,7 @@ set border 3 lc rgb "#555555"
 set tics nomirror out
 if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
 set title "✗ 9 (is 7)"
-set size ratio -1
+if (format ne "dumb") set size ratio -1
 unset border
 unset tics
 unset grid
@@ -438,7 +438,7 @@ set border 3 lc rgb "#555555"
 set tics nomirror out
 if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
 set title "✗ 1 (is 7)"
-set size ratio -1
+if (format ne "dumb") set size ratio -1
 unset border
 unset tics
 unset grid
@@ -458,7 +458,7 @@ set border 3 lc rgb "#555555"
 set tics nomirror out
 if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
 set title "✗ 9 (is 7)"
-set size ratio -1
+if (format ne "dumb") set size ratio -1
 unset border
 unset tics
 unset grid
@@ -478,7 +478,7 @@ set border 3 lc rgb "#555555"
 set tics nomirror out
 if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
 set title "✗ 8 (is 3)"
-set size ratio -1
+if (format ne "dumb") set size ratio -1
 unset border
 unset tics
 unset grid

@@ -124,7 +124,8 @@ struct ScriptWriter {
             if let l = panel.y2Label { lines.append("set y2label " + q(l)) }
             if let r = panel.y2Range { lines.append("set y2range [\(Self.number(r.lowerBound)):\(Self.number(r.upperBound))]") }
         }
-        if panel.equalAspect { lines.append("set size ratio -1") }
+        // Equal units on both axes; not in text plots, whose characters are twice as tall as wide.
+        if panel.equalAspect { lines.append("if (format ne \"dumb\") set size ratio -1") }
         if panel.hideAxes { lines += ["unset border", "unset tics", "unset grid", "unset colorbox"] }
         if panel.legend == .hidden || panel.series.allSatisfy({ $0.title.isEmpty }) {
             lines.append("unset key")
