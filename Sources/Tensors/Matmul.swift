@@ -128,6 +128,12 @@ func microKernel<S: TensorScalar>(depth: Int, _ a: UnsafePointer<S>, _ b: Unsafe
     }
 }
 
+/// An uninitialized buffer of `count` elements aligned to a cache line (64 bytes), for packing.
+@inline(__always)
+func packingBuffer<S>(_ count: Int) -> UnsafeMutablePointer<S> {
+    UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<S>.stride, alignment: 64).bindMemory(to: S.self, capacity: count)
+}
+
 /// The `rows × columns` block of C at `c` (+)= a packed block of A times a packed panel of B:
 /// for each NR-wide strip of B (kept in L1), every MR-high strip of A (kept in L2).
 @inline(__always)
@@ -161,10 +167,7 @@ func gemmBlocked<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ 
     let mc = ((m + rowBlockCount - 1) / rowBlockCount + microRows - 1) / microRows * microRows
     let bCount = kc * ((Swift.min(n, blockColumns) + width - 1) / width * width)
     let aCount = kc * mc
-    let packedB = UnsafeMutableRawPointer.allocate(byteCount: bCount * MemoryLayout<S>.stride, alignment: 64)
-        .bindMemory(to: S.self, capacity: bCount)
-    let packedA = UnsafeMutableRawPointer.allocate(byteCount: threads * aCount * MemoryLayout<S>.stride, alignment: 64)
-        .bindMemory(to: S.self, capacity: threads * aCount)
+    let packedB: UnsafeMutablePointer<S> = packingBuffer(bCount), packedA: UnsafeMutablePointer<S> = packingBuffer(threads * aCount)
     defer {
         packedB.deallocate()
         packedA.deallocate()
@@ -248,10 +251,7 @@ func gemmSharedA<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ 
     let strips = (m + microRows - 1) / microRows
     let groupColumns = 4 * width                  // columns per unit of work
     let aCount = strips * microRows * kc, bCount = kc * groupColumns
-    let packedA = UnsafeMutableRawPointer.allocate(byteCount: aCount * MemoryLayout<S>.stride, alignment: 64)
-        .bindMemory(to: S.self, capacity: aCount)
-    let packedB = UnsafeMutableRawPointer.allocate(byteCount: threads * bCount * MemoryLayout<S>.stride, alignment: 64)
-        .bindMemory(to: S.self, capacity: threads * bCount)
+    let packedA: UnsafeMutablePointer<S> = packingBuffer(aCount), packedB: UnsafeMutablePointer<S> = packingBuffer(threads * bCount)
     defer {
         packedA.deallocate()
         packedB.deallocate()
