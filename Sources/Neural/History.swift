@@ -132,7 +132,8 @@ public enum Metric: Sendable, Equatable {
         case .binaryAccuracy:
             precondition(output.shape == target.shape,
                          "binary accuracy: outputs \(Shape.describe(output.shape)) and targets \(Shape.describe(target.shape)) differ")
-            return Double(((output .> 0.5) .== (target .> 0.5)).mean())
+            // Counted, then divided in Double: the fraction is exact, as the categorical one is.
+            return Double(((output .> 0.5) .== (target .> 0.5)).sum()) / Double(max(output.count, 1))
         case .meanAbsoluteError:
             precondition(output.shape == target.shape,
                          "mae: outputs \(Shape.describe(output.shape)) and targets \(Shape.describe(target.shape)) differ")

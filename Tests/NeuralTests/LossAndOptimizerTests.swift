@@ -135,3 +135,42 @@ final class OptimizerTests: XCTestCase {
 
 /// A Double vector from an array literal (typed, so the arithmetic inside type-checks quickly).
 func vector(_ values: [Double]) -> Tensor<Double> { Tensor(values) }
+
+final class LayerBehaviourTests: XCTestCase {
+    func testBatchNormKeepsRunningStatisticsForInference() {
+        var layer = BatchNorm<Double>(features: 2, momentum: 0.5)
+        let x = Tensor<Double>([[1, 10], [3, 30]])   // batch mean (2, 20), variance (1, 100)
+        var training = Context(mode: .training, rng: SeededGenerator(seed: 1))
+        let (y, _) = layer.forward(x, context: &training)
+        assertClose(y.mean(axis: 0), vector([0, 0]), tolerance: 1e-12, "normalized with the batch's own statistics")
+        assertClose(layer.runningMean, vector([1, 10]), tolerance: 1e-12, "μ ← m μ + (1 − m) μ_B = 0.5 · 0 + 0.5 · (2, 20)")
+        assertClose(layer.runningVariance, vector([1, 50.5]), tolerance: 1e-12, "σ² ← 0.5 · 1 + 0.5 · (1, 100)")
+        var inference = Context.inference
+        let single = layer.forward(Tensor([[1, 10]]), context: &inference).output
+        let expected: [Double] = [(1 - 1) / (1 + 1e-3).squareRoot(), (10 - 10) / (50.5 + 1e-3).squareRoot()]
+        assertClose(single, vector(expected).reshaped([1, 2]), tolerance: 1e-12,
+                    "inference uses the running statistics, so one example alone gets a defined output")
+    }
+
+    func testDropoutDropsTheRateAndScalesTheRest() {
+        var layer = Dropout<Double>(rate: 0.25)
+        var context = Context(mode: .training, rng: SeededGenerator(seed: 2))
+        let y = layer.forward(Tensor.ones([100, 100]), context: &context).output
+        let kept = (y .> 0).mean()
+        assertClose(kept, 0.75, tolerance: 0.02, "about 75% of the units kept")
+        assertClose(y.max(), 1 / 0.75, tolerance: 1e-12, "kept units scaled by 1/keep (inverted dropout)")
+        assertClose(y.mean(), 1, tolerance: 0.03, "the expected value is unchanged")
+        var inference = Context.inference
+        XCTAssertEqual(layer.forward(Tensor.ones([2, 2]), context: &inference).output, Tensor.ones([2, 2]), "identity at inference")
+    }
+
+    func testMetrics() {
+        let probabilities = Tensor<Float>([[0.1, 0.9], [0.8, 0.2], [0.3, 0.7]])
+        XCTAssertEqual(Metric.accuracy.value(probabilities, Tensor([[0, 1], [0, 1], [0, 1]])), 2.0 / 3, "one-hot targets")
+        XCTAssertEqual(Metric.accuracy.value(probabilities, Tensor([1, 0, 0])), 2.0 / 3, "integer labels")
+        let single = Tensor<Float>([[0.9], [0.4], [0.6]])
+        XCTAssertEqual(Metric.binaryAccuracy.value(single, Tensor([[1], [0], [0]])), 2.0 / 3, "p > 0.5 against 0/1")
+        XCTAssertEqual(Metric.accuracy.value(single, Tensor([[1], [0], [0]])), 2.0 / 3, "a single sigmoid output: binary")
+        assertClose(Metric.meanAbsoluteError.value(Tensor<Float>([[1], [3]]), Tensor([[2], [1]])), 1.5, tolerance: 1e-7, "MAE")
+    }
+}
