@@ -73,8 +73,7 @@ let loopTime = clock.measure { _ = naiveRelu(scalars) }
 let tensorTime = clock.measure { _ = max(big, 0) }
 notebook.say("On \(grouped(count)) numbers, the loop and the tensor operation give the same result:")
 notebook.show("largest difference", (Tensor(naiveRelu(scalars)) - max(big, 0)).max())
-let loopSeconds = Double(loopTime.components.attoseconds) * 1e-18 + Double(loopTime.components.seconds)
-let tensorSeconds = Double(tensorTime.components.attoseconds) * 1e-18 + Double(tensorTime.components.seconds)
+let loopSeconds = loopTime.seconds, tensorSeconds = tensorTime.seconds
 notebook.timing("naive loop \(formatNumber("%.2f", loopSeconds * 1000)) ms, tensor operation \(formatNumber("%.2f", tensorSeconds * 1000)) ms "
     + "(\(formatNumber("%.0f", loopSeconds / max(tensorSeconds, 1e-9)))× faster)")
 notebook.writeData("lesson01-relu-timing.csv", "method,elements,seconds\nloop,\(count),\(loopSeconds)\ntensor,\(count),\(tensorSeconds)\n")

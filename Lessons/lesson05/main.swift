@@ -66,8 +66,7 @@ for r in runs.indices {
         trainX, trainY, epochs: epochs, descent: runs[r].descent, loss: loss,
         optimizer: SGD(learningRate: .constant(learningRate)), recordSteps: true, progress: .quiet,
         callbacks: Callbacks(onEpoch: { event in
-            let elapsed = clock.now - start
-            runs[r].seconds.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+            runs[r].seconds.append((clock.now - start).seconds)
             runs[r].epochLosses.append(fullLoss(event.network))
         }),
         rng: &shuffling)

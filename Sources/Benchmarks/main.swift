@@ -69,13 +69,9 @@ func bestTime(_ repetitions: Int, _ body: () -> Void) -> Double {
     let clock = ContinuousClock()
     for _ in 0..<repetitions {
         let elapsed = clock.measure(body)
-        best = min(best, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+        best = min(best, elapsed.seconds)
     }
     return best
-}
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
 }
 
 /// Prints one measurement line. `rate` is true for GFLOP/s and GB/s (higher is better).

@@ -110,18 +110,15 @@ public struct Sequential<Scalar: TensorScalar> {
         var gradients = [[Tensor<Scalar>]](repeating: [], count: layers.count)
         guard let last = layers.indices.last else { return gradients }
         // The first layer's ∂E/∂input would go nowhere: it is not computed.
-        var upstream: Tensor<Scalar>
+        let top: LayerGradients<Scalar>
         if let outputLayer = layers[last] as? any OutputLayer<Scalar>,
            let delta = loss.delta(output, target, outputActivation: outputLayer.outputActivation) {
-            let g = outputLayer.backwardErased(delta: delta, cache: caches[last], needsInputGradient: last > 0)
-            gradients[last] = g.parameters
-            upstream = g.input
+            top = outputLayer.backwardErased(delta: delta, cache: caches[last], needsInputGradient: last > 0)
         } else {
-            let g = layers[last].backwardErased(loss.gradient(output, target), cache: caches[last],
-                                                needsInputGradient: last > 0)
-            gradients[last] = g.parameters
-            upstream = g.input
+            top = layers[last].backwardErased(loss.gradient(output, target), cache: caches[last], needsInputGradient: last > 0)
         }
+        gradients[last] = top.parameters
+        var upstream = top.input
         // The delta recursion, one layer down at a time.
         for i in layers.indices.dropLast().reversed() {
             let g = layers[i].backwardErased(upstream, cache: caches[i], needsInputGradient: i > 0)

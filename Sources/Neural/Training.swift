@@ -198,7 +198,7 @@ extension Sequential {
                     lastDrawn = now
                     var running = [(HistoryKey.loss, lossSum / Double(seen))]
                     for (i, metric) in metrics.enumerated() { running.append((metric.key, metricSums[i] / Double(seen))) }
-                    progress.step(step, of: stepsPerEpoch, seconds: seconds(now - start), logs: running)
+                    progress.step(step, of: stepsPerEpoch, seconds: (now - start).seconds, logs: running)
                 }
             }
 
@@ -210,7 +210,7 @@ extension Sequential {
                 for metric in metrics { logs.append((metric.key.validation, measured[metric.key]!)) }
             }
             history.append(logs)
-            progress.epochEnded(epoch, of: epochs, steps: stepsPerEpoch, seconds: seconds(clock.now - start), logs: logs)
+            progress.epochEnded(epoch, of: epochs, steps: stepsPerEpoch, seconds: (clock.now - start).seconds, logs: logs)
             callbacks.onEpoch?(EpochEvent(epoch: epoch, logs: logs, network: self))
 
             if let stopping = earlyStopping {
@@ -235,8 +235,4 @@ extension Sequential {
         }
         return history
     }
-}
-
-func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
 }

@@ -184,8 +184,8 @@ public final class LessonNotebook {
             if options.noPlots {
                 try gnuplot.writeFiles(figure, in: outputFolder)
             } else {
-                try gnuplot.render(figure, in: outputFolder, formats: options.formats)
-                if main && isTerminal, let text = try? gnuplot.renderText(figure, in: outputFolder, width: 79, height: 22) {
+                let rendered = try gnuplot.render(figure, in: outputFolder, formats: options.formats)
+                if main && isTerminal, let text = try? gnuplot.renderText(script: rendered.script, in: outputFolder, width: 79, height: 22) {
                     print(text)
                 }
             }

@@ -118,6 +118,11 @@ public struct Gnuplot: Sendable {
     /// Writes the data file and script into `directory` like `render`.
     public func renderText(_ figure: Figure, in directory: URL, width: Int = 79, height: Int = 24) throws -> String {
         let (_, script) = try writeFiles(figure, in: directory)
+        return try renderText(script: script, in: directory, width: width, height: height)
+    }
+
+    /// The text rendering of a figure whose script (and data) are already written in `directory`.
+    public func renderText(script: URL, in directory: URL, width: Int = 79, height: Int = 24) throws -> String {
         let output = try run(script: script, format: "dumb", in: directory,
                              settings: "textWidth = \(width); textHeight = \(height)")
         let lines = output.replacingOccurrences(of: "\u{0C}", with: "")

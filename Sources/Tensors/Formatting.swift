@@ -32,6 +32,11 @@ public func formatNumber(_ format: String, _ value: Double) -> String {
     return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }
 
+extension Duration {
+    /// The duration in seconds, as a Double (for measured times: `clock.measure { … }.seconds`).
+    public var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
+}
+
 /// An integer with thousands separators, for counts in messages and tables: 235146 → "235,146".
 public func grouped(_ n: Int) -> String {
     let digits = String(n.magnitude)
