@@ -2,10 +2,12 @@
 SWIFT ?= swift
 # gnuplot-nox: gnuplot without X11/Qt (the plain `gnuplot` package pulls in Qt).
 GNUPLOT_PACKAGE := gnuplot-nox
-# `make lesson N=4` or `N=04`; extra flags with ARGS="--epochs 5 --format png svg".
+# `make lesson N=4`, `N=04` or `N=12`; extra flags with ARGS="--epochs 5 --format png svg".
+# (`expr` reads 08 and 09 as decimal; printf alone would take them for octal.)
 N ?= 04
-LESSON := lesson$(shell printf '%02d' $(N))
-LESSONS := 01 02 03 04 05 06 07 08
+LESSON := lesson$(shell expr "$(N)" + 0 >/dev/null 2>&1 && printf '%02d' "$$(expr "$(N)" + 0)" || echo "$(N)")
+# The lessons are the folders Lessons/lessonNN: the same list Package.swift builds.
+LESSONS := $(patsubst Lessons/lesson%,%,$(sort $(wildcard Lessons/lesson[0-9][0-9])))
 # Image formats `make plots` draws (the committed figures are PNG).
 FORMATS ?= png
 
@@ -36,6 +38,7 @@ test: setup
 	$(SWIFT) test
 
 lesson: setup
+	@if [ ! -d Lessons/$(LESSON) ]; then echo "There is no $(LESSON): N must be one of $(LESSONS)"; exit 2; fi
 	$(SWIFT) run $(LESSON) $(ARGS)
 
 # Every lesson with its default settings, release build, into Plots/. The data files come out

@@ -4,6 +4,7 @@
 //
 // Layout (see README.md): Sources/ holds the library modules, Lessons/ one executable per
 // lesson, Tests/ the test suites, Plots/ the course figures.
+import Foundation
 import PackageDescription
 
 // The hot modules are compiled with optimization even in a debug build: `swift run lesson04`
@@ -21,8 +22,13 @@ let targetCPU: [String] = []
 #endif
 let optimized: [SwiftSetting] = [.unsafeFlags(["-O"] + targetCPU)]
 
-/// The course's lessons, one executable each: `swift run lesson04`.
-let lessons = (1...8).map { "lesson0\($0)" }
+/// The course's lessons, one executable each (`swift run lesson04`): every folder
+/// `Lessons/lessonNN` (two digits). This folder list is the one definition of the lessons; the
+/// Makefile reads the same folders, so a new lesson is a new folder and nothing else.
+let lessonsFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Lessons")
+let lessons = ((try? FileManager.default.contentsOfDirectory(atPath: lessonsFolder.path)) ?? [])
+    .filter { $0.count == 8 && $0.hasPrefix("lesson") && $0.dropFirst(6).allSatisfy(\.isNumber) }
+    .sorted()
 
 let package = Package(
     name: "Backprop",
@@ -71,6 +77,8 @@ let package = Package(
 
         // Assertions that print expected vs got with their tolerance, shared by the test suites.
         .target(name: "TestSupport", dependencies: ["Tensors"], path: "Tests/TestSupport"),
+        // Makes one library mistake per run, for the test that the message survives -O.
+        .executableTarget(name: "backprop-misuse", dependencies: ["Tensors", "Neural"], path: "Tests/MisuseProbe"),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
         .testTarget(name: "NeuralTests", dependencies: ["Neural", "Tensors", "TestSupport"]),

@@ -32,7 +32,7 @@ public struct Split: Sendable, Equatable {
     /// k folds of equal size (± 1); fold i is the validation set of split i, the other folds its
     /// training set. Every example is validated on exactly once.
     public static func kFold(count: Int, folds k: Int, using rng: inout SeededGenerator?) -> [Split] {
-        precondition(k >= 2 && k <= count, "k-fold needs 2 ≤ k ≤ \(count) examples, got k = \(k)")
+        ensure(k >= 2 && k <= count, "k-fold needs 2 ≤ k ≤ \(count) examples, got k = \(k)")
         let order: [Int]
         if rng != nil { order = rng!.permutation(count) } else { order = Array(0..<count) }
         var bounds = [0]

@@ -90,7 +90,7 @@ public enum Activation: Sendable, Equatable, CustomStringConvertible {
             return positive + (1 - positive) * (h + S(alpha))
         case .softplus: return Activation.sigmoid(s)
         case .softmax:
-            preconditionFailure("softmax is not element-wise: its derivative is a Jacobian; use Activation.softmax.backward")
+            stop("softmax is not element-wise: its derivative is a Jacobian; use Activation.softmax.backward")
         }
     }
 

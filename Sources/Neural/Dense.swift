@@ -63,7 +63,7 @@ public struct Dense<Scalar: TensorScalar>: Layer {
     /// A layer with the given weights (inputs, units) and bias (units,).
     public init(weights: Tensor<Scalar>, bias: Tensor<Scalar>, activation: Activation = .identity,
                 regularizer: Regularizer? = nil) {
-        precondition(weights.rank == 2 && bias.shape == [weights.shape[1]],
+        ensure(weights.rank == 2 && bias.shape == [weights.shape[1]],
                      "Dense: weights must be (inputs, units) and bias (units,), got \(Shape.describe(weights.shape)) and \(Shape.describe(bias.shape))")
         self.weights = weights
         self.bias = bias

@@ -16,7 +16,7 @@ public struct Dropout<Scalar: TensorScalar>: Layer {
     public var rate: Double
 
     public init(rate: Double) {
-        precondition(rate >= 0 && rate < 1, "Dropout rate must be in [0, 1), got \(rate)")
+        ensure(rate >= 0 && rate < 1, "Dropout rate must be in [0, 1), got \(rate)")
         self.rate = rate
     }
 

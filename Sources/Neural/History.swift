@@ -125,17 +125,17 @@ public enum Metric: Sendable, Equatable {
             if output.rank == 2 && output.shape[1] > 1 {
                 let predicted = output.argmax(axis: 1)
                 let truth = target.shape == output.shape ? target.argmax(axis: 1) : target.integerLabels
-                precondition(truth.count == n, "accuracy: \(n) outputs but \(truth.count) targets")
+                ensure(truth.count == n, "accuracy: \(n) outputs but \(truth.count) targets")
                 return Double(zip(predicted, truth).filter { $0 == $1 }.count) / Double(n)
             }
             return Metric.binaryAccuracy.value(output, target)
         case .binaryAccuracy:
-            precondition(output.shape == target.shape,
+            ensure(output.shape == target.shape,
                          "binary accuracy: outputs \(Shape.describe(output.shape)) and targets \(Shape.describe(target.shape)) differ")
             // Counted, then divided in Double: the fraction is exact, as the categorical one is.
             return Double(((output .> 0.5) .== (target .> 0.5)).sum()) / Double(max(output.count, 1))
         case .meanAbsoluteError:
-            precondition(output.shape == target.shape,
+            ensure(output.shape == target.shape,
                          "mae: outputs \(Shape.describe(output.shape)) and targets \(Shape.describe(target.shape)) differ")
             return Double(abs(output - target).mean())
         }

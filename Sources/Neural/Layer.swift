@@ -93,7 +93,7 @@ public protocol Layer<Scalar> {
 extension Layer {
     public var parameters: [Tensor<Scalar>] {
         get { [] }
-        set { precondition(newValue.isEmpty, "\(Self.typeName) has no parameters to set") }
+        set { ensure(newValue.isEmpty, "\(Self.typeName) has no parameters to set") }
     }
     public var parameterNames: [String] { [] }
     public var nonTrainableParameterCount: Int { 0 }
@@ -116,7 +116,7 @@ extension Layer {
     /// `backward` with the cache type erased; the cache must come from this layer's forward.
     func backwardErased(_ outputGradient: Tensor<Scalar>, cache: Any, needsInputGradient: Bool = true) -> LayerGradients<Scalar> {
         guard let cache = cache as? Cache else {
-            preconditionFailure("\(Self.typeName).backward was given a cache of type \(type(of: cache)), not \(Cache.self)")
+            stop("\(Self.typeName).backward was given a cache of type \(type(of: cache)), not \(Cache.self)")
         }
         return backward(outputGradient, cache: cache, needsInputGradient: needsInputGradient)
     }
@@ -126,6 +126,6 @@ extension Layer {
 /// message naming both shapes.
 @inline(__always)
 func expectFeatures<S>(_ x: Tensor<S>, _ features: Int, _ layer: String) {
-    precondition(x.rank == 2 && x.shape[1] == features,
+    ensure(x.rank == 2 && x.shape[1] == features,
                  "\(layer) expects input of shape (batch, \(features)), got \(Shape.describe(x.shape))")
 }

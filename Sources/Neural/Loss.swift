@@ -32,7 +32,7 @@ extension Loss {
 let probabilityEpsilon = 1e-7
 
 func checkShapes<S>(_ output: Tensor<S>, _ target: Tensor<S>, _ loss: String) {
-    precondition(output.shape == target.shape,
+    ensure(output.shape == target.shape,
                  "\(loss): outputs \(Shape.describe(output.shape)) and targets \(Shape.describe(target.shape)) must have the same shape")
 }
 
@@ -136,7 +136,7 @@ public struct SparseCategoricalCrossentropy: Loss {
     public var name: String { "sparse_categorical_crossentropy" }
 
     func oneHot<S>(_ output: Tensor<S>, _ target: Tensor<S>) -> Tensor<S> {
-        precondition(output.rank == 2 && target.count == output.shape[0],
+        ensure(output.rank == 2 && target.count == output.shape[0],
                      "\(name): outputs \(Shape.describe(output.shape)) need one label per row, got targets \(Shape.describe(target.shape))")
         return Tensor.oneHot(target.integerLabels, classes: output.shape[1])
     }

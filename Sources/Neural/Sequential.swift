@@ -23,7 +23,7 @@ extension ActivationLayer: OutputLayer {
 extension OutputLayer {
     func backwardErased(delta: Tensor<Scalar>, cache: Any, needsInputGradient: Bool) -> LayerGradients<Scalar> {
         guard let cache = cache as? Cache else {
-            preconditionFailure("\(Self.typeName).backward(delta:) was given a cache of type \(type(of: cache))")
+            stop("\(Self.typeName).backward(delta:) was given a cache of type \(type(of: cache))")
         }
         return backward(delta: delta, cache: cache, needsInputGradient: needsInputGradient)
     }
@@ -87,7 +87,7 @@ public struct Sequential<Scalar: TensorScalar> {
 
     /// The forward pass through every layer; returns the output and each layer's cache.
     public mutating func forward(_ x: Tensor<Scalar>, context: inout Context) -> (output: Tensor<Scalar>, caches: [Any]) {
-        precondition(x.rank >= 1 && Array(x.shape.dropFirst()) == inputShape,
+        ensure(x.rank >= 1 && Array(x.shape.dropFirst()) == inputShape,
                      "\(name) expects examples of shape \(Shape.describe(inputShape)) (a batch of shape (batch, \(inputShape.map(String.init).joined(separator: ", ")))), got \(Shape.describe(x.shape))")
         var activations = x
         var caches: [Any] = []
@@ -106,7 +106,7 @@ public struct Sequential<Scalar: TensorScalar> {
     /// When the loss supplies δ^(L) for the last layer's activation (softmax or sigmoid with
     /// cross-entropy), backpropagation starts from δ^(L) = (ŷ − y)/m; otherwise from ∂E/∂o.
     public func backward(output: Tensor<Scalar>, target: Tensor<Scalar>, loss: some Loss, caches: [Any]) -> [[Tensor<Scalar>]] {
-        precondition(caches.count == layers.count, "backward needs the caches of the forward pass, one per layer")
+        ensure(caches.count == layers.count, "backward needs the caches of the forward pass, one per layer")
         var gradients = [[Tensor<Scalar>]](repeating: [], count: layers.count)
         guard let last = layers.indices.last else { return gradients }
         // The first layer's ∂E/∂input would go nowhere: it is not computed.

@@ -116,7 +116,7 @@ extension Sequential {
         callbacks: Callbacks<Scalar> = Callbacks(),
         rng: inout SeededGenerator
     ) -> History {
-        precondition(x.rank >= 1 && y.rank >= 1 && x.shape[0] == y.shape[0],
+        ensure(x.rank >= 1 && y.rank >= 1 && x.shape[0] == y.shape[0],
                      "fit: \(x.shape.first ?? 0) examples \(Shape.describe(x.shape)) but \(y.shape.first ?? 0) targets \(Shape.describe(y.shape))")
         // Keras's validation_split: the last fraction of the data, before shuffling.
         var (trainX, trainY) = (x, y)
@@ -125,7 +125,7 @@ extension Sequential {
         case .data(let vx, let vy)?:
             validationData = (vx, vy)
         case .split(let fraction)?:
-            precondition(fraction > 0 && fraction < 1, "fit: validation split must be in (0, 1), got \(fraction)")
+            ensure(fraction > 0 && fraction < 1, "fit: validation split must be in (0, 1), got \(fraction)")
             let n = x.shape[0], splitAt = Int(Double(n) * (1 - fraction))
             (trainX, trainY) = (x.rows(0 ..< splitAt), y.rows(0 ..< splitAt))
             validationData = (x.rows(splitAt ..< n), y.rows(splitAt ..< n))
@@ -133,11 +133,11 @@ extension Sequential {
             break
         }
         let n = trainX.shape[0]
-        precondition(n > 0, "fit: no training examples")
+        ensure(n > 0, "fit: no training examples")
         let batchSize = descent.batchSize(examples: n)
         let stepsPerEpoch = (n + batchSize - 1) / batchSize
         if let monitor = earlyStopping?.monitor {
-            precondition(!monitor.isValidation || validationData != nil,
+            ensure(!monitor.isValidation || validationData != nil,
                          "fit: early stopping monitors \(monitor), which needs validation data")
         }
 
@@ -215,7 +215,7 @@ extension Sequential {
 
             if let stopping = earlyStopping {
                 guard let value = logs.first(where: { $0.0 == stopping.monitor })?.1 else {
-                    preconditionFailure("fit: early stopping monitors \(stopping.monitor), which is not recorded "
+                    stop("fit: early stopping monitors \(stopping.monitor), which is not recorded "
                         + "(recorded: \(logs.map(\.0.name).joined(separator: ", ")))")
                 }
                 let sign = stopping.monitor.higherIsBetter ? 1.0 : -1.0

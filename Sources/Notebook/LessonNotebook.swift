@@ -152,7 +152,7 @@ public final class LessonNotebook {
         let columns = headers.count
         var widths = headers.map(\.count)
         for row in rows {
-            precondition(row.count == columns, "table row \(row) has \(row.count) cells for \(columns) columns")
+            ensure(row.count == columns, "table row \(row) has \(row.count) cells for \(columns) columns")
             for (c, cell) in row.enumerated() { widths[c] = max(widths[c], cell.count) }
         }
         func isNumber(_ s: String) -> Bool { Double(s.replacingOccurrences(of: ",", with: "")) != nil || s.hasSuffix("%") && Double(s.dropLast()) != nil }

@@ -142,7 +142,7 @@ public struct Series: Sendable {
         _ title: String, x: [X], y: [Y], style: Style = .lines, axis: YAxis = .left,
         color: String? = nil, lineWidth: Double = 2, dashed: Bool = false, pointType: Int = 7, pointSize: Double = 0.6
     ) {
-        precondition(x.count == y.count, "Series \"\(title)\": \(x.count) x values but \(y.count) y values")
+        ensure(x.count == y.count, "Series \"\(title)\": \(x.count) x values but \(y.count) y values")
         self.title = title
         self.x = x.map { Double($0) }
         self.y = y.map { Double($0) }
@@ -154,10 +154,10 @@ public struct Series: Sendable {
         self.pointType = pointType
         self.pointSize = pointSize
         if case .vectors(let dx, let dy) = style {
-            precondition(dx.count == x.count && dy.count == x.count, "Series \"\(title)\": dx, dy need one value per point")
+            ensure(dx.count == x.count && dy.count == x.count, "Series \"\(title)\": dx, dy need one value per point")
         }
         if case .band(let upper) = style {
-            precondition(upper.count == x.count, "Series \"\(title)\": the band needs one upper value per point")
+            ensure(upper.count == x.count, "Series \"\(title)\": the band needs one upper value per point")
         }
     }
 
@@ -225,7 +225,7 @@ public struct Contour: Sendable {
     public var levelCount: Int
 
     public init<V: BinaryFloatingPoint>(x: [Double], y: [Double], values: [[V]], levels: [Double]? = nil, levelCount: Int = 12) {
-        precondition(values.count == y.count && values.allSatisfy { $0.count == x.count },
+        ensure(values.count == y.count && values.allSatisfy { $0.count == x.count },
                      "Contour: values must have one row per y (\(y.count)) and one column per x (\(x.count))")
         self.x = x
         self.y = y
@@ -250,3 +250,11 @@ public enum Palette: Sendable {
 /// The colors given to series in order (matplotlib's "tab10").
 public let seriesColors = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
                            "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
+
+/// `precondition` whose message is kept in optimized builds (where Swift drops the message of
+/// `precondition`). Plotting imports Foundation only, so it has its own copy of Tensors' `ensure`.
+@inline(__always)
+func ensure(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String,
+            file: StaticString = #fileID, line: UInt = #line) {
+    if !condition() { fatalError(message(), file: file, line: line) }
+}

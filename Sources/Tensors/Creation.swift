@@ -16,14 +16,14 @@ extension Tensor {
 
     /// The numbers start, start + step, … below `end` (numpy's `arange`), as a vector.
     public static func range(from start: Scalar = 0, to end: Scalar, step: Scalar = 1) -> Tensor {
-        precondition(step != 0, "Tensor.range: step must not be 0")
+        ensure(step != 0, "Tensor.range: step must not be 0")
         let count = Swift.max(0, Int(((end - start) / step).rounded(.up)))
         return Tensor(shape: [count], element: { start + Scalar($0) * step })
     }
 
     /// `count` evenly spaced numbers from `start` to `end`, both included (numpy's `linspace`).
     public static func linspace(from start: Scalar, to end: Scalar, count: Int) -> Tensor {
-        precondition(count >= 0, "Tensor.linspace: count must not be negative")
+        ensure(count >= 0, "Tensor.linspace: count must not be negative")
         if count == 1 { return Tensor([start]) }
         let step = (end - start) / Scalar(count - 1)
         return Tensor(shape: [count], element: { $0 == count - 1 ? end : start + Scalar($0) * step })
@@ -37,7 +37,7 @@ extension Tensor {
         var result = zeros([labels.count, classes])
         result.withUnsafeMutableBufferPointer { out in
             for (n, label) in labels.enumerated() {
-                precondition(label >= 0 && label < classes,
+                ensure(label >= 0 && label < classes,
                              "oneHot: label \(label) of example \(n) is not a class in 0..<\(classes)")
                 out[n * classes + label] = 1
             }

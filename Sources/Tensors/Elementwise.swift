@@ -180,7 +180,7 @@ func binary<S: TensorScalar>(_ op: BinaryOperation, _ a: Tensor<S>, _ b: Tensor<
 @_specialize(where S == Double)
 func binaryInPlace<S: TensorScalar>(_ op: BinaryOperation, _ a: inout Tensor<S>, _ b: Tensor<S>) {
     let shape = checked("a \(op.symbol)= b") { () throws(ShapeError) in try Shape.broadcast(a.shape, b.shape) }
-    precondition(shape == a.shape,
+    ensure(shape == a.shape,
                  "a \(op.symbol)= b: the result would have shape \(Shape.describe(shape)), "
                  + "not a's shape \(Shape.describe(a.shape)); write a = a \(op.symbol) b")
     let plan = BroadcastPlan(result: shape, a: a.shape, b: b.shape)

@@ -303,7 +303,7 @@ public func matmul<S>(_ a: Tensor<S>, _ b: Tensor<S>, transposeA: Bool = false, 
 
 /// The vector dot product Σ_i a_i b_i of two vectors of the same length.
 public func dot<S>(_ a: Tensor<S>, _ b: Tensor<S>) -> S {
-    precondition(a.rank == 1 && b.rank == 1 && a.count == b.count,
+    ensure(a.rank == 1 && b.rank == 1 && a.count == b.count,
                  "dot: needs two vectors of the same length, got shapes \(Shape.describe(a.shape)) and \(Shape.describe(b.shape))")
     return matmul(a, b).scalar
 }

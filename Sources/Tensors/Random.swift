@@ -81,7 +81,7 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
 
     /// An integer uniform in `0 ..< upperBound`, without modulo bias.
     public mutating func nextInt(below upperBound: Int) -> Int {
-        precondition(upperBound > 0, "nextInt(below:) needs a positive bound, got \(upperBound)")
+        ensure(upperBound > 0, "nextInt(below:) needs a positive bound, got \(upperBound)")
         let bound = UInt64(upperBound)
         // Lemire's method: multiply and reject the few values that would bias the result.
         var product = next().multipliedFullWidth(by: bound)
@@ -167,7 +167,7 @@ extension Tensor {
     /// (fan_in, fan_out) of a weight tensor: for `[inputs, units]` the two sizes; for a
     /// convolution kernel `[..., inputs, outputs]` each multiplied by the receptive field.
     private static func fans(_ shape: [Int]) -> (Int, Int) {
-        precondition(shape.count >= 2, "weight initializers need a shape [fanIn, fanOut, ...], got \(Shape.describe(shape))")
+        ensure(shape.count >= 2, "weight initializers need a shape [fanIn, fanOut, ...], got \(Shape.describe(shape))")
         let receptiveField = shape.dropLast(2).reduce(1, *)
         return (shape[shape.count - 2] * receptiveField, shape[shape.count - 1] * receptiveField)
     }
@@ -179,7 +179,7 @@ extension Tensor {
 @_specialize(where S == Double)
 func randomUniform<S: TensorScalar>(_ shape: [Int], _ lower: Double, _ upper: Double,
                                     _ rng: inout SeededGenerator) -> Tensor<S> {
-    precondition(lower <= upper, "uniform: lower \(lower) is above upper \(upper)")
+    ensure(lower <= upper, "uniform: lower \(lower) is above upper \(upper)")
     let top = S(upper)
     return Tensor(shape: shape) { out in
         for i in 0..<out.count {

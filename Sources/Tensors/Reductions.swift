@@ -83,7 +83,7 @@ func sumRun<S: TensorScalar>(_ block: UnsafePointer<S>, _ n: Int) -> S {
 @_specialize(where S == Double)
 func reduce<S: TensorScalar>(_ op: ReductionOperation, _ x: Tensor<S>, axis: Int?, keepingDimensions: Bool) -> Tensor<S> {
     let (outer, n, inner, shape) = reductionGeometry(x.shape, axis: axis, keepingDimensions: keepingDimensions)
-    precondition(n > 0 || op == .sum, "max/min of an empty axis is undefined (shape \(Shape.describe(x.shape)))")
+    ensure(n > 0 || op == .sum, "max/min of an empty axis is undefined (shape \(Shape.describe(x.shape)))")
     if n == 0 { return Tensor.zeros(shape) }
     return Tensor(shape: shape) { out in
         x.withUnsafeBufferPointer { source in
@@ -114,7 +114,7 @@ func reductionGeometry(_ shape: [Int], axis: Int?, keepingDimensions: Bool) -> (
 @_specialize(where S == Double)
 func argmaxAlong<S: TensorScalar>(_ x: Tensor<S>, axis: Int?) -> [Int] {
     let (outer, n, inner, _) = reductionGeometry(x.shape, axis: axis, keepingDimensions: false)
-    precondition(n > 0, "argmax of an empty axis is undefined (shape \(Shape.describe(x.shape)))")
+    ensure(n > 0, "argmax of an empty axis is undefined (shape \(Shape.describe(x.shape)))")
     return x.withUnsafeBufferPointer { source in
         var result = [Int](repeating: 0, count: outer * inner)
         for o in 0..<outer {

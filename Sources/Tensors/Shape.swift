@@ -17,7 +17,7 @@ public enum Shape {
     public static func elementCount(_ shape: [Int]) -> Int {
         var count = 1
         for dimension in shape {
-            precondition(dimension >= 0, "shape \(describe(shape)) has a negative dimension")
+            ensure(dimension >= 0, "shape \(describe(shape)) has a negative dimension")
             count *= dimension
         }
         return count
@@ -106,6 +106,6 @@ func checked<T>(_ operation: String, _ compute: () throws(ShapeError) -> T) -> T
     do {
         return try compute()
     } catch {
-        preconditionFailure("\(operation): \(error.message)")
+        stop("\(operation): \(error.message)")
     }
 }

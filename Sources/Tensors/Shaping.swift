@@ -26,7 +26,7 @@ extension Tensor {
     /// The axes reordered: axis `i` of the result is axis `axes[i]` of `self`.
     /// `images.permuted([0, 2, 3, 1])` turns (N, C, H, W) into (N, H, W, C).
     public func permuted(_ axes: [Int]) -> Tensor {
-        precondition(axes.sorted() == Array(0..<rank),
+        ensure(axes.sorted() == Array(0..<rank),
                      "permuted(\(axes)): needs each axis of a rank-\(rank) tensor \(Shape.describe(shape)) exactly once")
         return permute(self, axes)
     }
@@ -34,7 +34,7 @@ extension Tensor {
     /// Rows `range` (indices along the first axis) as a tensor, sharing this tensor's storage
     /// (no copy): the mini-batch `x.rows(128 ..< 256)`.
     public func rows(_ range: Range<Int>) -> Tensor {
-        precondition(rank >= 1 && range.lowerBound >= 0 && range.upperBound <= shape[0],
+        ensure(rank >= 1 && range.lowerBound >= 0 && range.upperBound <= shape[0],
                      "rows(\(range.lowerBound)..<\(range.upperBound)) is out of range for shape \(Shape.describe(shape))")
         let rowSize = rank >= 1 ? count / Swift.max(shape[0], 1) : 0
         var newShape = shape
@@ -44,7 +44,7 @@ extension Tensor {
 
     /// Row `i` (index along the first axis), one rank lower, sharing storage.
     public func row(_ i: Int) -> Tensor {
-        precondition(rank >= 1 && i >= 0 && i < shape[0],
+        ensure(rank >= 1 && i >= 0 && i < shape[0],
                      "row(\(i)) is out of range for shape \(Shape.describe(shape))")
         let slice = rows(i ..< i + 1)
         return Tensor(uncheckedShape: Array(shape.dropFirst()), storage: slice.storage, offset: slice.offset)
@@ -59,7 +59,7 @@ extension Tensor {
 
     /// Columns `range` of a matrix, copied: `x.columns(0 ..< 784)`.
     public func columns(_ range: Range<Int>) -> Tensor {
-        precondition(rank == 2 && range.lowerBound >= 0 && range.upperBound <= shape[1],
+        ensure(rank == 2 && range.lowerBound >= 0 && range.upperBound <= shape[1],
                      "columns(\(range.lowerBound)..<\(range.upperBound)) is out of range for shape \(Shape.describe(shape))")
         return Tensor.concatenate([self], axis: 1, columnRange: range)
     }
@@ -112,7 +112,7 @@ extension Tensor {
 @_specialize(where S == Float)
 @_specialize(where S == Double)
 func gatherRows<S: TensorScalar>(_ x: Tensor<S>, _ indices: [Int]) -> Tensor<S> {
-    precondition(x.rank >= 1, "rows(at:) needs a tensor of rank 1 or more")
+    ensure(x.rank >= 1, "rows(at:) needs a tensor of rank 1 or more")
     let rowCount = x.shape[0]
     let rowSize = rowCount == 0 ? 0 : x.count / rowCount
     var shape = x.shape
@@ -120,7 +120,7 @@ func gatherRows<S: TensorScalar>(_ x: Tensor<S>, _ indices: [Int]) -> Tensor<S> 
     return Tensor(shape: shape) { out in
         x.withUnsafeBufferPointer { source in
             for (position, index) in indices.enumerated() {
-                precondition(index >= 0 && index < rowCount,
+                ensure(index >= 0 && index < rowCount,
                              "rows(at:): index \(index) is out of range for shape \(Shape.describe(x.shape))")
                 guard let base = source.baseAddress, let destination = out.baseAddress else { continue }
                 (destination + position * rowSize).update(from: base + index * rowSize, count: rowSize)

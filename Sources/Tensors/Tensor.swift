@@ -29,7 +29,7 @@ public struct Tensor<Scalar: TensorScalar>: Sendable {
     /// - Precondition: `scalars.count` is the product of `shape`; no dimension is negative.
     public init(shape: [Int], scalars: [Scalar]) {
         let count = Shape.elementCount(shape)
-        precondition(scalars.count == count,
+        ensure(scalars.count == count,
                      "Tensor(shape: \(Shape.describe(shape)), scalars:) needs \(count) scalars, got \(scalars.count)")
         self.init(uncheckedShape: shape, storage: scalars, offset: 0)
     }
@@ -50,7 +50,7 @@ public struct Tensor<Scalar: TensorScalar>: Sendable {
     public init(_ rows: [[Scalar]]) {
         let columns = rows.first?.count ?? 0
         for (i, row) in rows.enumerated() {
-            precondition(row.count == columns,
+            ensure(row.count == columns,
                          "Tensor(rows): row \(i) has \(row.count) elements, row 0 has \(columns)")
         }
         self.init(uncheckedShape: [rows.count, columns], storage: rows.flatMap { $0 }, offset: 0)
@@ -114,7 +114,7 @@ extension Tensor {
     ///
     /// - Precondition: `count == 1`.
     public var scalar: Scalar {
-        precondition(count == 1, "Tensor.scalar needs exactly one element, shape is \(Shape.describe(shape))")
+        ensure(count == 1, "Tensor.scalar needs exactly one element, shape is \(Shape.describe(shape))")
         return storage[offset]
     }
 
@@ -153,25 +153,25 @@ extension Tensor {
 
     @inline(__always)
     private func flatIndex(_ i: Int) -> Int {
-        precondition(rank == 1, "one index given for a tensor of shape \(Shape.describe(shape))")
-        precondition(i >= 0 && i < shape[0], "index \(i) is out of range for shape \(Shape.describe(shape))")
+        ensure(rank == 1, "one index given for a tensor of shape \(Shape.describe(shape))")
+        ensure(i >= 0 && i < shape[0], "index \(i) is out of range for shape \(Shape.describe(shape))")
         return i
     }
 
     @inline(__always)
     private func flatIndex(_ i: Int, _ j: Int) -> Int {
-        precondition(rank == 2, "two indices given for a tensor of shape \(Shape.describe(shape))")
-        precondition(i >= 0 && i < shape[0] && j >= 0 && j < shape[1],
+        ensure(rank == 2, "two indices given for a tensor of shape \(Shape.describe(shape))")
+        ensure(i >= 0 && i < shape[0] && j >= 0 && j < shape[1],
                      "index [\(i), \(j)] is out of range for shape \(Shape.describe(shape))")
         return i * shape[1] + j
     }
 
     private func flatIndex(_ indices: [Int]) -> Int {
-        precondition(indices.count == rank,
+        ensure(indices.count == rank,
                      "\(indices.count) indices given for a tensor of shape \(Shape.describe(shape))")
         var index = 0
         for (axis, i) in indices.enumerated() {
-            precondition(i >= 0 && i < shape[axis],
+            ensure(i >= 0 && i < shape[axis],
                          "index \(indices) is out of range for shape \(Shape.describe(shape))")
             index = index * shape[axis] + i
         }
@@ -205,7 +205,7 @@ extension Tensor {
     /// Changes the shape in place to one with the same number of elements (no copy).
     @usableFromInline
     internal mutating func setShape(_ newShape: [Int]) {
-        precondition(Shape.elementCount(newShape) == count)
+        ensure(Shape.elementCount(newShape) == count, "cannot reshape \(Shape.describe(shape)) (\(count) elements) to \(Shape.describe(newShape))")
         shape = newShape
     }
 }
@@ -224,7 +224,7 @@ extension Tensor: Equatable {
 
     /// The largest absolute difference between the elements of two tensors of the same shape.
     public func maxAbsoluteDifference(_ other: Tensor) -> Scalar {
-        precondition(shape == other.shape,
+        ensure(shape == other.shape,
                      "maxAbsoluteDifference: shapes \(Shape.describe(shape)) and \(Shape.describe(other.shape)) differ")
         return withUnsafeBufferPointer { a in
             other.withUnsafeBufferPointer { b in

@@ -1,0 +1,46 @@
+import Foundation
+import XCTest
+
+/// Swift drops `precondition` messages under -O, and Tensors, Neural and Datasets are compiled
+/// with -O even in a debug build. These tests run `backprop-misuse` (a debug executable
+/// making one library mistake per run) and check that the library's own words reach stderr.
+final class LibraryMessagesTests: XCTestCase {
+    func misuse(_ name: String) throws -> (status: Int32, stderr: String) {
+        let executable = LessonsTests.buildFolder.appendingPathComponent("backprop-misuse")
+        guard FileManager.default.isExecutableFile(atPath: executable.path) else {
+            XCTFail("\(executable.path) is missing: `swift build` builds it (`swift test` does too)")
+            throw XCTSkip("no executable")
+        }
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = [name]
+        var environment = ProcessInfo.processInfo.environment
+        environment["SWIFT_BACKTRACE"] = "enable=no"   // the message, not a backtrace
+        process.environment = environment
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let data = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    func assertStops(_ name: String, saying expected: [String], file: StaticString = #filePath, line: UInt = #line) throws {
+        let result = try misuse(name)
+        XCTAssertNotEqual(result.status, 0, "\(name) must stop the program", file: file, line: line)
+        XCTAssertNotEqual(result.status, 3, "\(name) ran to the end without stopping", file: file, line: line)
+        for text in expected {
+            XCTAssertTrue(result.stderr.contains(text), "\(name): expected stderr to contain \"\(text)\", got:\n\(result.stderr)",
+                          file: file, line: line)
+        }
+    }
+
+    func testShapeMistakesKeepTheirMessagesInTheOptimizedModules() throws {
+        try assertStops("tensor-scalars", saying: ["Fatal error", "Tensor(shape: (2,), scalars:) needs 2 scalars, got 1"])
+        try assertStops("matmul-shapes", saying: ["matmul (2, 3) · (4, 5)", "inner dimensions differ"])
+        try assertStops("add-shapes", saying: ["(2, 3)", "(4,)"])
+        try assertStops("loss-shapes", saying: ["categorical_crossentropy", "(4, 10)", "(4, 9)"])
+        try assertStops("validation-split", saying: ["validation split must be in (0, 1), got 1.0"])
+    }
+}
