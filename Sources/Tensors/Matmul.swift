@@ -225,6 +225,10 @@ func gemm<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ b: Matr
         for i in 0..<m { (c + i * ldc).initialize(repeating: 0, count: n) }
         return
     }
+    if b.columnStride == 1 && isMostlyZeros(a, m: m, k: k) {
+        gemmSparseA(m: m, n: n, k: k, a, b, c, ldc: ldc)
+        return
+    }
     // Below ~half a million multiply-adds a thread costs more than it saves.
     let threads = m * n * k < 1 << 19 ? 1 : threads
     if threads == 1 || m >= 96 * threads {
@@ -235,6 +239,68 @@ func gemm<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ b: Matr
     // Few rows (a mini-batch of 128 times a wide matrix): share the packed rows of A and hand
     // out groups of columns instead.
     gemmSharedA(m: m, n: n, k: k, a, b, c, ldc: ldc, threads: threads)
+}
+
+/// Calls `body(i, line[i])` for each nonzero element of `line[0 ..< count]`, in order,
+/// testing 64 bytes at a time so that runs of zeros cost one comparison per 16 floats.
+@inline(__always)
+func forEachNonzero<S: TensorScalar>(_ line: UnsafePointer<S>, count: Int, _ body: (Int, S) -> Void) {
+    // 64 bytes = 8 words; OR-ing their bits is zero only if every element is +0. (Swift's
+    // generic SIMD comparison `.!=` compiles to one scalar compare per element: 3× slower.)
+    let width = 64 / MemoryLayout<S>.stride
+    var i = 0
+    while i + width <= count {
+        let words = UnsafeRawPointer(line + i)
+        var bits: UInt64 = 0
+        for w in 0..<8 { bits |= words.loadUnaligned(fromByteOffset: 8 * w, as: UInt64.self) }
+        if bits != 0 {
+            for j in i ..< i + width where line[j] != 0 { body(j, line[j]) }
+        }
+        i += width
+    }
+    for j in i ..< count where line[j] != 0 { body(j, line[j]) }
+}
+
+/// True when at most 1 in 20 elements of A is nonzero (a bag-of-words row over 10,000 words
+/// has ~15). Stops counting as soon as there are more, which for a dense A is within its
+/// first few rows: the check costs a small fraction of the product it may save.
+@inline(__always)
+func isMostlyZeros<S: TensorScalar>(_ a: MatrixView<S>, m: Int, k: Int) -> Bool {
+    // Walk A in the order it is stored: rows of A, or rows of Aᵀ when A is transposed.
+    let (outer, inner, outerStride) = a.columnStride == 1 ? (m, k, a.rowStride)
+        : a.rowStride == 1 ? (k, m, a.columnStride) : (0, 0, 0)
+    guard outer > 0 else { return false }
+    let limit = m * k / 20
+    var nonzeros = 0
+    for o in 0..<outer {
+        forEachNonzero(a.base + o * outerStride, count: inner) { _, _ in nonzeros += 1 }
+        if nonzeros > limit { return false }
+    }
+    return true
+}
+
+/// C = A · B for a mostly-zero A (multi-hot inputs): each nonzero A[i, p] adds A[i, p] times
+/// row p of B to row i of C, skipping the zeros. One thread, always the same order, so the
+/// result does not depend on the thread count either.
+@_specialize(where S == Float)
+@_specialize(where S == Double)
+func gemmSparseA<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ b: MatrixView<S>,
+                                  _ c: UnsafeMutablePointer<S>, ldc: Int) {
+    for i in 0..<m { (c + i * ldc).initialize(repeating: 0, count: n) }
+    @inline(__always) func addRow(_ value: S, _ p: Int, to i: Int) {
+        let rowB = b.base + p * b.rowStride, rowC = c + i * ldc
+        for j in 0..<n { rowC[j] += value * rowB[j] }
+    }
+    if a.columnStride == 1 {
+        for i in 0..<m {
+            forEachNonzero(a.base + i * a.rowStride, count: k) { p, value in addRow(value, p, to: i) }
+        }
+    } else {
+        // Aᵀ · B with A stored as (k, m): walk the stored rows, Xᵀ·δ of a dense layer.
+        for p in 0..<k {
+            forEachNonzero(a.base + p * a.columnStride, count: m) { i, value in addRow(value, p, to: i) }
+        }
+    }
 }
 
 /// C = A · B for a matrix A with few rows (at most a few hundred), on `threads` workers.

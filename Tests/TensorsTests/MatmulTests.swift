@@ -41,6 +41,22 @@ final class MatmulTests: XCTestCase {
         }
     }
 
+    /// Multi-hot rows (≤ 5 % nonzero) take the sparse path, which must give the same products,
+    /// with A as is (X·W of a dense layer) and transposed (Xᵀ·δ).
+    func testMostlyZeroOperandsTakeTheSparsePathWithTheSameResults() {
+        var rng = SeededGenerator(seed: 5)
+        for (m, k, n) in [(64, 2000, 16), (1, 500, 3), (37, 1000, 33), (200, 40, 1)] {
+            var a = Tensor<Double>.zeros([m, k])
+            for _ in 0..<(m * k / 50) { a[rng.nextInt(below: m), rng.nextInt(below: k)] = rng.nextNormal() }
+            let b = Tensor<Double>.normal([k, n], using: &rng)
+            assertClose(matmul(a, b), naiveMatmul(a, b), tolerance: 1e-12, "sparse A, \(m)×\(k)×\(n)")
+            let c = Tensor<Double>.normal([m, n], using: &rng)
+            assertClose(matmul(a, c, transposeA: true), naiveMatmul(a.transposed(), c), tolerance: 1e-12, "sparse Aᵀ, \(m)×\(k)×\(n)")
+            let f = Tensor<Float>(a), g = Tensor<Float>(b)
+            assertClose(matmul(f, g), naiveMatmul(f, g), tolerance: 1e-5, "sparse A in Float, \(m)×\(k)×\(n)")
+        }
+    }
+
     func testTransposedOperandsNeedNoCopy() {
         var rng = SeededGenerator(seed: 3)
         for (m, k, n) in [(7, 17, 15), (31, 257, 17), (128, 50, 24), (1, 1, 1)] {
