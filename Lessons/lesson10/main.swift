@@ -1,0 +1,194 @@
+/// Lesson 10 · Weight regularization
+///
+/// The one concept: adding a penalty on the size of the weights to the error makes a network
+/// prefer simple explanations, and so overfit less. L2 (weight decay) shrinks every weight a
+/// little at each update; L1 pushes each weight towards 0 by a constant amount and makes many
+/// of them 0. The penalties are `Regularizer` in Sources/Neural/Dense.swift (Keras's
+/// `kernel_regularizer`), added to the error by the network and to ∂E/∂w by `Dense.backward`.
+import Datasets
+import Foundation
+import Neural
+import Notebook
+import Plotting
+import Tensors
+
+let notebook = LessonNotebook(
+    lesson: 10, title: "Weight regularization",
+    concept: "A network with many parameters can fit its training data in many ways; the penalty Ω(w) added to the "
+        + "error makes it choose one with small weights, which depends less on the particular training examples. "
+        + "L2 adds λ Σ w² and turns the update rule into weight decay; L1 adds λ Σ |w| and drives weights to exactly 0.",
+    formulas: ["L2:     E_reg(w) = E(w) + λ Σ w²        ∂E_reg/∂w = ∂E/∂w + 2λw",
+               "        w ← w − η (∂E/∂w + 2λw) = (1 − 2ηλ) w − η ∂E/∂w           (weight decay)",
+               "L1:     E_reg(w) = E(w) + λ Σ |w|       ∂E_reg/∂w = ∂E/∂w + λ sign(w)",
+               "L1+L2:  E_reg(w) = E(w) + λ₁ Σ |w| + λ₂ Σ w²"])
+
+// MARK: - L2 and weight decay
+notebook.section("L2: what it adds to the error and to the update rule")
+notebook.say("Keras's regularizer_l2(λ) adds λ times the sum of the squared weights of a layer to the error (not λ times "
+    + "the weights, as a slide of the course puts it: the penalty is the square). The bias is not penalized. Its "
+    + "derivative is 2λw, so the gradient descent step becomes")
+notebook.block("""
+    w ← w − η ∂E_reg/∂w
+      = w − η (∂E/∂w + 2λw)
+      = (1 − 2ηλ) w − η ∂E/∂w
+    """)
+notebook.say("Before the usual step, every weight is multiplied by 1 − 2ηλ, slightly less than 1: the weights decay "
+    + "towards 0 unless the data keeps pushing them up. Checked numerically on a small layer (Double): one SGD step of "
+    + "the library with .l2(λ) on the layer, against the weight-decay formula applied by hand to the gradient of the "
+    + "unpenalized error.")
+var rng = notebook.rng
+let lambda = 0.01, eta = 0.1
+let x = Tensor<Double>.normal([8, 5], using: &rng)
+let y = Tensor<Double>(shape: [8, 1], scalars: (0..<8).map { Double($0 % 2) })
+let plainLayer = Dense<Double>(inputs: 5, units: 1, activation: .sigmoid, using: &rng)
+var penalized = plainLayer
+penalized.regularizer = .l2(lambda)
+/// ∂E/∂w of a one-layer network (E = binary cross-entropy, plus its layer's penalty).
+func weightGradient(_ layer: Dense<Double>) -> Tensor<Double> {
+    var network = Sequential<Double>(inputShape: [5], layers: [layer])
+    var context = Context(mode: .training, rng: SeededGenerator(seed: 0))
+    let (output, caches) = network.forward(x, context: &context)
+    return network.backward(output: output, target: y, loss: BinaryCrossentropy(), caches: caches)[0][0]
+}
+let libraryStep = SGD<Double>(learningRate: .constant(eta)).update(penalized.weights, gradient: weightGradient(penalized), state: nil, step: 1).parameter
+// w ← (1 − 2ηλ) w − η ∂E/∂w, by hand
+let decayStep = (1 - 2 * eta * lambda) * plainLayer.weights - eta * weightGradient(plainLayer)
+let decayDifference = abs(libraryStep - decayStep).max()
+notebook.settings(["λ": lambda, "η": eta, "decay factor 1 − 2ηλ": 1 - 2 * eta * lambda])
+notebook.table(["weight", "w", "library step with .l2(λ)", "(1 − 2ηλ) w − η ∂E/∂w"], (0..<5).map { i in
+    ["w\(i + 1)", formatNumber("%.8f", plainLayer.weights[i, 0]), formatNumber("%.8f", libraryStep[i, 0]), formatNumber("%.8f", decayStep[i, 0])]
+})
+notebook.show("largest difference", formatNumber("%.1e", decayDifference))
+notebook.record("weightDecayMaxDifference", decayDifference)
+
+// MARK: - L1
+notebook.section("L1: a constant push towards 0, and exact zeros")
+notebook.say("L1 adds λ Σ |w|. Its derivative is λ sign(w): the same push towards 0 for a weight of 0.001 as for a weight "
+    + "of 10, where L2's push 2λw fades as the weight shrinks. The difference shows in the minimum of one weight's "
+    + "error. Take the simplest error, ½(w − a)², whose minimum without a penalty is w = a:")
+notebook.block("""
+    L2:  minimize ½(w − a)² + λw²     →  w* = a / (1 + 2λ)                 never exactly 0 unless a = 0
+    L1:  minimize ½(w − a)² + λ|w|    →  w* = sign(a) · max(|a| − λ, 0)    exactly 0 whenever |a| ≤ λ
+    """)
+let l1Lambda = 0.5
+notebook.table(["a (unpenalized minimum)", "w* with L2 (λ = 0.5)", "w* with L1 (λ = 0.5)"], [2.0, 1.0, 0.6, 0.4, 0.1, -0.3, -1.5].map { a in
+    [formatNumber("%.2f", a), formatNumber("%.4f", a / (1 + 2 * l1Lambda)),
+     formatNumber("%.4f", (a > 0 ? 1 : -1) * max(abs(a) - l1Lambda, 0))]
+})
+notebook.say("L2 scales every weight down by the same factor; L1 subtracts a fixed amount and sets to exactly 0 every "
+    + "weight whose data-driven value is smaller than λ: a built-in feature selection. One caution about the code: "
+    + "gradient descent takes steps of λ sign(w) and so steps over 0 and back rather than landing on it, so after "
+    + "training with L1 the weights that 'should' be 0 sit within about a step size of 0 (the figure counts them); "
+    + "solvers that produce exact zeros use the formula above (soft thresholding) as their update.")
+
+// MARK: - L1 + L2
+notebook.section("L1 and L2 together")
+notebook.say("Keras's regularizer_l1_l2(l1, l2) adds both: λ₁ Σ |w| + λ₂ Σ w², gradient λ₁ sign(w) + 2λ₂ w (the elastic "
+    + "net of statistics). On a small weight matrix:")
+let w = Tensor<Double>([[0.5, -0.2], [0.0, 1.5]])
+let elastic = Regularizer.l1l2(l1: 0.001, l2: 0.001)
+notebook.show("w", w)
+notebook.show("Ω(w) = 0.001 · (0.5 + 0.2 + 0 + 1.5) + 0.001 · (0.25 + 0.04 + 0 + 2.25)", formatNumber("%.5f", elastic.penalty(w)))
+notebook.show("∂Ω/∂w = 0.001 · sign(w) + 0.002 · w", elastic.gradient(w))
+notebook.say("sign(0) is taken as 0: at exactly 0 the L1 penalty has no slope, and a weight that is 0 stays 0 unless "
+    + "the data pushes it.")
+notebook.record("elasticPenalty", elastic.penalty(w))
+
+// MARK: - The reviews experiment
+notebook.section("The three regularizers on the movie reviews")
+let reviews = notebook.require {
+    try ReviewSet.forLesson(requested: notebook.options.data, quick: notebook.quick, using: &rng) { notebook.say($0) }
+}
+let words = reviews.trainInputs.shape[1]
+let epochs = notebook.epochs(20, quick: 6)
+notebook.say("Data: \(reviews.source). The original 16-16-1 network of lesson 09, and the same with a penalty on the "
+    + "weights of each hidden layer: l2(0.002) (the DSCI353 deck; the Module II deck uses 0.001), l1(0.001) and "
+    + "l1_l2(l1 = 0.001, l2 = 0.001), the course's three regularizers. The same initial weights for all four (the same "
+    + "seed), so only the penalty differs.")
+notebook.settings(["epochs": epochs, "batch": 512, "optimizer": "RMSProp (η = 0.001)", "seed": notebook.seed])
+let variants: [(name: String, regularizer: Regularizer?)] = [("no penalty", nil), ("l2(0.002)", .l2(0.002)),
+                                                             ("l1(0.001)", .l1(0.001)), ("l1_l2(0.001, 0.001)", .l1l2(l1: 0.001, l2: 0.001))]
+var dataLosses: [[Double]] = []
+var firstLayerWeights: [[Float]] = []
+var rows: [[String]] = []
+let initialSeed = rng.next()
+for variant in variants {
+    var initRNG = SeededGenerator(seed: initialSeed)
+    var network = Sequential<Float>(inputShape: [words], layers: [
+        Dense(inputs: words, units: 16, activation: .relu, regularizer: variant.regularizer, using: &initRNG),
+        Dense(inputs: 16, units: 16, activation: .relu, regularizer: variant.regularizer, using: &initRNG),
+        Dense(inputs: 16, units: 1, activation: .sigmoid, using: &initRNG),
+    ])
+    // Keras's val_loss includes the penalty; the cross-entropy alone is recorded too, to compare the
+    // four networks on what they predict.
+    var validationCrossEntropy: [Double] = []
+    let history = network.fit(reviews.trainInputs, reviews.trainLabels, epochs: epochs, descent: .miniBatch(512),
+                              loss: BinaryCrossentropy(), optimizer: RMSProp(), metrics: [.binaryAccuracy],
+                              validation: .data(reviews.validationInputs, reviews.validationLabels), progress: .quiet,
+                              callbacks: Callbacks(onEpoch: { event in
+                                  let predicted = event.network.predict(reviews.validationInputs)
+                                  validationCrossEntropy.append(Double(BinaryCrossentropy().value(predicted, reviews.validationLabels)))
+                              }), rng: &initRNG)
+    dataLosses.append(validationCrossEntropy)
+    let first = (network.layers[0] as! Dense<Float>).weights.scalars
+    firstLayerWeights.append(first)
+    let best = validationCrossEntropy.indices.min { validationCrossEntropy[$0] < validationCrossEntropy[$1] }!
+    rows.append([variant.name, String(best + 1), formatNumber("%.4f", validationCrossEntropy[best]),
+                 formatNumber("%.4f", validationCrossEntropy.last!), formatNumber("%.4f", history[.validationLoss].last!),
+                 formatNumber("%.4f", history[.validationBinaryAccuracy].last!)])
+    notebook.record("validationCrossEntropy.\(variant.name)", validationCrossEntropy)
+}
+notebook.table(["penalty", "lowest val cross-entropy at epoch", "lowest", "final val cross-entropy", "final val_loss (with penalty)",
+                "final val accuracy"], rows)
+let finals = dataLosses.map { $0.last! }, lowests = dataLosses.map { $0.min()! }
+let lowestWithPenalty = lowests.dropFirst().min()!
+let regularizedBetter = (1..<variants.count).filter { finals[$0] < finals[0] }.map { variants[$0].name }
+notebook.say("After \(epochs) epochs the unpenalized network's validation cross-entropy is \(formatNumber("%.4f", finals[0])); "
+    + (regularizedBetter.isEmpty ? "none of the penalized networks ends lower. "
+        : "\(regularizedBetter.joined(separator: ", ")) end\(regularizedBetter.count == 1 ? "s" : "") lower. ")
+    + (lowestWithPenalty >= lowests[0]
+        ? "None of the penalties reaches a lower minimum (\(formatNumber("%.4f", lowests[0])) without, "
+            + "\(formatNumber("%.4f", lowestWithPenalty)) at best with one): a penalty does not make the network fit better; it "
+            + "makes the validation loss rise more slowly once the network has learned what generalizes, so training "
+            + "too long costs less. "
+        : "The best penalized network also reaches a lower minimum (\(formatNumber("%.4f", lowestWithPenalty)) against "
+            + "\(formatNumber("%.4f", lowests[0]))). ")
+    + "Keras's val_loss adds the penalty itself "
+    + "(the fifth column), which is why the figure compares the cross-entropy alone.")
+
+// MARK: - What the penalties do to the weights
+notebook.section("What the penalties do to the weights")
+let nearZero: Float = 1e-3
+notebook.table(["penalty", "weights", "exactly 0", "|w| < 0.001", "mean |w|", "largest |w|"], variants.indices.map { v in
+    let weights = firstLayerWeights[v]
+    return [variants[v].name, grouped(weights.count), grouped(weights.filter { $0 == 0 }.count),
+            grouped(weights.filter { abs($0) < nearZero }.count),
+            formatNumber("%.4f", Double(weights.reduce(0) { $0 + abs($1) } / Float(weights.count))),
+            formatNumber("%.4f", Double(weights.map(abs).max()!))]
+})
+let nearZeroCounts = firstLayerWeights.map { weights in weights.filter { abs($0) < nearZero }.count }
+notebook.say("The first layer's \(grouped(firstLayerWeights[0].count)) weights: with L1, \(grouped(nearZeroCounts[2])) of them "
+    + "end within 0.001 of 0 (without a penalty: \(grouped(nearZeroCounts[0])); with L2: \(grouped(nearZeroCounts[1]))). "
+    + "Most of the 10,000 words say nothing about whether a review is positive, and L1 switches their weights off; L2 "
+    + "shrinks all weights but leaves them spread around 0.")
+notebook.record("nearZero.none", nearZeroCounts[0])
+notebook.record("nearZero.l2", nearZeroCounts[1])
+notebook.record("nearZero.l1", nearZeroCounts[2])
+
+// MARK: - Figures
+notebook.section("Figures")
+let epochAxis = (1...epochs).map(Double.init)
+notebook.figure(Figure(name: "lesson10-validation", panel: Panel(
+    title: "Effect of weight regularization on validation loss", xLabel: "epoch", yLabel: "validation cross-entropy",
+    series: variants.indices.map { v in
+        Series(variants[v].name, x: epochAxis, y: dataLosses[v], style: .linesPoints, color: seriesColors[v], pointType: 7, pointSize: 0.8)
+    }, legend: .topLeft)), caption: "validation cross-entropy per epoch without a penalty and with L2, L1 and L1+L2", main: true)
+let limit = Double(firstLayerWeights[0].map(abs).max()!)
+notebook.figure(Figure(name: "lesson10-weights", title: "First-layer weights after training", panels: [0, 1, 2].map { v in
+    Panel(title: "\(variants[v].name): \(grouped(nearZeroCounts[v])) of \(grouped(firstLayerWeights[v].count)) within 0.001 of 0",
+          xLabel: "weight", yLabel: "count", logScaleY: true,
+          series: [Series.histogram(variants[v].name, values: firstLayerWeights[v], bins: 81, range: -limit...limit, color: seriesColors[v])],
+          legend: .hidden, commands: ["set xtics 0.1"])
+}, layout: (1, 3), width: 1200, height: 420), caption: "histograms of the first layer's weights (log scale): no penalty, L2 and L1")
+
+notebook.finish()
