@@ -45,10 +45,11 @@ lesson: setup
 # identical to the committed ones (only files named *timing* hold measured times).
 plots: setup
 	$(SWIFT) build -c release
-	@for n in $(LESSONS); do \
+	@log=$$(mktemp); for n in $(LESSONS); do \
 		echo "── lesson$$n"; \
-		.build/release/lesson$$n --out Plots --format $(FORMATS) > /dev/null || exit 1; \
-	done
+		.build/release/lesson$$n --out Plots --format $(FORMATS) > "$$log" 2>&1 \
+			|| { cat "$$log"; rm -f "$$log"; echo "make plots: lesson$$n failed (its output is above)"; exit 1; }; \
+	done; rm -f "$$log"
 	@echo "Figures, scripts, data and transcripts are in Plots/"
 
 # The debug build is measured too (the matmul-debug and epoch-debug lines): the hot modules

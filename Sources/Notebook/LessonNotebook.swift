@@ -37,6 +37,9 @@ public final class LessonNotebook {
     private var sectionCount = 0
     private var results: [(String, String)] = []
     private var warnedAboutGnuplot = false
+    /// Files that could not be written and figures that could not be drawn (gnuplot missing
+    /// is not one: the data and scripts are written, and that is said once).
+    private var problems: [String] = []
     private let isTerminal = isatty(STDOUT_FILENO) != 0
     private let width = 80
 
@@ -180,11 +183,13 @@ public final class LessonNotebook {
     /// main figure of the lesson is also drawn as text when the output is a terminal.
     public func figure(_ figure: Figure, caption: String, main: Bool = false) {
         let files = figure.name
+        var drawn = false
         do {
             if options.noPlots {
                 try gnuplot.writeFiles(figure, in: outputFolder)
             } else {
                 let rendered = try gnuplot.render(figure, in: outputFolder, formats: options.formats)
+                drawn = true
                 if main && isTerminal, let text = try? gnuplot.renderText(script: rendered.script, in: outputFolder, width: 79, height: 22) {
                     print(text)
                 }
@@ -203,12 +208,15 @@ public final class LessonNotebook {
                 }
             } else {
                 printWrapped("Figure \(files) could not be drawn: \(error)", indent: "  ! ")
+                problems.append("figure \(files) was not drawn: \(error)")
             }
         } catch {
             printWrapped("Figure \(files) could not be written: \(error)", indent: "  ! ")
+            problems.append("figure \(files) was not written: \(error)")
         }
-        let image = options.noPlots ? "\(files).gp" : "\(files).\(options.formats.contains(.svg) ? "svg" : options.formats[0].rawValue)"
-        markdown.append(options.noPlots ? "*Figure: \(caption)* (script `\(image)`)" : "![\(caption)](\(image))\n\n*\(caption)*")
+        // The transcript links an image only if this run drew it.
+        let image = "\(files).\(options.formats.contains(.svg) ? "svg" : options.formats[0].rawValue)"
+        markdown.append(drawn ? "![\(caption)](\(image))\n\n*\(caption)*" : "*Figure: \(caption)* (data `\(files).dat`, script `\(files).gp`)")
     }
 
     /// Runs `body` (loading data, usually) and, if it throws, prints the error (which names the
@@ -240,6 +248,7 @@ public final class LessonNotebook {
         let url = outputFolder.appendingPathComponent(fileName)
         do { try text.write(to: url, atomically: true, encoding: .utf8) } catch {
             printWrapped("Cannot write \(url.path): \(error.localizedDescription)", indent: "  ! ")
+            problems.append("\(url.path) was not written: \(error.localizedDescription)")
         }
     }
 
@@ -251,6 +260,12 @@ public final class LessonNotebook {
         writeData("\(name)-results.json", json)
         printLine("")
         printLine(String(repeating: "═", count: width))
+        guard problems.isEmpty else {
+            // Never "Done" over missing files: say what is missing and fail (make plots stops here).
+            printWrapped("The lesson ran, but not everything it should write is there:")
+            for problem in problems { printWrapped(problem, indent: "  ✗ ") }
+            Foundation.exit(1)
+        }
         printWrapped("Done. Transcript: \(outputFolder.path)/\(name).md · figures, scripts and data: \(outputFolder.path)/\(name)-*")
     }
 

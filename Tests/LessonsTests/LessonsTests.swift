@@ -173,6 +173,59 @@ final class LessonsTests: XCTestCase {
         XCTAssertEqual((results["foldFinalMAE"] as? [Double])?.count, 4, "4-fold validation")
     }
 
+    func testLesson09Capacity() throws {
+        let results = try checkLesson(9, figures: ["smaller", "bigger", "bigger-overfits", "mnist", "grid"])
+        // --quick runs the reviews part on the 20-sentence fixture (no download), where every minimum is
+        // at epoch 1; the strict claim is checked on the shipped MNIST subset.
+        XCTAssertLessThanOrEqual(number(results, "bestEpoch.bigger"), number(results, "bestEpoch.smaller"),
+                                 "the bigger review network's validation minimum comes no later than the smaller one's")
+        XCTAssertLessThan(number(results, "mnistBestEpoch.hidden512"), number(results, "mnistBestEpoch.logistic"),
+                          "784-512-10 reaches its validation minimum before logistic regression")
+        XCTAssertEqual(number(results, "gridRows"), 3, "hidden sizes 32, 64, 256")
+        XCTAssertEqual(number(results, "gridColumns"), 3, "epochs 1, 5, 10")
+        let scores = results["gridTestScores"] as? [Double] ?? []
+        XCTAssertEqual(scores.count, 9, "one mean test score per cell")
+        XCTAssertEqual(number(results, "gridBestTest"), scores.max() ?? .nan, "the marked cell has the best mean test score")
+        XCTAssertTrue([32, 64, 256].contains(number(results, "gridBestHidden")) && [1, 5, 10].contains(number(results, "gridBestEpochs")))
+        XCTAssertEqual(results["oneEpochRunsAgree"] as? Bool, true, "epoch 1 of a 10-epoch run = a 1-epoch run")
+    }
+
+    func testLesson10WeightRegularization() throws {
+        let results = try checkLesson(10, figures: ["validation", "weights"])
+        XCTAssertLessThanOrEqual(number(results, "weightDecayMaxDifference"), 1e-15,
+                                 "one SGD step with .l2(λ) = (1 − 2ηλ) w − η ∂E/∂w")
+        assertNear(number(results, "elasticPenalty"), 0.001 * 2.2 + 0.001 * 2.54, 1e-15, "l1_l2(0.001, 0.001) of [[0.5, −0.2], [0, 1.5]]")
+        XCTAssertGreaterThan(number(results, "nearZero.l1"), 5 * number(results, "nearZero.none"), "L1 puts many weights at 0")
+    }
+
+    func testLesson11DropoutByHand() throws {
+        let results = try checkLesson(11, figures: ["dropout", "mask"])
+        // The slide's 4 × 4 example: dropped 0.3 (row 1), 0.2 and 1.2 (row 3), 0.5 and 1.0 (row 4).
+        let masked: [Double] = [0.0, 0.2, 1.5, 0.0, 0.6, 0.1, 0.0, 0.3, 0.0, 1.9, 0.3, 0.0, 0.7, 0.0, 0.0, 0.0]
+        XCTAssertEqual(results["exampleMasked"] as? [Double], masked, "x ⊙ m")
+        let scaled = results["exampleScaled"] as? [Double] ?? []
+        XCTAssertEqual(scaled.count, 16)
+        for (got, expected) in zip(scaled, masked.map { $0 * 2 }) { assertNear(got, expected, 1e-15, "x ⊙ m × 2") }
+        XCTAssertEqual(results["libraryOutputsIdentical"] as? Bool, true, "hand-written dropout = Dropout, outputs")
+        XCTAssertEqual(results["libraryGradientsIdentical"] as? Bool, true, "hand-written dropout = Dropout, gradients")
+        XCTAssertLessThan(number(results, "gradientCheckMaxRelativeError"), 1e-6, "backward through the mask vs centred differences")
+        let means = results["meanInverted"] as? [Double] ?? []
+        for (got, expected) in zip(means, [0.3, 0.2, 1.5, 0.4]) {
+            assertNear(got, expected, 0.05 * max(expected, 0.2), "E[x ⊙ m / keep] = x (2,000 masks)")
+        }
+    }
+
+    func testLesson12BatchNormalizationByHand() throws {
+        let results = try checkLesson(12, figures: ["training", "preactivations"])
+        XCTAssertLessThan(number(results, "gradientCheckMaxRelativeError"), 1e-6, "hand-written backward vs centred differences")
+        XCTAssertLessThan(number(results, "libraryMaxDifference"), 1e-12, "hand-written = BatchNorm, outputs and gradients")
+        XCTAssertLessThan(number(results, "inputGradientSumMax"), 1e-12, "Σ_i ∂E/∂x_i = 0 per unit")
+        XCTAssertLessThan(number(results, "runningMeanDifference"), 1e-9, "running mean by hand = the library's")
+        XCTAssertGreaterThan(number(results, "trainingVersusInferenceAtStart"), 10 * number(results, "trainingVersusInferenceAfter1000"),
+                             "inference approaches training mode as the running averages converge")
+        XCTAssertGreaterThan(number(results, "trainingVersusInferenceAfter1000"), 0, "but they never agree exactly")
+    }
+
     // MARK: Flags and missing tools
 
     func testFlags() throws {
@@ -201,6 +254,15 @@ final class LessonsTests: XCTestCase {
         XCTAssertTrue(missing.output.contains("Error:") && missing.output.contains("/nonexistent/mnist/train-images-idx3-ubyte.gz"),
                       missing.output)
         XCTAssertFalse(missing.output.contains("Fatal error"), "no crash")
+    }
+
+    func testALessonThatCannotWriteItsFilesFailsAndSaysWhichAreMissing() throws {
+        // /proc/self exists but takes no new files, even for root.
+        let result = try run(3, ["--quick", "--out", "/proc/self"])
+        XCTAssertEqual(result.status, 1, "exit status when nothing could be written:\n\(result.output)")
+        XCTAssertFalse(result.output.contains("Done."), "never \"Done\" over missing files:\n\(result.output)")
+        XCTAssertTrue(result.output.contains("/proc/self/lesson03.md was not written"), result.output)
+        XCTAssertTrue(result.output.contains("figure lesson03-activations was not"), result.output)
     }
 
     func testALessonWithoutGnuplotStillCompletesAndSaysHowToInstallIt() throws {

@@ -1,0 +1,27 @@
+# lesson10-validation.gp: draws lesson10-validation.dat (both written by Backprop; edit this file to restyle).
+#   cd <this folder> && gnuplot lesson10-validation.gp                      writes lesson10-validation.png
+#   cd <this folder> && gnuplot -e 'format="svg"' lesson10-validation.gp    also "pdf", or "dumb" for text
+if (!exists("format")) format = "png"
+if (!exists("textWidth")) textWidth = 79
+if (!exists("textHeight")) textHeight = 24
+if (format eq "png") { set terminal pngcairo size 800,500 font "Sans,10" linewidth 1; set output "lesson10-validation.png" }
+if (format eq "svg") { set terminal svg size 800,500 dynamic font "Sans,10" background rgb "white"; set output "lesson10-validation.svg" }
+if (format eq "pdf") { set terminal pdfcairo size 8.0in,5.0in font "Sans,9"; set output "lesson10-validation.pdf" }
+if (format eq "dumb") { set terminal dumb size textWidth,textHeight; set output }
+set termoption noenhanced
+data = "lesson10-validation.dat"
+
+# ---- panel 1: Effect of weight regularization on validation loss
+reset
+set border 3 lc rgb "#555555"
+set tics nomirror out
+if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
+set title "Effect of weight regularization on validation loss"
+set xlabel "epoch"
+set ylabel "validation cross-entropy"
+set key top left noautotitle opaque box lc rgb "#cccccc"
+if (format eq "dumb") { unset ylabel; unset y2label; set key nobox noopaque }
+plot data index 0 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 7 ps 0.8 title "no penalty", \
+     data index 1 using 1:2 with linespoints lw 2 lc rgb "#ff7f0e" pt 7 ps 0.8 title "l2(0.002)", \
+     data index 2 using 1:2 with linespoints lw 2 lc rgb "#2ca02c" pt 7 ps 0.8 title "l1(0.001)", \
+     data index 3 using 1:2 with linespoints lw 2 lc rgb "#d62728" pt 7 ps 0.8 title "l1_l2(0.001, 0.001)"

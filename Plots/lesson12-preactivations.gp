@@ -1,0 +1,42 @@
+# lesson12-preactivations.gp: draws lesson12-preactivations.dat (both written by Backprop; edit this file to restyle).
+#   cd <this folder> && gnuplot lesson12-preactivations.gp                      writes lesson12-preactivations.png
+#   cd <this folder> && gnuplot -e 'format="svg"' lesson12-preactivations.gp    also "pdf", or "dumb" for text
+if (!exists("format")) format = "png"
+if (!exists("textWidth")) textWidth = 79
+if (!exists("textHeight")) textHeight = 24
+if (format eq "png") { set terminal pngcairo size 1100,450 font "Sans,10" linewidth 1; set output "lesson12-preactivations.png" }
+if (format eq "svg") { set terminal svg size 1100,450 dynamic font "Sans,10" background rgb "white"; set output "lesson12-preactivations.svg" }
+if (format eq "pdf") { set terminal pdfcairo size 11.0in,4.5in font "Sans,9"; set output "lesson12-preactivations.pdf" }
+if (format eq "dumb") { set terminal dumb size textWidth,textHeight; set output }
+set termoption noenhanced
+data = "lesson12-preactivations.dat"
+set multiplot layout 1,2 title "Second hidden layer's pre-activations per epoch: mean and middle 80 %"
+
+# ---- panel 1: without
+reset
+set border 3 lc rgb "#555555"
+set tics nomirror out
+if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
+set title "without"
+set xlabel "epoch"
+set ylabel "pre-activation"
+set yrange [-1.2502862453460695:1.2502862453460695]
+set key top left noautotitle opaque box lc rgb "#cccccc"
+if (format eq "dumb") { unset ylabel; unset y2label; set key nobox noopaque }
+plot data index 0 using 1:2:3 with filledcurves fill transparent solid 0.25 noborder lc rgb "#1f77b4" title "10 %–90 %", \
+     data index 1 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 7 ps 0.8 title "mean"
+
+# ---- panel 2: with BatchNorm
+reset
+set border 3 lc rgb "#555555"
+set tics nomirror out
+if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
+set title "with BatchNorm"
+set xlabel "epoch"
+set ylabel "pre-activation"
+set yrange [-1.2502862453460695:1.2502862453460695]
+set key top left noautotitle opaque box lc rgb "#cccccc"
+if (format eq "dumb") { unset ylabel; unset y2label; set key nobox noopaque }
+plot data index 2 using 1:2:3 with filledcurves fill transparent solid 0.25 noborder lc rgb "#ff7f0e" title "10 %–90 %", \
+     data index 3 using 1:2 with linespoints lw 2 lc rgb "#ff7f0e" pt 7 ps 0.8 title "mean"
+unset multiplot
