@@ -339,6 +339,11 @@ if options.wants("matmul") {
 
 // Element-wise operations and reductions: memory-bound, so measured in GB/s moved.
 if options.wants("elementwise") {
+    // The lines say 1t and numpy runs these on one thread: so do we (large element-wise loops
+    // are otherwise split between the threads).
+    let savedThreads = Parallelism.threads
+    Parallelism.threads = 1
+    defer { Parallelism.threads = savedThreads }
     let count = options.quick ? 1 << 22 : 1 << 24
     let x = Tensor<Float>.uniform([count], using: &rng) - 0.5
     let y = Tensor<Float>.uniform([count], using: &rng)

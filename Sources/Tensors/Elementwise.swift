@@ -157,6 +157,45 @@ func dispatchBinary<S: TensorScalar>(_ op: BinaryOperation, _ plan: BroadcastPla
     }
 }
 
+/// Element-wise loops over at least this many elements are split between the threads
+/// (`Parallelism.threads`): below it, waking a worker costs more than it saves. Measured on the
+/// 2-vCPU machine: the optimizer's updates of a 10,000 × 512 weight matrix ran 1.7× faster.
+let parallelElementCount = 1 << 18
+
+/// Runs `body(start, count)` on contiguous parts of `0 ..< total`, one per thread, and returns
+/// when all are done. Each element is computed once, by the same formula, whatever the
+/// split: the results do not depend on the number of threads.
+@inline(__always)
+func splitElementwise(_ total: Int, _ body: (_ start: Int, _ count: Int) -> Void) {
+    let parts = total >= parallelElementCount ? Swift.min(Parallelism.threads, WorkerPool.shared.workerCount + 1) : 1
+    guard parts > 1 else {
+        body(0, total)
+        return
+    }
+    let chunk = (total + parts - 1) / parts + 15 & ~15   // whole 64-byte lines for each part
+    parallelFor(parts) { part in
+        let start = part * chunk
+        if start < total { body(start, Swift.min(chunk, total - start)) }
+    }
+}
+
+/// `dispatchBinary`, with a single run (no broadcast axes left after merging) split between
+/// the threads.
+@inline(__always)
+func dispatchBinarySplit<S: TensorScalar>(_ op: BinaryOperation, _ plan: BroadcastPlan,
+                                          _ a: UnsafePointer<S>, _ b: UnsafePointer<S>, _ out: UnsafeMutablePointer<S>) {
+    guard plan.shape.count == 1 else {
+        dispatchBinary(op, plan, a, b, out)
+        return
+    }
+    let (sa, sb) = (plan.stridesA[0], plan.stridesB[0])
+    splitElementwise(plan.shape[0]) { start, count in
+        var part = plan
+        part.shape = [count]
+        dispatchBinary(op, part, a + start * sa, b + start * sb, out + start)
+    }
+}
+
 /// `op(a, b)` element by element, broadcasting the shapes.
 @usableFromInline
 @_specialize(where S == Float)
@@ -168,7 +207,7 @@ func binary<S: TensorScalar>(_ op: BinaryOperation, _ a: Tensor<S>, _ b: Tensor<
         a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
                 guard let o = out.baseAddress, let x = pa.baseAddress, let y = pb.baseAddress else { return }
-                dispatchBinary(op, plan, x, y, o)
+                dispatchBinarySplit(op, plan, x, y, o)
             }
         }
     }
@@ -187,7 +226,7 @@ func binaryInPlace<S: TensorScalar>(_ op: BinaryOperation, _ a: inout Tensor<S>,
     b.withUnsafeBufferPointer { pb in
         a.withUnsafeMutableBufferPointer { pa in
             guard let x = pa.baseAddress, let y = pb.baseAddress else { return }
-            dispatchBinary(op, plan, x, y, x)
+            dispatchBinarySplit(op, plan, x, y, x)
         }
     }
 }
@@ -202,24 +241,33 @@ func mapLoop<S>(_ x: UnsafeBufferPointer<S>, _ out: UnsafeMutableBufferPointer<S
 @_specialize(where S == Float)
 @_specialize(where S == Double)
 func unary<S: TensorScalar>(_ op: UnaryOperation, _ x: Tensor<S>) -> Tensor<S> {
-    Tensor(shape: x.shape) { out in
-        x.withUnsafeBufferPointer { x in
-            switch op {
-            case .negate: mapLoop(x, out) { -$0 }
-            case .exp: S.exp(x, into: out)
-            case .log: mapLoop(x, out) { S.log($0) }
-            case .sqrt: mapLoop(x, out) { $0.squareRoot() }
-            case .abs: mapLoop(x, out) { $0.magnitude }
-            case .square: mapLoop(x, out) { $0 * $0 }
-            case .tanh: mapLoop(x, out) { S.tanh($0) }
-            case .atan: mapLoop(x, out) { S.atan($0) }
-            case .sin: mapLoop(x, out) { S.sin($0) }
-            case .cos: mapLoop(x, out) { S.cos($0) }
-            case .log1p: mapLoop(x, out) { S.log1p($0) }
-            case .expm1: mapLoop(x, out) { S.expm1($0) }
-            case .sign: mapLoop(x, out) { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) }
+    Tensor(shape: x.shape) { whole in
+        x.withUnsafeBufferPointer { all in
+            splitElementwise(all.count) { start, count in
+                let out = UnsafeMutableBufferPointer(rebasing: whole[start ..< start + count])
+                unaryLoop(op, UnsafeBufferPointer(rebasing: all[start ..< start + count]), out)
             }
         }
+    }
+}
+
+/// `out[i] = op(x[i])`, switching on the operation once.
+@inline(__always)
+func unaryLoop<S: TensorScalar>(_ op: UnaryOperation, _ x: UnsafeBufferPointer<S>, _ out: UnsafeMutableBufferPointer<S>) {
+    switch op {
+    case .negate: mapLoop(x, out) { -$0 }
+    case .exp: S.exp(x, into: out)
+    case .log: mapLoop(x, out) { S.log($0) }
+    case .sqrt: mapLoop(x, out) { $0.squareRoot() }
+    case .abs: mapLoop(x, out) { $0.magnitude }
+    case .square: mapLoop(x, out) { $0 * $0 }
+    case .tanh: mapLoop(x, out) { S.tanh($0) }
+    case .atan: mapLoop(x, out) { S.atan($0) }
+    case .sin: mapLoop(x, out) { S.sin($0) }
+    case .cos: mapLoop(x, out) { S.cos($0) }
+    case .log1p: mapLoop(x, out) { S.log1p($0) }
+    case .expm1: mapLoop(x, out) { S.expm1($0) }
+    case .sign: mapLoop(x, out) { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) }
     }
 }
 
