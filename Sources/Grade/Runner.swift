@@ -1,0 +1,104 @@
+import Foundation
+import HomeworkGrading
+
+/// What one run of a child process gave.
+struct ChildRun {
+    var status: Int32
+    var signaled: Bool
+    var timedOut: Bool
+    var stdout: String
+    var stderr: String
+}
+
+/// Runs `executable arguments` with a time limit and an address-space limit (so a part that
+/// allocates without bound fails alone), capturing stdout and stderr into files (no pipe to
+/// fill up and block the child). A child past `timeout` is killed.
+func runChild(_ executable: String, _ arguments: [String], in folder: URL? = nil, timeout: Double,
+              memoryLimitKiB: Int? = nil, environment extra: [String: String] = [:]) throws -> ChildRun {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/sh")
+    let limit = memoryLimitKiB.map { "ulimit -v \($0) 2>/dev/null; " } ?? ""
+    process.arguments = ["-c", limit + "exec \"$0\" \"$@\"", executable] + arguments
+    if let folder { process.currentDirectoryURL = folder }
+    process.environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
+    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("backprop-grade-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    let out = scratch.appendingPathComponent("stdout"), err = scratch.appendingPathComponent("stderr")
+    FileManager.default.createFile(atPath: out.path, contents: nil)
+    FileManager.default.createFile(atPath: err.path, contents: nil)
+    let outHandle = try FileHandle(forWritingTo: out), errHandle = try FileHandle(forWritingTo: err)
+    process.standardOutput = outHandle
+    process.standardError = errHandle
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    let deadline = Date().addingTimeInterval(timeout)
+    var timedOut = false
+    while process.isRunning {
+        if Date() > deadline {
+            timedOut = true
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            break
+        }
+        usleep(2_000)
+    }
+    process.waitUntilExit()
+    try? outHandle.close()
+    try? errHandle.close()
+    /// At most 64 KiB of each stream is kept: a part that prints in a loop cannot fill the report.
+    func read(_ url: URL) -> String {
+        let data = (try? FileHandle(forReadingFrom: url).readData(ofLength: 65_536)) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+    return ChildRun(status: process.terminationStatus, signaled: process.terminationReason == .uncaughtSignal,
+                    timedOut: timedOut, stdout: read(out), stderr: read(err))
+}
+
+/// The outcome of a part from its runner's process: the JSON line it printed, or why there is none.
+func outcome(of run: ChildRun, timeout: Double) -> PartOutcome {
+    if run.timedOut {
+        return PartOutcome(status: .timedOut, score: 0, message: "after \(formatSeconds(timeout)) s (an endless loop?)")
+    }
+    if run.status == 0, let line = run.stdout.split(separator: "\n").last(where: { $0.hasPrefix(PartOutcome.marker) }),
+       let decoded = try? JSONDecoder().decode(PartOutcome.self, from: Data(line.dropFirst(PartOutcome.marker.count).utf8)) {
+        return decoded
+    }
+    return PartOutcome(status: .crashed, score: 0, message: crashDescription(run))
+}
+
+/// "Fatal error: Index out of range (at Sources/Homework/Assignment1Activations.swift:12)":
+/// the trap's message from Swift's runtime and the first place in the homework's own files
+/// in the backtrace.
+func crashDescription(_ run: ChildRun) -> String {
+    let lines = run.stderr.split(separator: "\n").map(String.init)
+    var text = lines.first(where: { $0.contains("Fatal error") }).map { line in
+        String(line[line.range(of: "Fatal error")!.lowerBound...])
+    } ?? (run.signaled ? "stopped by signal \(run.status) (\(signalName(run.status)))" : "exited with status \(run.status) without a result")
+    if let frame = lines.first(where: { $0.contains("/Sources/Homework/") }),
+       let at = frame.range(of: " at ", options: .backwards) {
+        var location = String(frame[at.upperBound...])
+        if let start = location.range(of: "Sources/Homework/") { location = String(location[start.lowerBound...]) }
+        // path:line:column → path:line
+        let pieces = location.split(separator: ":")
+        if pieces.count >= 2 { location = pieces[0] + ":" + pieces[1] }
+        text += " (at \(location))"
+    }
+    return text
+}
+
+func signalName(_ signal: Int32) -> String {
+    switch signal {
+    case SIGILL: "SIGILL, a Swift trap"
+    case SIGTRAP: "SIGTRAP, a Swift trap"
+    case SIGSEGV: "SIGSEGV, invalid memory access"
+    case SIGABRT: "SIGABRT"
+    case SIGKILL: "SIGKILL, killed (out of memory?)"
+    case SIGBUS: "SIGBUS"
+    default: "signal \(signal)"
+    }
+}
+
+func formatSeconds(_ seconds: Double) -> String {
+    seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
+}

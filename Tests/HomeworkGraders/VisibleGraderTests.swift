@@ -1,0 +1,43 @@
+import HomeworkGrading
+import HomeworkParts
+import XCTest
+
+/// The XCTest graders: one test per part of the homework, grading the functions in
+/// Sources/Homework. A failure says the part, its points, and the first case that differs
+/// (input, expected, got, tolerance). `make grade` runs the same checks, each part in its own
+/// process, and adds up the points; these tests are for running one part under a debugger.
+final class VisibleGraderTests: XCTestCase {
+    func testPart1aSigmoid() { assertFullMarks("1a") }
+    func testPart1bTanhDerivative() { assertFullMarks("1b") }
+    func testPart1cReLU() { assertFullMarks("1c") }
+    func testPart1dSoftmax() { assertFullMarks("1d") }
+    func testPart2aDenseForward() { assertFullMarks("2a") }
+    func testPart2bDenseBackward() { assertFullMarks("2b") }
+    func testPart2cDeltaRecursion() { assertFullMarks("2c") }
+    func testPart2dWeightUpdate() { assertFullMarks("2d") }
+    func testPart3aMiniBatches() { assertFullMarks("3a") }
+    func testPart3bBatchDescent() { assertFullMarks("3b") }
+    func testPart3cMiniBatchDescent() { assertFullMarks("3c") }
+    func testPart3dStochasticDescent() { assertFullMarks("3d") }
+    func testPart4aDropoutForward() { assertFullMarks("4a") }
+    func testPart4bDropoutBackward() { assertFullMarks("4b") }
+    func testPart4cL2Penalty() { assertFullMarks("4c") }
+    func testPart4dL2Gradient() { assertFullMarks("4d") }
+    func testPart5aBatchNormTraining() { assertFullMarks("5a") }
+    func testPart5bBatchNormInference() { assertFullMarks("5b") }
+    func testPart5cBatchNormBackward() { assertFullMarks("5c") }
+    func testPart5dRunningAverage() { assertFullMarks("5d") }
+}
+
+extension XCTestCase {
+    /// Fails unless the part gets full marks, with the grader's explanation.
+    func assertFullMarks(_ id: String, file: StaticString = #filePath, line: UInt = #line) {
+        guard let part = studentParts.first(where: { $0.id == id }) else {
+            XCTFail("no part \(id) in the homework", file: file, line: line)
+            return
+        }
+        let outcome = part.run()
+        XCTAssertEqual(outcome.status, .passed, "part \(id) · \(part.title): \(outcome.score)/\(part.points) points, "
+                       + "\(outcome.status.rawValue): \(outcome.message)", file: file, line: line)
+    }
+}
