@@ -58,7 +58,7 @@ var runs = [Run(name: "batch", descent: .batch, updatesPerEpoch: 1),
 let clock = ContinuousClock()
 for r in runs.indices {
     var network = initial
-    var shuffling = SeededGenerator(seed: notebook.seed + 1)   // the same shuffles for every mode
+    var shuffling = SeededGenerator(seed: notebook.seed &+ 1)   // the same shuffles for every mode
     let fullLoss = { (net: Sequential<Float>) in net.evaluate(trainX, trainY, loss: loss)[.loss]! }
     runs[r].epochLosses = [fullLoss(network)]
     let start = clock.now

@@ -79,7 +79,7 @@ notebook.figure(Figure(name: "lesson06-trajectories", title: "30 updates from (â
 notebook.section("A learning rate too high: RMSProp at 1.0 on MNIST")
 let (mnist, note) = notebook.require { try MNIST.load(requested: notebook.options.data) }
 if let note { notebook.say(note) }
-let trainCount = notebook.size(mnist.trainImages.shape[0], quick: 1000)
+let trainCount = notebook.count(mnist.trainImages.shape[0], quick: 1000)
 let trainX = mnist.trainImages.rows(0 ..< trainCount) / 255, testX = mnist.testImages / 255
 let trainY = Tensor<Float>.oneHot(Array(mnist.trainLabels.prefix(trainCount)), classes: 10)
 let testY = Tensor<Float>.oneHot(mnist.testLabels, classes: 10)
@@ -95,7 +95,7 @@ let initial = Sequential<Float>(inputShape: [784], layers: [
 /// Trains a copy of `initial` with `optimizer`; returns the history and the test accuracy.
 func train<O: Optimizer<Float>>(_ optimizer: O) -> (History, Double) {
     var network = initial
-    var shuffling = SeededGenerator(seed: notebook.seed + 1)
+    var shuffling = SeededGenerator(seed: notebook.seed &+ 1)
     let history = network.fit(trainX, trainY, epochs: epochs, descent: .miniBatch(128), loss: CategoricalCrossentropy(),
                               optimizer: optimizer, metrics: [.accuracy], validation: .data(testX, testY),
                               progress: .quiet, rng: &shuffling)

@@ -78,7 +78,7 @@ notebook.show("one-hot", Tensor<Float>.oneHot([3, 0, 7], classes: 10))
 notebook.section("The course's MNIST model")
 let (mnist, note) = notebook.require { try MNIST.load(requested: notebook.options.data) }
 if let note { notebook.say(note) }
-let trainCount = notebook.size(mnist.trainImages.shape[0], quick: 1500)
+let trainCount = notebook.count(mnist.trainImages.shape[0], quick: 1500)
 let trainX = mnist.trainImages.rows(0 ..< trainCount) / 255
 let trainY = Tensor<Float>.oneHot(Array(mnist.trainLabels.prefix(trainCount)), classes: 10)
 let testX = mnist.testImages / 255, testY = Tensor<Float>.oneHot(mnist.testLabels, classes: 10)
@@ -118,7 +118,8 @@ notebook.section("Figures")
 notebook.figure(Charts.history(history, name: "lesson07-history", title: "MNIST: loss and accuracy per epoch"),
                 caption: "training and validation loss (left axis) and accuracy (right axis), as Keras plots a History", main: true)
 let wrong = predictedClasses.indices.filter { predictedClasses[$0] != mnist.testLabels[$0] }
-let shownImages = Array(0..<18) + wrong.filter { $0 >= 18 }.prefix(6)
+let firstShown = min(18, testY.shape[0])   // a small --data set may have fewer test images
+let shownImages = Array(0..<firstShown) + wrong.filter { $0 >= firstShown }.prefix(6)
 let digitPanels = shownImages.map { i -> Panel in
     let image = testX.row(i)
     let pixels = (0..<28).map { r in (0..<28).map { c in Double(image[r * 28 + c]) } }
@@ -129,7 +130,7 @@ let digitPanels = shownImages.map { i -> Panel in
 }
 notebook.figure(Figure(name: "lesson07-predictions", title: "Test digits and their predicted classes (✗: wrong, shown inverted)",
                        panels: digitPanels, layout: (4, 6), width: 900, height: 700),
-                caption: "the first 18 test digits and \(shownImages.count - 18) more misclassified ones, with the predicted class")
+                caption: "the first \(firstShown) test digits and \(shownImages.count - firstShown) more misclassified ones, with the predicted class")
 notebook.record("misclassified", wrong.count)
 
 notebook.finish()

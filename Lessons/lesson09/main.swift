@@ -121,7 +121,7 @@ notebook.say("The training loss of the 512-unit network falls to \(formatNumber(
 notebook.section("MNIST: logistic regression versus a hidden layer of 512")
 let (mnist, note) = notebook.require { try MNIST.load(requested: nil) }   // --data is the reviews here; BACKPROP_MNIST=DIR for full MNIST
 if let note { notebook.say(note) }
-let mnistCount = notebook.size(mnist.trainImages.shape[0], quick: 1000)
+let mnistCount = notebook.count(mnist.trainImages.shape[0], quick: 1000)
 let mnistX = mnist.trainImages.rows(0 ..< mnistCount) / 255
 let mnistLabels = Array(mnist.trainLabels.prefix(mnistCount))
 let mnistY = Tensor<Float>.oneHot(mnistLabels, classes: 10)
@@ -165,7 +165,7 @@ notebook.say("The 512-unit network's validation loss is lowest at epoch \(hidden
 
 // MARK: - Grid search
 notebook.section("Choosing capacity by grid search with 3-fold validation")
-let gridCount = notebook.size(mnistCount, quick: 600)
+let gridCount = notebook.count(mnistCount, quick: 600)
 let gridX = mnistX.rows(0 ..< gridCount), gridY = mnistY.rows(0 ..< gridCount)
 let epochGrid = [1, 5, 10], hiddenGrid = [32, 64, 256]
 notebook.say("The course's grid search (W4995, lecture 8): the 784-h-10 network with ReLU and softmax, trained with Adam, "

@@ -194,7 +194,7 @@ notebook.record("finalValidationLoss.withDropout", finalWith)
 notebook.section("Training with dropout: the course's MNIST model")
 let (mnist, note) = notebook.require { try MNIST.load(requested: nil) }   // --data is the reviews here; BACKPROP_MNIST=DIR for full MNIST
 if let note { notebook.say(note) }
-let mnistCount = notebook.size(mnist.trainImages.shape[0], quick: 1000)
+let mnistCount = notebook.count(mnist.trainImages.shape[0], quick: 1000)
 let mnistX = mnist.trainImages.rows(0 ..< mnistCount) / 255
 let mnistY = Tensor<Float>.oneHot(Array(mnist.trainLabels.prefix(mnistCount)), classes: 10)
 let mnistEpochs = notebook.epochs(20, quick: 4)

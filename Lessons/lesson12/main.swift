@@ -223,7 +223,7 @@ notebook.show("training mode, the same example in another batch", firstInOtherBa
 notebook.section("Training with batch normalization: MNIST")
 let (mnist, note) = notebook.require { try MNIST.load(requested: notebook.options.data) }
 if let note { notebook.say(note) }
-let trainCount = notebook.size(mnist.trainImages.shape[0], quick: 1000)
+let trainCount = notebook.count(mnist.trainImages.shape[0], quick: 1000)
 let trainX = mnist.trainImages.rows(0 ..< trainCount) / 255
 let trainY = Tensor<Float>.oneHot(Array(mnist.trainLabels.prefix(trainCount)), classes: 10)
 let epochs = notebook.epochs(20, quick: 4)

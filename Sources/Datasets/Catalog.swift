@@ -117,10 +117,23 @@ public enum MNIST {
         return set
     }
 
+    /// What the lessons rely on, checked once here: as many labels as images, labels 0–9,
+    /// images of 28 × 28 pixels, and enough of them to train and validate on (well-formed files
+    /// that are not MNIST-shaped get this message, not a trap somewhere in a lesson).
     static func checkCounts(_ set: ImageSet, file: String) throws(DatasetError) {
         guard set.trainImages.shape[0] == set.trainLabels.count, set.testImages.shape[0] == set.testLabels.count else {
             throw DatasetError(.malformed, file: file, "\(set.trainImages.shape[0]) training images but \(set.trainLabels.count) labels, "
                                + "\(set.testImages.shape[0]) test images but \(set.testLabels.count) labels")
+        }
+        for (name, images) in [("training", set.trainImages), ("test", set.testImages)] where images.rank != 2 || images.shape[1] != 784 {
+            throw DatasetError(.malformed, file: file, "the \(name) images have shape \(Shape.describe(images.shape)); MNIST images are 28 × 28 = 784 pixels")
+        }
+        if let bad = (set.trainLabels + set.testLabels).first(where: { !(0...9).contains($0) }) {
+            throw DatasetError(.malformed, file: file, "found the label \(bad); MNIST labels are the digits 0–9")
+        }
+        guard set.trainLabels.count >= 10, set.testLabels.count >= 1 else {
+            throw DatasetError(.empty, file: file, "only \(set.trainLabels.count) training and \(set.testLabels.count) test images; "
+                               + "the lessons need at least 10 training images and 1 test image")
         }
     }
 }

@@ -151,6 +151,10 @@ struct AutograderCommand: ParsableCommand {
         // The homework files as stubs: a file missing from a submission is "not attempted", never
         // the instructor's solution.
         let (files, _) = try writeStudentCopy(from: root, to: staging, keepHidden: true)
+        // A pristine copy of the stubs: run_autograder puts them back before each submission, so
+        // grading several submissions in one folder never mixes one student's files into another's.
+        let stubs = staging.appendingPathComponent("homework-stubs")
+        try FileManager.default.copyItem(at: staging.appendingPathComponent("Sources/Homework"), to: stubs)
         for script in ["setup.sh", "run_autograder"] {
             let source = root.appendingPathComponent("Sources/Grade/Autograder/\(script)")
             let target = staging.appendingPathComponent(script)

@@ -94,6 +94,10 @@ public final class LessonNotebook {
     /// `full` normally, `small` with `--quick`.
     public func size<T>(_ full: T, quick small: T) -> T { options.quick ? small : full }
 
+    /// How many of the `available` examples to use: all of them, or at most `quick` with
+    /// `--quick` (never more than there are: a small --data set must not make a lesson trap).
+    public func count(_ available: Int, quick small: Int) -> Int { options.quick ? min(small, available) : available }
+
     /// Prints the hyperparameters of an experiment (and puts them in the transcript).
     public func settings(_ pairs: KeyValuePairs<String, Any>) {
         let text = pairs.map { "\($0.key) \($0.value)" }.joined(separator: " · ")
