@@ -11,7 +11,7 @@ import Plotting
 import Tensors
 
 let notebook = LessonNotebook(
-    lesson: 6, title: "Learning rate and optimizers",
+    lesson: 6, title: "Learning rate and optimizers", usesData: true,
     concept: "Gradient descent steps against the gradient, but how far? Too small a learning rate crawls, too "
         + "large overshoots, and on a real network can blow the weights up. Optimizers shape the step: momentum "
         + "remembers the previous steps, RMSProp and Adagrad divide by the size of recent gradients, Adam does both.",

@@ -12,7 +12,7 @@ import Plotting
 import Tensors
 
 let notebook = LessonNotebook(
-    lesson: 7, title: "Classification",
+    lesson: 7, title: "Classification", usesData: true,
     concept: "A classifier outputs probabilities: softmax turns the last layer's signals into one probability per "
         + "class, summing to 1, and categorical cross-entropy charges −ln of the probability given to the true class. "
         + "For yes/no outputs, a sigmoid per output and binary cross-entropy. With these pairs the output delta is "

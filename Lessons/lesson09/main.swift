@@ -14,7 +14,7 @@ import Plotting
 import Tensors
 
 let notebook = LessonNotebook(
-    lesson: 9, title: "Capacity: underfitting and overfitting",
+    lesson: 9, title: "Capacity: underfitting and overfitting", usesData: true,
     concept: "Underfitting: the model is too simple to capture the pattern, and both the training and the validation "
         + "loss stay high. Overfitting: the model has so many parameters that it fits the noise of its training "
         + "examples; the training loss keeps falling while the validation loss reaches a minimum and rises. Between "

@@ -13,7 +13,7 @@ import Plotting
 import Tensors
 
 let notebook = LessonNotebook(
-    lesson: 10, title: "Weight regularization",
+    lesson: 10, title: "Weight regularization", usesData: true,
     concept: "A network with many parameters can fit its training data in many ways; the penalty Ω(w) added to the "
         + "error makes it choose one with small weights, which depends less on the particular training examples. "
         + "L2 adds λ Σ w² and turns the update rule into weight decay; L1 adds λ Σ |w| and drives weights to exactly 0.",

@@ -13,7 +13,7 @@ import Plotting
 import Tensors
 
 let notebook = LessonNotebook(
-    lesson: 11, title: "Dropout by hand",
+    lesson: 11, title: "Dropout by hand", usesData: true,
     concept: "Dropout multiplies a layer's outputs by a random mask of 0s and 1s during training: each unit is kept "
         + "with probability keep = 1 − rate. Inverted dropout also divides by keep, so the expected output is "
         + "unchanged and nothing needs to change at test time, when no unit is dropped. The backward pass sends the "

@@ -13,7 +13,7 @@ import Plotting
 import Tensors
 
 let notebook = LessonNotebook(
-    lesson: 12, title: "Batch normalization by hand",
+    lesson: 12, title: "Batch normalization by hand", usesData: true,
     concept: "A unit's signals drift in scale and offset as the layers below it learn, and a learning rate that suits "
         + "one scale is too small or too large for another. Batch normalization standardizes each unit's signals over "
         + "the mini-batch, then applies a learned scale γ and shift β. In training it uses the batch's own mean and "

@@ -48,9 +48,10 @@ public final class LessonNotebook {
 
     /// Parses the flags (exiting with a usage message if they are wrong) and prints the header:
     /// the lesson's one concept, its formulas, and the seed.
-    public init(lesson number: Int, title: String, concept: String, formulas: [String] = [],
+    /// `usesData`: whether the lesson reads `--data` (the others say it is ignored).
+    public init(lesson number: Int, title: String, usesData: Bool = false, concept: String, formulas: [String] = [],
                 defaultSeed: UInt64 = 42, options: LessonOptions? = nil, file: String = #filePath) {
-        let options = options ?? LessonOptions.parseOrExit()
+        let options = options ?? LessonCommand.parseOrExit().options
         self.options = options
         self.number = number
         self.title = title
@@ -79,6 +80,10 @@ public final class LessonNotebook {
         printLine("")
         printLine(settings)
         markdown.append("*Run with \(settings).*")
+        if let data = options.data, !usesData {
+            // Said, not silently ignored (and kept out of the transcript, which the seed alone reproduces).
+            printWrapped("Note: this lesson uses only data shipped with Backprop, so --data \(data) is ignored.", indent: "  ! ")
+        }
     }
 
     // MARK: Settings

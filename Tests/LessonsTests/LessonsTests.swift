@@ -256,6 +256,67 @@ final class LessonsTests: XCTestCase {
         XCTAssertFalse(missing.output.contains("Fatal error"), "no crash")
     }
 
+    func testFlagMistakesGetAProperMessage() throws {
+        let negative = try run(5, ["--quick", "--epochs", "-3"])
+        XCTAssertNotEqual(negative.status, 0)
+        XCTAssertTrue(negative.output.contains("--epochs must be at least 1, got -3"), negative.output)
+        XCTAssertTrue(negative.output.contains("Usage: lesson05 "), "the usage line names the lesson:\n\(negative.output)")
+        let seed = try run(5, ["--quick", "--seed", "-1"])
+        XCTAssertTrue(seed.output.contains("--seed must be a whole number from 0 to 18446744073709551615, got -1"), seed.output)
+        let emptyOut = try run(1, ["--quick", "--out", ""])
+        XCTAssertNotEqual(emptyOut.status, 0)
+        XCTAssertTrue(emptyOut.output.contains("--out needs a folder"), emptyOut.output)
+        // The largest seed: sub-seeds are derived without overflow (seed &+ 1).
+        for lesson in [5, 6] {
+            let largest = try run(lesson, ["--quick", "--no-plots", "--seed", "18446744073709551615"])
+            XCTAssertEqual(largest.status, 0, "lesson \(lesson) with the largest seed:\n\(largest.output)")
+        }
+        let ignored = try run(1, ["--quick", "--no-plots", "--data", "/some/folder"])
+        XCTAssertEqual(ignored.status, 0)
+        XCTAssertTrue(flat(ignored.output).contains("--data /some/folder is ignored"), "a lesson that reads no data says so:\n\(ignored.output)")
+    }
+
+    /// The output with its line wrapping undone (narration is wrapped at 80 columns).
+    func flat(_ text: String) -> String {
+        text.split(whereSeparator: { $0 == " " || $0 == "\n" }).joined(separator: " ")
+    }
+
+    /// Writes MNIST-format IDX files (uncompressed): `train` and `test` images of side × side
+    /// pixels with the given labels.
+    func writeMNIST(train: Int, test: Int, side: Int = 28, label: (Int) -> UInt8 = { UInt8($0 % 10) }) throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("backprop-mnist-\(UUID().uuidString)")
+        folders.append(folder)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        func header(_ type: UInt8, _ dimensions: [Int]) -> [UInt8] {
+            [0, 0, 0x08, type == 3 ? 3 : 1] + dimensions.flatMap { d in [24, 16, 8, 0].map { UInt8((d >> $0) & 0xff) } }
+        }
+        for (prefix, count) in [("train", train), ("t10k", test)] {
+            let images = header(3, [count, side, side]) + (0..<(count * side * side)).map { UInt8($0 * 7 % 256) }
+            let labels = header(1, [count]) + (0..<count).map(label)
+            try Data(images).write(to: folder.appendingPathComponent("\(prefix)-images-idx3-ubyte"))
+            try Data(labels).write(to: folder.appendingPathComponent("\(prefix)-labels-idx1-ubyte"))
+        }
+        return folder
+    }
+
+    func testUnexpectedMNISTDataGetsAClearErrorNotATrap() throws {
+        // Well-formed but small: fewer images than --quick asks for, three test images.
+        let small = try run(7, ["--quick", "--no-plots", "--data", try writeMNIST(train: 40, test: 3).path])
+        XCTAssertEqual(small.status, 0, "a small MNIST set runs:\n\(small.output)")
+        for (name, folder, expected) in [
+            ("labels above 9", try writeMNIST(train: 40, test: 3, label: { _ in 12 }), "found the label 12; MNIST labels are the digits 0–9"),
+            ("10 × 10 images", try writeMNIST(train: 40, test: 3, side: 10), "MNIST images are 28 × 28 = 784 pixels"),
+            ("no test images", try writeMNIST(train: 40, test: 0), "the lessons need at least 10 training images and 1 test image"),
+        ] {
+            for lesson in [6, 7] {
+                let result = try run(lesson, ["--quick", "--no-plots", "--data", folder.path])
+                XCTAssertEqual(result.status, 1, "lesson \(lesson), \(name): a clean error\n\(result.output)")
+                XCTAssertTrue(flat(result.output).contains(expected), "lesson \(lesson), \(name): expected \"\(expected)\" in\n\(result.output)")
+                XCTAssertFalse(result.output.contains("Fatal error"), "lesson \(lesson), \(name): no trap")
+            }
+        }
+    }
+
     func testALessonThatCannotWriteItsFilesFailsAndSaysWhichAreMissing() throws {
         // /proc/self exists but takes no new files, even for root.
         let result = try run(3, ["--quick", "--out", "/proc/self"])
