@@ -16,6 +16,7 @@ public struct Split: Sendable, Equatable {
 
     /// Hold-out validation: a `fraction` of the `count` examples, chosen at random, is set aside.
     public static func holdout(count: Int, fraction: Double, using rng: inout SeededGenerator) -> Split {
+        ensure(fraction >= 0 && fraction <= 1, "holdout: fraction must be in [0, 1], got \(fraction)")
         let order = rng.permutation(count)
         let held = Int((Double(count) * fraction).rounded())
         return Split(train: Array(order[held...]), validation: Array(order[..<held]))
@@ -24,6 +25,7 @@ public struct Split: Sendable, Equatable {
     /// Hold-out in order, for data ordered in time: the last `fraction` is set aside, so the
     /// model is judged on the future it did not see.
     public static func holdoutInOrder(count: Int, fraction: Double) -> Split {
+        ensure(fraction >= 0 && fraction <= 1, "holdoutInOrder: fraction must be in [0, 1], got \(fraction)")
         let splitAt = count - Int((Double(count) * fraction).rounded())
         return Split(train: Array(0..<splitAt), validation: Array(splitAt..<count))
     }
@@ -104,6 +106,9 @@ public struct MinMaxScaler<Scalar: TensorScalar>: Sendable {
     public var maximum: Tensor<Scalar>
 
     public init(fitting x: Tensor<Scalar>) throws(PreprocessingError) {
+        guard x.rank == 2, x.shape[0] > 0 else {
+            throw PreprocessingError("MinMaxScaler needs a (examples, features) matrix with at least one example, got \(Shape.describe(x.shape))")
+        }
         minimum = x.min(axis: 0)
         maximum = x.max(axis: 0)
         for (column, range) in (maximum - minimum).scalars.enumerated() where !(range > 0) {

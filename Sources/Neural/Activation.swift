@@ -143,6 +143,8 @@ public struct PReLU<Scalar: TensorScalar>: Layer {
     /// α_j, one per unit.
     public var alpha: Tensor<Scalar>
 
+    public func inputProblem(forInput shape: [Int]) -> String? { shapeProblem(shape, expected: [alpha.count]) }
+
     public init(units: Int, alpha: Scalar = 0) {
         self.alpha = Tensor(shape: [units], repeating: alpha)
     }

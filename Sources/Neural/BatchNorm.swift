@@ -43,6 +43,7 @@ public struct BatchNorm<Scalar: TensorScalar>: Layer {
         }
     }
     public var parameterNames: [String] { ["gamma", "beta"] }
+    public func inputProblem(forInput shape: [Int]) -> String? { shapeProblem(shape, expected: [gamma.count]) }
     public var nonTrainableParameterCount: Int { runningMean.count + runningVariance.count }
 
     /// x̂ and 1/√(σ² + ε) for the backward pass, and whether batch statistics were used.

@@ -75,6 +75,7 @@ public struct Dense<Scalar: TensorScalar>: Layer {
     public var units: Int { weights.shape[1] }
 
     public func outputShape(forInput shape: [Int]) -> [Int] { [units] }
+    public func inputProblem(forInput shape: [Int]) -> String? { shapeProblem(shape, expected: [inputs]) }
 
     public var parameters: [Tensor<Scalar>] {
         get { [weights, bias] }

@@ -31,6 +31,8 @@ public enum StopReason: Sendable, Equatable, CustomStringConvertible {
     case earlyStopping(epoch: Int, bestEpoch: Int, monitor: HistoryKey)
     /// The loss became NaN or infinite.
     case diverged(epoch: Int, step: Int, stepsPerEpoch: Int, learningRate: Double, loss: Double)
+    /// The validation loss became NaN or infinite while the training loss was finite.
+    case validationDiverged(epoch: Int, validationLoss: Double, trainingLoss: Double)
 
     public var description: String {
         switch self {
@@ -41,6 +43,10 @@ public enum StopReason: Sendable, Equatable, CustomStringConvertible {
                 + "with learning rate \(learningRate). The updates overshoot and blow the weights up; "
                 + "try a smaller learning rate (for example \(learningRate / 10)). "
                 + "The history up to the last finished epoch is kept."
+        case let .validationDiverged(epoch, validationLoss, trainingLoss):
+            return "Training stopped after epoch \(epoch): the validation loss is \(validationLoss) while the training loss is "
+                + "\(trainingLoss). The network's outputs overflow on validation examples unlike the training ones; "
+                + "check that both were scaled the same way (lesson 08), or try a smaller learning rate. The history is kept."
         }
     }
 }

@@ -65,6 +65,10 @@ public protocol Layer<Scalar> {
     /// The shape of one example's output, given the shape of one example's input.
     func outputShape(forInput shape: [Int]) -> [Int]
 
+    /// Why the layer cannot take examples of this shape (nil if it can): what `Sequential`
+    /// checks at construction, so layers that do not fit are named before any training.
+    func inputProblem(forInput shape: [Int]) -> String?
+
     /// The trainable parameters, in a fixed order (Dense: weights, then bias).
     var parameters: [Tensor<Scalar>] { get set }
 
@@ -99,6 +103,7 @@ extension Layer {
     public var nonTrainableParameterCount: Int { 0 }
     public var regularizationLoss: Scalar { 0 }
     public func outputShape(forInput shape: [Int]) -> [Int] { shape }
+    public func inputProblem(forInput shape: [Int]) -> String? { nil }
 
     public func backward(_ outputGradient: Tensor<Scalar>, cache: Cache, needsInputGradient: Bool) -> LayerGradients<Scalar> {
         backward(outputGradient, cache: cache)
@@ -128,4 +133,9 @@ extension Layer {
 func expectFeatures<S>(_ x: Tensor<S>, _ features: Int, _ layer: String) {
     ensure(x.rank == 2 && x.shape[1] == features,
                  "\(layer) expects input of shape (batch, \(features)), got \(Shape.describe(x.shape))")
+}
+
+/// The problem message of a layer that needs examples of exactly `expected` shape.
+func shapeProblem(_ shape: [Int], expected: [Int]) -> String? {
+    shape == expected ? nil : "expects examples of shape \(Shape.describe(expected))"
 }

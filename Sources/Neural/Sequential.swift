@@ -50,7 +50,17 @@ public struct Sequential<Scalar: TensorScalar> {
         self.inputShape = inputShape
         self.layers = layers
         self.name = name
-        _ = layerShapes   // checks that the layers fit together
+        // The layers must fit together: each takes what the one before it gives.
+        var shape = inputShape
+        for (i, layer) in layers.enumerated() {
+            if let problem = layer.inputProblem(forInput: shape) {
+                let source = i == 0 ? "the network's input" : "layer \(i) (\(type(of: layers[i - 1]).typeName))"
+                stop("\(name): layer \(i + 1) (\(type(of: layer).typeName)) \(problem), but \(source) gives \(Shape.describe(shape))")
+            }
+            shape = layer.outputShape(forInput: shape)
+            ensure(!shape.contains(0), "\(name): layer \(i + 1) (\(type(of: layer).typeName)) gives examples of shape "
+                   + "\(Shape.describe(shape)): a layer needs at least one unit")
+        }
     }
 
     /// The shape of one example's output after each layer.
@@ -133,6 +143,7 @@ public struct Sequential<Scalar: TensorScalar> {
     /// The outputs for `x` in inference mode (dropout off, batch normalization with running
     /// statistics), computed `batchSize` examples at a time.
     public func predict(_ x: Tensor<Scalar>, batchSize: Int = 1024) -> Tensor<Scalar> {
+        ensure(batchSize >= 1, "predict: batchSize must be at least 1, got \(batchSize)")
         var copy = self
         var context = Context.inference
         let n = x.shape.first ?? 0

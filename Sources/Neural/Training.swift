@@ -118,6 +118,18 @@ extension Sequential {
     ) -> History {
         ensure(x.rank >= 1 && y.rank >= 1 && x.shape[0] == y.shape[0],
                      "fit: \(x.shape.first ?? 0) examples \(Shape.describe(x.shape)) but \(y.shape.first ?? 0) targets \(Shape.describe(y.shape))")
+        ensure(epochs >= 1, "fit: epochs must be at least 1, got \(epochs)")
+        if case .miniBatch(let m) = descent { ensure(m >= 1, "fit: a mini-batch needs at least 1 example, got \(m)") }
+        // NaN or infinity in the data would show up later as a "diverged" loss and be blamed on the
+        // learning rate: name it here instead.
+        checkFinite(x, "the training inputs")
+        checkFinite(y, "the training targets")
+        if case .data(let vx, let vy)? = validation {
+            checkFinite(vx, "the validation inputs")
+            checkFinite(vy, "the validation targets")
+        }
+        let learningRate = optimizer.learningRate.at(step: 1)
+        ensure(learningRate.isFinite && learningRate > 0, "fit: the learning rate must be a positive number, got \(learningRate)")
         // Keras's validation_split: the last fraction of the data, before shuffling.
         var (trainX, trainY) = (x, y)
         var validationData: (Tensor<Scalar>, Tensor<Scalar>)?
@@ -207,6 +219,15 @@ extension Sequential {
             if let (vx, vy) = validationData {
                 let measured = evaluate(vx, vy, loss: loss, metrics: metrics)
                 logs.append((HistoryKey.validationLoss, measured[.loss]!))
+                if !measured[.loss]!.isFinite {
+                    // The data is finite (checked above) and so is the training loss: the outputs on the
+                    // validation examples overflowed. Said once, and training stops.
+                    for metric in metrics { logs.append((metric.key.validation, measured[metric.key]!)) }
+                    history.append(logs)
+                    history.stopReason = .validationDiverged(epoch: epoch, validationLoss: measured[.loss]!, trainingLoss: lossSum / Double(seen))
+                    progress.message("\n" + history.stopReason!.description)
+                    return history
+                }
                 for metric in metrics { logs.append((metric.key.validation, measured[metric.key]!)) }
             }
             history.append(logs)
@@ -235,4 +256,14 @@ extension Sequential {
         }
         return history
     }
+}
+
+/// Stops with a message naming the first NaN or infinite element of `t` (example, column).
+func checkFinite<S: TensorScalar>(_ t: Tensor<S>, _ what: String) {
+    let bad = t.withUnsafeBufferPointer { $0.firstIndex { !$0.isFinite } }
+    guard let bad else { return }
+    let width = t.rank >= 2 ? t.count / max(t.shape[0], 1) : 1
+    let value = t.withUnsafeBufferPointer { $0[bad] }
+    stop("fit: \(what) contain \(value) (example \(bad / max(width, 1)), column \(bad % max(width, 1))). "
+         + "Clean or impute the data first (a NaN input makes every output NaN; lesson 08 shows where NaN comes from).")
 }

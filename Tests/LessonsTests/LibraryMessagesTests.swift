@@ -43,4 +43,18 @@ final class LibraryMessagesTests: XCTestCase {
         try assertStops("loss-shapes", saying: ["categorical_crossentropy", "(4, 10)", "(4, 9)"])
         try assertStops("validation-split", saying: ["validation split must be in (0, 1), got 1.0"])
     }
+
+    func testNetworkMisuseIsNamedNotBlamedOnTheLearningRate() throws {
+        try assertStops("layers-do-not-fit", saying: ["layer 2 (Dense) expects examples of shape (100,), but layer 1 (Dense) gives (256,)"])
+        try assertStops("zero-units", saying: ["layer 1 (Dense) gives examples of shape (0,): a layer needs at least one unit"])
+        try assertStops("nan-inputs", saying: ["the training inputs contain nan (example 1, column 1)", "Clean or impute"])
+        try assertStops("infinite-targets", saying: ["the training targets contain inf (example 1, column 0)"])
+        try assertStops("zero-batch", saying: ["a mini-batch needs at least 1 example, got 0"])
+        try assertStops("zero-epochs", saying: ["epochs must be at least 1, got 0"])
+        try assertStops("nan-learning-rate", saying: ["the learning rate must be a positive number, got nan"])
+        try assertStops("predict-batch", saying: ["predict: batchSize must be at least 1, got 0"])
+        for (name, result) in [("nan-inputs", try misuse("nan-inputs")), ("zero-units", try misuse("zero-units"))] {
+            XCTAssertFalse(result.stderr.contains("smaller learning rate"), "\(name) is not blamed on the learning rate:\n\(result.stderr)")
+        }
+    }
 }

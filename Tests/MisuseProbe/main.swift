@@ -11,6 +11,23 @@ let cases: [String: () -> Void] = [
     "matmul-shapes": { _ = matmul(Tensor<Float>.zeros([2, 3]), Tensor<Float>.zeros([4, 5])) },
     "add-shapes": { _ = Tensor<Float>.zeros([2, 3]) + Tensor<Float>.zeros([4]) },
     "loss-shapes": { _ = CategoricalCrossentropy().value(Tensor<Float>.zeros([4, 10]), Tensor<Float>.zeros([4, 9])) },
+    "layers-do-not-fit": {
+        var rng = SeededGenerator(seed: 1)
+        _ = Sequential<Float>(inputShape: [784], layers: [Dense(inputs: 784, units: 256, using: &rng), Dense(inputs: 100, units: 10, using: &rng)])
+    },
+    "zero-units": {
+        var rng = SeededGenerator(seed: 1)
+        _ = Sequential<Float>(inputShape: [4], layers: [Dense(inputs: 4, units: 0, using: &rng)])
+    },
+    "nan-inputs": { fitTiny(x: Tensor(shape: [4, 2], scalars: [1, 2, 3, .nan, 5, 6, 7, 8])) },
+    "infinite-targets": { fitTiny(y: Tensor(shape: [4, 1], scalars: [1, .infinity, 0, 0])) },
+    "zero-batch": { fitTiny(descent: .miniBatch(0)) },
+    "zero-epochs": { fitTiny(epochs: 0) },
+    "nan-learning-rate": { fitTiny(learningRate: .nan) },
+    "predict-batch": {
+        var rng = SeededGenerator(seed: 1)
+        _ = Sequential<Float>(inputShape: [2], layers: [Dense(inputs: 2, units: 1, using: &rng)]).predict(Tensor.zeros([3, 2]), batchSize: 0)
+    },
     "validation-split": {
         var rng = SeededGenerator(seed: 1)
         var network = Sequential<Float>(inputShape: [2], layers: [Dense(inputs: 2, units: 1, using: &rng)])
@@ -18,6 +35,15 @@ let cases: [String: () -> Void] = [
                     validation: .split(1.0), progress: .quiet, rng: &rng)
     },
 ]
+
+/// A one-layer network trained on four examples, with one thing changed.
+func fitTiny(x: Tensor<Float> = .zeros([4, 2]), y: Tensor<Float> = .zeros([4, 1]), epochs: Int = 1,
+             descent: Descent = .miniBatch(2), learningRate: Double = 0.01) {
+    var rng = SeededGenerator(seed: 1)
+    var network = Sequential<Float>(inputShape: [2], layers: [Dense(inputs: 2, units: 1, using: &rng)])
+    network.fit(x, y, epochs: epochs, descent: descent, loss: MeanSquaredError(), optimizer: SGD(learningRate: .constant(learningRate)),
+                progress: .quiet, rng: &rng)
+}
 
 guard CommandLine.arguments.count == 2, let mistake = cases[CommandLine.arguments[1]] else {
     print("usage: backprop-misuse \(cases.keys.sorted().joined(separator: "|"))")
