@@ -25,6 +25,14 @@ public enum PlotError: Error, CustomStringConvertible, Sendable {
     case brokenPipe(script: String)
     /// A file could not be written.
     case cannotWrite(path: String, reason: String)
+    /// The gnuplot program was given as a path (GNUPLOT=…) where there is no executable.
+    case invalidExecutable(path: String, script: String)
+    /// gnuplot did not finish within the time limit and was stopped.
+    case timedOut(seconds: Double, script: String)
+    /// gnuplot was stopped by a signal (it crashed, or was killed).
+    case gnuplotKilled(signal: Int32, script: String)
+    /// gnuplot exited normally but the image it should have drawn is missing or empty.
+    case nothingDrawn(image: String, script: String)
 
     /// How to install gnuplot, one line.
     public static let installHint =
@@ -43,6 +51,16 @@ public enum PlotError: Error, CustomStringConvertible, Sendable {
             return "gnuplot stopped reading its input (broken pipe) while drawing \(script)"
         case let .cannotWrite(path, reason):
             return "cannot write \(path): \(reason)"
+        case let .invalidExecutable(path, script):
+            return "the gnuplot program given (GNUPLOT=\(path)) is not an executable file; the figure's data and script "
+                + "are saved (\(script)). Fix or unset GNUPLOT."
+        case let .timedOut(seconds, script):
+            return "gnuplot did not finish drawing \(script) within \(Int(seconds)) s and was stopped; the data and the "
+                + "script are kept (set BACKPROP_GNUPLOT_TIMEOUT to allow longer)"
+        case let .gnuplotKilled(signal, script):
+            return "gnuplot was stopped by signal \(signal) while drawing \(script); the data and the script are kept"
+        case let .nothingDrawn(image, script):
+            return "gnuplot finished without error but drew nothing: \(image) is missing or empty (script \(script))"
         }
     }
 }
@@ -61,10 +79,15 @@ public struct RenderedFigure: Sendable {
 public struct Gnuplot: Sendable {
     /// The gnuplot program: a name looked up on PATH, or a path.
     public var executable: String
+    /// How long one drawing may take before gnuplot is stopped (a hung gnuplot must not hang
+    /// the lesson): `BACKPROP_GNUPLOT_TIMEOUT` seconds, else 60.
+    public var timeout: Double
 
     /// - Parameter executable: `gnuplot` by default; the `GNUPLOT` environment variable overrides it.
-    public init(executable: String? = nil) {
-        self.executable = executable ?? ProcessInfo.processInfo.environment["GNUPLOT"] ?? "gnuplot"
+    public init(executable: String? = nil, timeout: Double? = nil) {
+        let environment = ProcessInfo.processInfo.environment
+        self.executable = executable ?? environment["GNUPLOT"] ?? "gnuplot"
+        self.timeout = timeout ?? environment["BACKPROP_GNUPLOT_TIMEOUT"].flatMap(Double.init).flatMap { $0 > 0 ? $0 : nil } ?? 60
     }
 
     /// The full path of the program, or nil if it is not installed.
@@ -135,16 +158,23 @@ public struct Gnuplot: Sendable {
     }
 
     /// Pipes `script` to gnuplot with `format` set, in `directory`; returns its stdout.
+    ///
+    /// An image is drawn into `<name>.<format>.part` and renamed when gnuplot has finished and
+    /// the file is not empty, so an interrupted drawing never leaves a truncated image under the
+    /// final name. gnuplot is stopped after `timeout` seconds.
     public func run(script: URL, format: String, in directory: URL, settings: String = "") throws -> String {
+        let dataFile = script.deletingPathExtension().appendingPathExtension("dat").path
         guard let path = resolvedPath else {
-            throw PlotError.gnuplotNotFound(
-                executable: executable.contains("/") ? executable : "\(executable) is not on PATH",
-                script: script.path, data: script.deletingPathExtension().appendingPathExtension("dat").path)
+            if executable.contains("/") { throw PlotError.invalidExecutable(path: executable, script: script.path) }
+            throw PlotError.gnuplotNotFound(executable: "\(executable) is not on PATH", script: script.path, data: dataFile)
         }
         let text: String
         do { text = try String(contentsOf: script, encoding: .utf8) } catch {
             throw PlotError.cannotWrite(path: script.path, reason: error.localizedDescription)
         }
+        let image = ["png", "svg", "pdf"].contains(format)
+            ? directory.appendingPathComponent(script.deletingPathExtension().lastPathComponent + "." + format) : nil
+        let partial = image.map { URL(fileURLWithPath: $0.path + ".part") }
         ignoreBrokenPipeSignal
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
@@ -158,31 +188,90 @@ public struct Gnuplot: Sendable {
         process.standardOutput = output
         process.standardError = errors
         do { try process.run() } catch {
-            throw PlotError.gnuplotNotFound(executable: path, script: script.path,
-                                            data: script.deletingPathExtension().appendingPathExtension("dat").path)
+            throw PlotError.invalidExecutable(path: path, script: script.path)
         }
-        // Drain both output pipes while we write, so gnuplot never blocks on a full pipe.
-        let drained = DispatchGroup()
+        // Drain both output pipes and write the input on background threads, so neither side
+        // blocks on a full pipe, and a gnuplot that hangs can still be stopped on time.
+        let background = DispatchGroup()
         let stdout = Drained(output.fileHandleForReading), stderr = Drained(errors.fileHandleForReading)
-        DispatchQueue.global().async(group: drained) { stdout.read() }
-        DispatchQueue.global().async(group: drained) { stderr.read() }
-        var brokenPipe = false
-        do {
-            let program = "format = \"\(format)\"\n\(settings)\n\(text)\nexit\n"
-            try input.fileHandleForWriting.write(contentsOf: Data(program.utf8))
-        } catch {
-            brokenPipe = true
+        DispatchQueue.global().async(group: background) { stdout.read() }
+        DispatchQueue.global().async(group: background) { stderr.read() }
+        let outputSetting = partial.map { "outputFile = \"\($0.lastPathComponent)\"\n" } ?? ""
+        let program = "format = \"\(format)\"\n\(outputSetting)\(settings)\n\(text)\nexit\n"
+        let writer = PipeWriter(input.fileHandleForWriting, Data(program.utf8))
+        DispatchQueue.global().async(group: background) { writer.write() }
+        let deadline = Date().addingTimeInterval(timeout)
+        var timedOut = false
+        while process.isRunning {
+            if Date() > deadline {
+                timedOut = true
+                process.terminate()
+                usleep(100_000)
+                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+                break
+            }
+            usleep(1_000)
         }
-        try? input.fileHandleForWriting.close()
         process.waitUntilExit()
-        drained.wait()
-        let message = String(decoding: stderr.data, as: UTF8.self)
-        if process.terminationStatus != 0 || process.terminationReason != .exit {
-            throw PlotError.gnuplotFailed(status: process.terminationStatus,
-                                          message: message.isEmpty ? "(no message)" : message, script: script.path)
+        if timedOut {
+            // A child that gnuplot started may still hold the pipes open: do not wait for it.
+            _ = background.wait(timeout: .now() + 2)
+        } else {
+            background.wait()
         }
-        if brokenPipe { throw PlotError.brokenPipe(script: script.path) }
+        func removePartial() { if let partial { try? FileManager.default.removeItem(at: partial) } }
+        if timedOut {
+            removePartial()
+            throw PlotError.timedOut(seconds: timeout, script: script.path)
+        }
+        if process.terminationReason == .uncaughtSignal {
+            removePartial()
+            throw PlotError.gnuplotKilled(signal: process.terminationStatus, script: script.path)
+        }
+        if process.terminationStatus != 0 {
+            removePartial()
+            throw PlotError.gnuplotFailed(status: process.terminationStatus, message: capped(String(decoding: stderr.data, as: UTF8.self)),
+                                          script: script.path)
+        }
+        if writer.failed {
+            removePartial()
+            throw PlotError.brokenPipe(script: script.path)
+        }
+        if let image, let partial {
+            let size = (try? FileManager.default.attributesOfItem(atPath: partial.path)[.size] as? Int) ?? nil
+            guard let size, size > 0 else {
+                removePartial()
+                throw PlotError.nothingDrawn(image: image.path, script: script.path)
+            }
+            guard rename(partial.path, image.path) == 0 else {
+                throw PlotError.cannotWrite(path: image.path, reason: String(cString: strerror(errno)))
+            }
+        }
         return String(decoding: stdout.data, as: UTF8.self)
+    }
+}
+
+/// gnuplot's message, at most 4,000 characters of it (a script error in a loop can print
+/// megabytes).
+func capped(_ message: String) -> String {
+    guard !message.isEmpty else { return "(no message)" }
+    guard message.count > 4_000 else { return message }
+    return String(message.prefix(4_000)) + "\n… (\(message.count - 4_000) more characters)"
+}
+
+/// Writes everything to a pipe on a background thread and remembers whether the reader went
+/// away first (EPIPE: SIGPIPE is ignored, so that is an error, not a crash).
+private final class PipeWriter: @unchecked Sendable {
+    private let handle: FileHandle
+    private let data: Data
+    private(set) var failed = false
+    init(_ handle: FileHandle, _ data: Data) {
+        self.handle = handle
+        self.data = data
+    }
+    func write() {
+        do { try handle.write(contentsOf: data) } catch { failed = true }
+        try? handle.close()
     }
 }
 

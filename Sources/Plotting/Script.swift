@@ -83,9 +83,10 @@ struct ScriptWriter {
         if (!exists("format")) format = "png"
         if (!exists("textWidth")) textWidth = 79
         if (!exists("textHeight")) textHeight = 24
-        if (format eq "png") { set terminal pngcairo size \(figure.width),\(figure.height) font "Sans,10" linewidth 1; set output \(q(name + ".png")) }
-        if (format eq "svg") { set terminal svg size \(figure.width),\(figure.height) dynamic font "Sans,10" background rgb "white"; set output \(q(name + ".svg")) }
-        if (format eq "pdf") { set terminal pdfcairo size \(Double(figure.width) / 100)in,\(Double(figure.height) / 100)in font "Sans,9"; set output \(q(name + ".pdf")) }
+        if (!exists("outputFile")) outputFile = \(q(name)).".".format
+        if (format eq "png") { set terminal pngcairo size \(figure.width),\(figure.height) font "Sans,10" linewidth 1; set output outputFile }
+        if (format eq "svg") { set terminal svg size \(figure.width),\(figure.height) dynamic font "Sans,10" background rgb "white"; set output outputFile }
+        if (format eq "pdf") { set terminal pdfcairo size \(Double(figure.width) / 100)in,\(Double(figure.height) / 100)in font "Sans,9"; set output outputFile }
         if (format eq "dumb") { set terminal dumb size textWidth,textHeight; set output }
         set termoption noenhanced
         data = \(q(dataFile))

@@ -317,6 +317,16 @@ final class LessonsTests: XCTestCase {
         }
     }
 
+    func testAWrongGnuplotPathFailsTheLessonButKeepsTheNumbers() throws {
+        let result = try run(3, ["--quick"], environment: ["GNUPLOT": "/nonexistent/gnuplot"])
+        XCTAssertEqual(result.status, 1, "a wrong GNUPLOT= is a mistake to fix, not \"not installed\":\n\(result.output)")
+        XCTAssertTrue(flat(result.output).contains("(GNUPLOT=/nonexistent/gnuplot) is not an executable file"), result.output)
+        XCTAssertFalse(result.output.contains("gnuplot is not installed"), result.output)
+        XCTAssertTrue(result.files.contains("lesson03-activations.dat") && result.files.contains("lesson03-activations.gp"))
+        let transcript = (try? String(contentsOf: result.folder.appendingPathComponent("lesson03.md"), encoding: .utf8)) ?? ""
+        XCTAssertFalse(transcript.contains("(lesson03-activations.png)"), "the transcript links no image that was not drawn")
+    }
+
     func testALessonThatCannotWriteItsFilesFailsAndSaysWhichAreMissing() throws {
         // /proc/self exists but takes no new files, even for root.
         let result = try run(3, ["--quick", "--out", "/proc/self"])
@@ -327,7 +337,7 @@ final class LessonsTests: XCTestCase {
     }
 
     func testALessonWithoutGnuplotStillCompletesAndSaysHowToInstallIt() throws {
-        let result = try run(1, ["--quick"], environment: ["GNUPLOT": "/nonexistent/gnuplot"])
+        let result = try run(1, ["--quick"], environment: ["GNUPLOT": "gnuplot-not-installed-here"])
         XCTAssertEqual(result.status, 0, result.output)
         XCTAssertTrue(result.output.contains("apt-get install -y --no-install-recommends gnuplot-nox"), result.output)
         XCTAssertEqual(result.output.components(separatedBy: "gnuplot is not installed").count, 2, "said once")

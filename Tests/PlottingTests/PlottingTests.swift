@@ -86,7 +86,7 @@ final class PlottingTests: XCTestCase {
     }
 
     func testMissingGnuplotStillWritesDataAndScriptAndSaysHowToInstall() throws {
-        let missing = Gnuplot(executable: "/nonexistent/bin/gnuplot")
+        let missing = Gnuplot(executable: "gnuplot-not-installed-here")
         XCTAssertFalse(missing.isAvailable)
         XCTAssertThrowsError(try missing.render(historyFigure(name: "kept"), in: directory)) { error in
             guard case PlotError.gnuplotNotFound = error else { return XCTFail("expected gnuplotNotFound, got \(error)") }
@@ -104,6 +104,75 @@ final class PlottingTests: XCTestCase {
             _ = try Gnuplot().run(script: directory.appendingPathComponent("kept.gp"), format: "png", in: directory)
             XCTAssertTrue(FileManager.default.fileExists(atPath: directory.appendingPathComponent("kept.png").path))
         }
+    }
+
+    /// A stand-in for gnuplot that misbehaves: a shell script.
+    func fakeGnuplot(_ body: String) throws -> String {
+        let url = directory.appendingPathComponent("fake-gnuplot-\(UUID().uuidString).sh")
+        try ("#!/bin/sh\n" + body + "\n").write(to: url, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
+        return url.path
+    }
+
+    func assertKeptAndNothingPartial(_ name: String, file: StaticString = #filePath, line: UInt = #line) {
+        for suffix in [".dat", ".gp"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: directory.appendingPathComponent(name + suffix).path),
+                          "\(name)\(suffix) kept", file: file, line: line)
+        }
+        for suffix in [".png", ".png.part"] {
+            XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appendingPathComponent(name + suffix).path),
+                           "no \(name)\(suffix)", file: file, line: line)
+        }
+    }
+
+    func testAWrongGnuplotPathIsNotNotInstalled() throws {
+        XCTAssertThrowsError(try Gnuplot(executable: "/nonexistent/bin/gnuplot").render(historyFigure(name: "wrong"), in: directory)) { error in
+            guard case PlotError.invalidExecutable = error else { return XCTFail("expected invalidExecutable, got \(error)") }
+            XCTAssertTrue("\(error)".contains("GNUPLOT=/nonexistent/bin/gnuplot) is not an executable file"), "\(error)")
+        }
+        assertKeptAndNothingPartial("wrong")
+    }
+
+    func testAHangingGnuplotIsStoppedAfterItsTimeLimit() throws {
+        let start = Date()
+        XCTAssertThrowsError(try Gnuplot(executable: try fakeGnuplot("exec sleep 30"), timeout: 1).render(historyFigure(name: "hang"), in: directory)) { error in
+            guard case PlotError.timedOut(let seconds, _) = error else { return XCTFail("expected timedOut, got \(error)") }
+            XCTAssertEqual(seconds, 1)
+        }
+        XCTAssertLessThan(Date().timeIntervalSince(start), 10, "stopped after about 1 s, not 30")
+        assertKeptAndNothingPartial("hang")
+    }
+
+    func testASignalIsReportedAsASignal() throws {
+        XCTAssertThrowsError(try Gnuplot(executable: try fakeGnuplot("kill -9 $$")).render(historyFigure(name: "killed"), in: directory)) { error in
+            guard case PlotError.gnuplotKilled(let signal, _) = error else { return XCTFail("expected gnuplotKilled, got \(error)") }
+            XCTAssertEqual(signal, 9)
+        }
+        assertKeptAndNothingPartial("killed")
+    }
+
+    func testExitZeroThatDrewNothingIsNotSuccess() throws {
+        XCTAssertThrowsError(try Gnuplot(executable: try fakeGnuplot("cat > /dev/null; exit 0")).render(historyFigure(name: "empty"), in: directory)) { error in
+            guard case PlotError.nothingDrawn = error else { return XCTFail("expected nothingDrawn, got \(error)") }
+        }
+        assertKeptAndNothingPartial("empty")
+    }
+
+    func testTheErrorMessageKeptIsCapped() throws {
+        let noisy = try fakeGnuplot("cat > /dev/null; i=0; while [ $i -lt 2000 ]; do echo 'line 1: undefined variable: x (this is printed over and over)' >&2; i=$((i+1)); done; exit 1")
+        XCTAssertThrowsError(try Gnuplot(executable: noisy).render(historyFigure(name: "noisy"), in: directory)) { error in
+            guard case PlotError.gnuplotFailed(_, let message, _) = error else { return XCTFail("expected gnuplotFailed, got \(error)") }
+            XCTAssertLessThan(message.count, 4_100, "at most 4,000 characters kept, got \(message.count)")
+            XCTAssertTrue(message.contains("more characters)"), "says how much was cut")
+        }
+    }
+
+    func testAnImageIsRenamedIntoPlaceOnlyWhenComplete() throws {
+        guard Gnuplot().isAvailable else { throw XCTSkip("gnuplot is not installed") }
+        try Gnuplot().render(historyFigure(name: "complete"), in: directory)
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        XCTAssertTrue(files.contains("complete.png"), "\(files)")
+        XCTAssertFalse(files.contains { $0.hasSuffix(".part") }, "no partial file left: \(files)")
     }
 
     func testABrokenPipeIsAnErrorNotACrash() throws {
