@@ -23,6 +23,9 @@ public struct CSVTable: Sendable {
     /// is an error naming its line and column (never a silent zero).
     public func numbers(columns selected: [Int]? = nil) throws(DatasetError) -> [[Double]] {
         let columns = selected ?? Array(0..<columnCount)
+        if let bad = columns.first(where: { $0 < 0 || $0 >= columnCount }) {
+            throw DatasetError(.malformed, file: file, "column index \(bad) does not exist: the table has \(columnCount) columns (0 to \(columnCount - 1))")
+        }
         var result: [[Double]] = []
         result.reserveCapacity(rows.count)
         var missing: [(line: Int, column: Int)] = []
@@ -31,11 +34,12 @@ public struct CSVTable: Sendable {
             values.reserveCapacity(columns.count)
             for c in columns {
                 let field = row[c].trimmingCharacters(in: .whitespaces)
-                if let value = Double(field) {
-                    values.append(value)
-                } else if CSVTable.missingMarkers.contains(field.lowercased()) {
+                if CSVTable.missingMarkers.contains(field.lowercased()) {
+                    // Checked first: Double("NaN") would read a missing value as a number.
                     missing.append((lines[r], c + 1))
                     values.append(.nan)
+                } else if let value = CSVTable.number(field) {
+                    values.append(value)
                 } else {
                     throw DatasetError(.malformed, file: file, at: .line(lines[r], column: c + 1),
                                        "expected a number in column \(columnName(c)), found \"\(field)\"")
@@ -67,6 +71,17 @@ public struct CSVTable: Sendable {
         return index
     }
 
+    /// A field as a finite decimal number, or nil: "1.5", "-2e-3" yes; "inf", "1e999" (which
+    /// overflows to infinity), "0x10" (a hexadecimal float to Swift), text with a NUL: no.
+    static func number(_ field: String) -> Double? {
+        guard !field.isEmpty, field.utf8.allSatisfy({ CSVTable.numberBytes.contains($0) }),
+              let value = Double(field), value.isFinite else { return nil }
+        return value
+    }
+
+    /// The bytes a decimal number is written with: digits, sign, point, exponent.
+    static let numberBytes = Set("0123456789+-.eE".utf8)
+
     func columnName(_ index: Int) -> String {
         if let name = header?[index] { return "\(index + 1) (\(name))" }
         return "\(index + 1)"
@@ -87,63 +102,98 @@ public enum CSV {
     /// `skipLines` drops lines before the header (sklearn's Boston file starts with counts).
     public static func read(_ path: String, delimiter: Character = ",", header: Header = .automatic,
                             skipLines: Int = 0) throws(DatasetError) -> CSVTable {
-        let text = String(decoding: try contents(of: path), as: UTF8.self)
-        return try parse(text, file: path, delimiter: delimiter, header: header, skipLines: skipLines)
+        try withContents(of: path) { (raw) throws(DatasetError) -> CSVTable in
+            try parse(raw, file: path, delimiter: delimiter, header: header, skipLines: skipLines)
+        }
     }
 
     /// Parses CSV text; `file` names it in errors.
     public static func parse(_ text: String, file: String, delimiter: Character = ",", header: Header = .automatic,
                              skipLines: Int = 0) throws(DatasetError) -> CSVTable {
+        try withBytes(of: Array(text.utf8)) { (raw) throws(DatasetError) -> CSVTable in
+            try parse(raw, file: file, delimiter: delimiter, header: header, skipLines: skipLines)
+        }
+    }
+
+    /// Parses CSV bytes (UTF-8) one byte at a time: fields are cut by byte positions and become
+    /// strings only once, so reading takes a few times the file's size in memory. A UTF-8 byte
+    /// order mark at the start is skipped.
+    static func parse(_ raw: UnsafeRawBufferPointer, file: String, delimiter: Character, header: Header,
+                      skipLines: Int) throws(DatasetError) -> CSVTable {
+        guard let separator = delimiter.asciiValue else {
+            throw DatasetError(.unsupported, file: file, "the delimiter must be an ASCII character, got \"\(delimiter)\"")
+        }
+        let bytes = raw.bindMemory(to: UInt8.self)
+        let quote = UInt8(ascii: "\""), newline = UInt8(ascii: "\n"), carriageReturn = UInt8(ascii: "\r")
         var records: [(fields: [String], line: Int)] = []
         var fields: [String] = []
-        var field = ""
+        var field: [UInt8] = []        // only for quoted fields, which may hold "" and line breaks
+        var fieldStart = 0
         var line = 1, recordLine = 1
-        var inQuotes = false, quotedField = false
-        var iterator = text.makeIterator()
-        var pending: Character? = nil
-        func endRecord() {
-            fields.append(field)
+        var quotedField = false
+        var i = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
+        fieldStart = i
+        func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
+        func endField(at end: Int) {
+            fields.append(quotedField ? String(decoding: field, as: UTF8.self) : text(fieldStart ..< end))
+        }
+        func endRecord(at end: Int) {
+            endField(at: end)
             // A line with nothing on it is not a record (blank lines, the final newline).
             if !(fields.count == 1 && fields[0].isEmpty && !quotedField) { records.append((fields, recordLine)) }
             fields = []
-            field = ""
             quotedField = false
         }
-        while let character = pending ?? iterator.next() {
-            pending = nil
-            if inQuotes {
-                if character == "\"" {
-                    if let next = iterator.next() {
-                        if next == "\"" { field.append("\"") } else { inQuotes = false; pending = next }
-                    } else {
-                        inQuotes = false
+        while i < bytes.count {
+            let byte = bytes[i]
+            if byte == quote && i == fieldStart && !quotedField {
+                // A quoted field: up to the closing quote, "" for a quote, line breaks kept.
+                quotedField = true
+                field.removeAll(keepingCapacity: true)
+                let opening = (line, fields.count + 1)
+                i += 1
+                var closed = false
+                while i < bytes.count {
+                    if bytes[i] == quote {
+                        if i + 1 < bytes.count && bytes[i + 1] == quote {
+                            field.append(quote)
+                            i += 2
+                            continue
+                        }
+                        closed = true
+                        i += 1
+                        break
                     }
-                } else {
-                    if character == "\n" || character == "\r\n" { line += 1 }
-                    field.append(character)
+                    if bytes[i] == newline { line += 1 }
+                    field.append(bytes[i])
+                    i += 1
+                }
+                guard closed else {
+                    throw DatasetError(.malformed, file: file, at: .line(opening.0, column: opening.1),
+                                       "a quoted field starts here and is never closed")
                 }
                 continue
             }
-            switch character {
-            case "\"" where field.isEmpty:
-                inQuotes = true
-                quotedField = true
-            case delimiter:
-                fields.append(field)
-                field = ""
-            case "\n", "\r\n", "\r":
-                endRecord()
+            if byte == separator {
+                endField(at: i)
+                quotedField = false
+                i += 1
+                fieldStart = i
+            } else if byte == newline || byte == carriageReturn {
+                endRecord(at: i)
+                i += byte == carriageReturn && i + 1 < bytes.count && bytes[i + 1] == newline ? 2 : 1
                 line += 1
                 recordLine = line
-            default:
-                field.append(character)
+                fieldStart = i
+            } else {
+                if quotedField {
+                    throw DatasetError(.malformed, file: file, at: .line(line, column: fields.count + 1),
+                                       "text after the closing quote of a quoted field")
+                }
+                i += 1
             }
         }
-        if inQuotes {
-            throw DatasetError(.malformed, file: file, at: .line(recordLine, column: fields.count + 1),
-                               "a quoted field starts here and is never closed")
-        }
-        if !field.isEmpty || !fields.isEmpty { endRecord() }
+        if fieldStart < bytes.count || !fields.isEmpty || quotedField { endRecord(at: bytes.count) }
         records.removeFirst(min(skipLines, records.count))
         guard let first = records.first else {
             throw DatasetError(.empty, file: file, "no rows: the file is empty" + (skipLines > 0 ? " after the first \(skipLines) lines" : ""))
@@ -155,7 +205,7 @@ public enum CSV {
         case .automatic:
             hasHeader = first.fields.contains { f in
                 let t = f.trimmingCharacters(in: .whitespaces)
-                return Double(t) == nil && !CSVTable.missingMarkers.contains(t.lowercased())
+                return CSVTable.number(t) == nil && !CSVTable.missingMarkers.contains(t.lowercased())
             }
         }
         let width = first.fields.count
