@@ -17,7 +17,7 @@ RESULTS ?= results.json
 OUT ?= handout
 ZIP ?= autograder.zip
 
-.PHONY: help setup test bench lesson plots data grade handout autograder check-homework
+.PHONY: help setup test bench lesson plots data grade handout autograder check-homework fuzz
 
 help:
 	@echo "make lesson N=04   run one lesson (installs gnuplot first if needed); ARGS=\"--quick\" passes flags"
@@ -29,6 +29,7 @@ help:
 	@echo "make grade         grade the homework in Sources/Homework, each part in its own process (TIMEOUT=10 STRICT=1)"
 	@echo "make handout       write the student's copy into OUT=dir (solutions stubbed, hidden tests out), then check it"
 	@echo "make autograder    build a Gradescope autograder zip (ZIP=autograder.zip)"
+	@echo "make fuzz          read FUZZ=20000 mutants of each file format (make test reads 300)"
 
 setup:
 	@if command -v gnuplot >/dev/null 2>&1; then \
@@ -91,3 +92,9 @@ autograder:
 # gives the instructor's solutions full marks and an empty submission 0.
 check-homework:
 	bash Sources/Grade/check-homework.sh
+
+# The readers on mutated real files (bytes flipped, fields set to 0xFF, cut, inserted): any
+# trap fails the run. `make test` reads 300 mutants of each of 8 formats; this reads FUZZ.
+FUZZ ?= 20000
+fuzz:
+	BACKPROP_FUZZ_ITERATIONS=$(FUZZ) $(SWIFT) test --filter ReaderTests/testMutatedFilesNeverCrashTheReaders 2>&1 | grep -E "fuzz:|error|passed|failed"

@@ -109,6 +109,14 @@ public enum MNIST {
             return a
         }
         let xTrain = try array("x_train"), xTest = try array("x_test")
+        for (name, x) in [("x_train", xTrain), ("x_test", xTest)] where x.shape.count < 2 || x.count == 0 {
+            throw DatasetError(.malformed, file: path, at: .member(name + ".npy"),
+                               "expected images of shape (count, 28, 28), found \(Shape.describe(x.shape))")
+        }
+        for name in ["y_train", "y_test"] where (try array(name)).shape.count != 1 {
+            throw DatasetError(.malformed, file: path, at: .member(name + ".npy"),
+                               "expected one label per image, shape (count,), found \(Shape.describe(try array(name).shape))")
+        }
         let set = ImageSet(trainImages: xTrain.tensor(Float.self).reshaped([xTrain.shape[0], -1]),
                            trainLabels: try array("y_train").integers,
                            testImages: xTest.tensor(Float.self).reshaped([xTest.shape[0], -1]),
@@ -208,11 +216,15 @@ public enum BostonHousing {
             guard let x = arrays["x"], let y = arrays["y"] else {
                 throw DatasetError(.malformed, file: path, "expected arrays x and y (Keras' boston_housing.npz)")
             }
+            guard x.shape.count == 2, x.shape[1] == 13, y.shape == [x.shape[0]] else {
+                throw DatasetError(.malformed, file: path, "expected x of shape (506, 13) and y of shape (506,), found \(Shape.describe(x.shape)) and \(Shape.describe(y.shape))")
+            }
             let table = Tensor.concatenate([x.tensor(Float.self), y.tensor(Float.self).reshaped([-1, 1])], axis: 1)
             return try kerasSplit(table, source: path)
         }
         let text = String(decoding: try readFile(path), as: UTF8.self)
-        let rows = text.split(separator: "\n").map { $0.split(separator: " ").joined(separator: ",") }.joined(separator: "\n")
+        let rows = text.split(whereSeparator: \.isNewline).map { $0.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: ",") }
+            .joined(separator: "\n")
         return try kerasSplit(try CSV.parse(rows, file: path, header: .absent).tensor(as: Float.self), source: path)
     }
 

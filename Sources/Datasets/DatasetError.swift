@@ -73,7 +73,11 @@ func withContents<T>(of path: String, _ body: (UnsafeRawBufferPointer) throws(Da
     let data = try readFile(path)
     return try withBytes(of: data) { (raw) throws(DatasetError) -> T in
         guard isGzip(raw) else { return try body(raw) }
-        var output = OutputBuffer(capacity: gzipDeclaredSize(raw))
+        // Deflate expands at most ~1032:1, so no real file inflates past that bound; the
+        // allocation follows the declared size only up to it (a lying trailer cannot reserve
+        // gigabytes), and the output stops at 1 GiB.
+        let bound = min(maximumInflatedSize, raw.count.multipliedReportingOverflow(by: 1032).partialValue + 1024)
+        var output = OutputBuffer(capacity: min(gzipDeclaredSize(raw), bound), limit: bound)
         defer { output.free() }
         do throws(InflateError) {
             try gunzip(raw, into: &output)
@@ -94,3 +98,51 @@ func withBytes<Bytes: ContiguousBytes, T, E: Error>(of bytes: Bytes, _ body: (Un
     let result: Result<T, E> = bytes.withUnsafeBytes { raw in Result { () throws(E) -> T in try body(raw) } }
     return try result.get()
 }
+
+/// Reads little-endian numbers from untrusted bytes: every read is checked against the end of
+/// the data and every value that becomes a size or an offset fits an `Int`, so a corrupt or
+/// hostile file gives a `DatasetError` naming the byte, never a read past the buffer.
+struct ByteReader {
+    let raw: UnsafeRawBufferPointer
+    let file: String
+
+    var count: Int { raw.count }
+
+    /// The `width`-byte little-endian unsigned number at `offset`.
+    func number(at offset: Int, width: Int, _ what: String) throws(DatasetError) -> UInt64 {
+        guard offset >= 0, width <= 8, offset <= raw.count - width else {
+            throw DatasetError(.truncated, file: file, at: .byte(max(0, min(offset, raw.count))),
+                               "\(what): expected \(width) bytes at byte \(offset), the data ends at byte \(raw.count)")
+        }
+        var value: UInt64 = 0
+        for k in 0..<width { value |= UInt64(raw[offset + k]) << (8 * UInt64(k)) }
+        return value
+    }
+
+    func u16(_ offset: Int, _ what: String) throws(DatasetError) -> Int { Int(try number(at: offset, width: 2, what)) }
+    func u32(_ offset: Int, _ what: String) throws(DatasetError) -> Int { Int(try number(at: offset, width: 4, what)) }
+
+    /// A 64-bit size or offset, which must be a position inside a file (at most its length).
+    func u64(_ offset: Int, _ what: String) throws(DatasetError) -> Int {
+        let value = try number(at: offset, width: 8, what)
+        guard value <= UInt64(Int.max) else {
+            throw DatasetError(.malformed, file: file, at: .byte(offset), "\(what) is \(value), too large for any file")
+        }
+        return Int(value)
+    }
+
+    /// `a + b`, or an error when it overflows or passes the end of the data.
+    func position(_ a: Int, plus b: Int, _ what: String) throws(DatasetError) -> Int {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        guard !overflow, a >= 0, b >= 0, sum <= raw.count else {
+            throw DatasetError(.truncated, file: file, at: .byte(max(0, min(a, raw.count))),
+                               "\(what) runs to byte \(overflow ? "past 2^63" : String(sum)), past the end of the data (\(raw.count) bytes)")
+        }
+        return sum
+    }
+}
+
+/// The most bytes a compressed file or archive member may inflate to (1 GiB): the full
+/// MNIST and Fashion-MNIST sets are 47 MB; a small file claiming gigabytes is corrupt or a
+/// decompression bomb, and is refused with this limit named.
+let maximumInflatedSize = 1 << 30

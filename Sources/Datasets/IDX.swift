@@ -62,10 +62,13 @@ public enum IDX {
         }
         var shape: [Int] = []
         var count = 1
+        // The guard runs on the product of the dimensions that are not 0: a 0 first dimension
+        // must not hide 2^32 × 2^32 behind it (flattening would multiply them later).
+        var nonZero = 1
         for axis in 0..<rank {
             let offset = 4 + 4 * axis
             let dimension = Int(UInt32(raw[offset]) << 24 | UInt32(raw[offset + 1]) << 16 | UInt32(raw[offset + 2]) << 8 | UInt32(raw[offset + 3]))
-            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+            let (product, overflow) = nonZero.multipliedReportingOverflow(by: max(dimension, 1))
             // 2^36 bytes (64 GiB) is far beyond any IDX file: such dimensions mean a corrupt header.
             guard !overflow, product <= 1 << 36 else {
                 throw DatasetError(.malformed, file: file, at: .byte(offset),
@@ -73,7 +76,8 @@ public enum IDX {
                                    + "elements is more than any IDX file holds (dimension overflow: the header is corrupt)")
             }
             shape.append(dimension)
-            count = product
+            nonZero = product
+            count *= dimension
         }
         let found = raw.count - headerSize
         guard found == count else {

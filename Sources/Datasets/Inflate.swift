@@ -71,18 +71,27 @@ struct OutputBuffer {
     var base: UnsafeMutablePointer<UInt8>
     var count = 0
     var capacity: Int
+    /// The most bytes the data may inflate to: past it, inflating stops with an error (a
+    /// header that lies, or a decompression bomb, cannot fill the memory).
+    let limit: Int
 
-    init(capacity: Int) {
-        self.capacity = max(capacity, 1024)
+    init(capacity: Int, limit: Int = maximumInflatedSize) {
+        self.limit = limit
+        self.capacity = max(min(capacity, limit), 1024)
         base = .allocate(capacity: self.capacity)
         adviseHugePages(UnsafeMutableRawBufferPointer(start: base, count: self.capacity))
     }
 
     var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
 
-    @inline(__always) mutating func reserve(_ extra: Int) {
+    @inline(__always) mutating func reserve(_ extra: Int) throws(InflateError) {
         guard count + extra > capacity else { return }
-        let newCapacity = max(capacity * 2, count + extra)
+        guard count + extra <= limit else {
+            throw InflateError(offset: 0, reason: "the data inflates to more than \(grouped(limit)) bytes"
+                               + (limit < maximumInflatedSize ? ", the size its header declares" : ", the most Backprop reads (1 GiB)")
+                               + ": the file is corrupt, or not what it claims")
+        }
+        let newCapacity = min(max(capacity * 2, count + extra), limit)
         let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
         grown.update(from: base, count: count)
         base.deallocate()
@@ -90,22 +99,22 @@ struct OutputBuffer {
         capacity = newCapacity
     }
 
-    @inline(__always) mutating func append(_ byte: UInt8) {
-        reserve(1)
+    @inline(__always) mutating func append(_ byte: UInt8) throws(InflateError) {
+        try reserve(1)
         base[count] = byte
         count += 1
     }
 
-    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
-        reserve(bytes.count)
+    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) throws(InflateError) {
+        try reserve(bytes.count)
         if let source = bytes.baseAddress { (base + count).update(from: source, count: bytes.count) }
         count += bytes.count
     }
 
     /// Copies `length` bytes starting `distance` back. When they overlap, the copy repeats the
     /// last `distance` bytes: a run of one byte is a fill, longer periods go `distance` at a time.
-    @inline(__always) mutating func copy(distance: Int, length: Int) {
-        reserve(length)
+    @inline(__always) mutating func copy(distance: Int, length: Int) throws(InflateError) {
+        try reserve(length)
         let from = base + count - distance, to = base + count
         if distance >= length {
             to.update(from: from, count: length)
@@ -126,9 +135,11 @@ struct OutputBuffer {
 }
 
 /// Inflates raw deflate data from `input[start...]` (a zip member). Returns the output and the
-/// offset of the first byte after the compressed stream. `expectedSize` sizes the allocation.
-func inflate(_ input: UnsafeRawBufferPointer, from start: Int, expectedSize: Int = 0) throws(InflateError) -> ([UInt8], Int) {
-    var output = OutputBuffer(capacity: expectedSize > 0 ? expectedSize : input.count * 4)
+/// offset of the first byte after the compressed stream. `expectedSize` sizes the allocation;
+/// the output may not grow past `limit`.
+func inflate(_ input: UnsafeRawBufferPointer, from start: Int, expectedSize: Int = 0,
+             limit: Int = maximumInflatedSize) throws(InflateError) -> ([UInt8], Int) {
+    var output = OutputBuffer(capacity: expectedSize > 0 ? expectedSize : input.count * 4, limit: limit)
     defer { output.free() }
     let end = try inflateStream(input, from: start, into: &output)
     return (Array(output.bytes), end)
@@ -206,7 +217,7 @@ private func inflateStream(_ input: UnsafeRawBufferPointer, from start: Int, int
             guard position + length <= end else {
                 throw InflateError(offset: end, reason: "a stored block of \(length) bytes runs past the end (truncated)")
             }
-            output.append(UnsafeBufferPointer(rebasing: bytes[position ..< position + length]))
+            try output.append(UnsafeBufferPointer(rebasing: bytes[position ..< position + length]))
             position += length
         case 1, 2:
             let literals: HuffmanTable, distances: HuffmanTable
@@ -250,7 +261,7 @@ private func inflateStream(_ input: UnsafeRawBufferPointer, from start: Int, int
                 if position > end { try checkNotPastEnd() }
                 let symbol = try decode(literals)
                 if symbol < 256 {
-                    output.append(UInt8(symbol))
+                    try output.append(UInt8(symbol))
                     continue
                 }
                 if symbol == 256 { break }
@@ -263,7 +274,7 @@ private func inflateStream(_ input: UnsafeRawBufferPointer, from start: Int, int
                 guard distance <= output.count else {
                     throw InflateError(offset: position, reason: "a copy reaches \(distance) bytes back, before the start of the data")
                 }
-                output.copy(distance: distance, length: length)
+                try output.copy(distance: distance, length: length)
             }
             try checkNotPastEnd()
         default:

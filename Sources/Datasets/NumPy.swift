@@ -9,6 +9,8 @@ public struct NumPyArray: Sendable {
     public var shape: [Int]
     /// The elements' bytes, row-major, little-endian (converted on reading if needed).
     public var bytes: [UInt8]
+    /// The file (and member) it was read from, for messages.
+    public var source: String = ""
 
     public var count: Int { Shape.elementCount(shape) }
 
@@ -19,8 +21,21 @@ public struct NumPyArray: Sendable {
         Tensor(shape: shape, scalars: values(S.self))
     }
 
-    /// The elements as integers (class labels), rounding floating-point values.
-    public var integers: [Int] { values(Double.self).map { Int($0.rounded()) } }
+    /// The elements as integers (class labels), rounding floating-point values. NaN, infinity
+    /// or a value too large for an `Int` is an error naming the element.
+    public var integers: [Int] {
+        get throws(DatasetError) {
+            var result: [Int] = []
+            result.reserveCapacity(count)
+            for (i, value) in values(Double.self).enumerated() {
+                guard value.isFinite, abs(value) < 9.0e18 else {
+                    throw DatasetError(.malformed, file: source, "element \(i) is \(value), not an integer label")
+                }
+                result.append(Int(value.rounded()))
+            }
+            return result
+        }
+    }
 
     @_specialize(where S == Float)
     @_specialize(where S == Double)
@@ -129,100 +144,142 @@ public enum NumPy {
               let open = shapeField.firstIndex(of: "("), let close = shapeField.firstIndex(of: ")") else {
             throw DatasetError(.malformed, file: file, at: .byte(headerStart), "expected a header dictionary with 'descr', 'fortran_order' and 'shape', found \(header)")
         }
-        let shape = shapeField[shapeField.index(after: open) ..< close].split(separator: ",")
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.compactMap { Int($0) }
+        guard open < close else {
+            throw DatasetError(.malformed, file: file, at: .byte(headerStart), "the shape \(shapeField.prefix(40)) is not a tuple of sizes")
+        }
+        // "(60000, 28, 28)", "(3,)" or "()": sizes separated by commas, a trailing comma allowed.
+        var pieces = shapeField[shapeField.index(after: open) ..< close].split(separator: ",", omittingEmptySubsequences: false)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+        if pieces.count > 1 && pieces.last == "" { pieces.removeLast() }
+        if pieces == [""] { pieces = [] }
+        var shape: [Int] = []
+        for piece in pieces {
+            guard let size = Int(piece.hasSuffix("L") ? String(piece.dropLast()) : piece), size >= 0 else {
+                throw DatasetError(.malformed, file: file, at: .byte(headerStart),
+                                   "the shape \(shapeField[open ... close]) holds \"\(piece)\", not a size (a whole number ≥ 0)")
+            }
+            shape.append(size)
+        }
         let order = descr.first ?? "<", type = String(descr.dropFirst())
         guard let itemSize = NumPyArray.itemSizes[type], "<>|=".contains(order) else {
             throw DatasetError(.unsupported, file: file, at: .byte(headerStart), "element type '\(descr)' is not supported (numbers only: f4, f8, u1, i1, …, i8)")
         }
-        let count = shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).partialValue }
+        // The element count and byte count must fit (a hostile header can claim 2^70 elements).
+        var count = 1
+        for size in shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: size)
+            guard !overflow else {
+                throw DatasetError(.malformed, file: file, at: .byte(headerStart), "the shape \(Shape.describe(shape)) has more elements than can exist")
+            }
+            count = product
+        }
+        let (byteCount, overflow) = count.multipliedReportingOverflow(by: itemSize)
         let dataStart = headerStart + headerLength
-        guard raw.count - dataStart == count * itemSize else {
+        guard !overflow, raw.count - dataStart == byteCount else {
             throw DatasetError(.truncated, file: file, at: .byte(dataStart),
-                               "expected \(grouped(count * itemSize)) bytes of data for shape \(Shape.describe(shape)) of '\(descr)', found \(grouped(raw.count - dataStart))")
+                               "expected \(overflow ? "more than 2^63" : grouped(byteCount)) bytes of data for shape \(Shape.describe(shape)) of '\(descr)', found \(grouped(raw.count - dataStart))")
         }
         var bytes = Array(raw[dataStart...])
         if order == ">" && itemSize > 1 {
             for start in stride(from: 0, to: bytes.count, by: itemSize) { bytes[start ..< start + itemSize].reverse() }
         }
-        var array = NumPyArray(type: type == "b1" ? "u1" : type, shape: shape, bytes: bytes)
+        var array = NumPyArray(type: type == "b1" ? "u1" : type, shape: shape, bytes: bytes, source: file)
         if orderField.hasPrefix("True") && shape.count > 1 {
             // Column-major: the bytes are the transpose; reorder them to row-major.
             let transposed = Tensor<Double>(shape: shape.reversed(), scalars: array.tensor(Double.self).scalars)
                 .permuted(Array((0..<shape.count).reversed()))
-            array = NumPyArray(type: "f8", shape: shape, bytes: transposed.scalars.withUnsafeBytes { Array($0) })
+            array = NumPyArray(type: "f8", shape: shape, bytes: transposed.scalars.withUnsafeBytes { Array($0) }, source: file)
         }
         return array
     }
 }
 
 /// The members of a zip archive (as `.npz` files are), stored or deflated, with zip64 sizes.
+/// Every field is read through `ByteReader`: checked against its record and the file.
 enum ZipArchive {
     static func members(of data: Data, file: String) throws(DatasetError) -> [(String, [UInt8])] {
         try withBytes(of: data) { (raw) throws(DatasetError) -> [(String, [UInt8])] in
+            let reader = ByteReader(raw: raw, file: file)
             // The end-of-central-directory record: the last "PK\u{5}\u{6}" in the final 64 KiB.
             var eocd = -1
             var i = raw.count - 22
             while i >= max(0, raw.count - 65_557) {
-                if readLittleEndian32(raw, i) == 0x0605_4B50 { eocd = i; break }
+                if try reader.u32(i, "signature") == 0x0605_4B50 { eocd = i; break }
                 i -= 1
             }
             guard eocd >= 0 else {
                 throw DatasetError(.wrongMagic, file: file, at: .byte(max(0, raw.count - 22)),
                                    "not a zip archive: no end-of-central-directory record (PK\\5\\6)")
             }
-            var entryCount = Int(UInt16(raw[eocd + 10]) | UInt16(raw[eocd + 11]) << 8)
-            var directory = Int(readLittleEndian32(raw, eocd + 16))
+            var entryCount = try reader.u16(eocd + 10, "the number of entries")
+            var directory = try reader.u32(eocd + 16, "the central directory's offset")
             // Zip64: the real count and offset are in the zip64 end record.
-            if (directory == 0xFFFF_FFFF || entryCount == 0xFFFF) && eocd >= 20 && readLittleEndian32(raw, eocd - 20) == 0x0706_4B50 {
-                let record = Int(readLittleEndian64(raw, eocd - 20 + 8))
-                guard record + 56 <= raw.count, readLittleEndian32(raw, record) == 0x0606_4B50 else {
+            let zip64 = (directory == 0xFFFF_FFFF || entryCount == 0xFFFF) && eocd >= 20
+            let locator = zip64 ? try reader.u32(eocd - 20, "zip64 locator") : 0
+            if locator == 0x0706_4B50 {
+                let record = try reader.u64(eocd - 20 + 8, "the zip64 end record's offset")
+                guard record <= raw.count - 56, try reader.u32(record, "zip64 end record") == 0x0606_4B50 else {
                     throw DatasetError(.malformed, file: file, at: .byte(eocd - 20), "the zip64 end record is missing")
                 }
-                entryCount = Int(readLittleEndian64(raw, record + 32))
-                directory = Int(readLittleEndian64(raw, record + 48))
+                entryCount = try reader.u64(record + 32, "the zip64 number of entries")
+                directory = try reader.u64(record + 48, "the zip64 central directory's offset")
+            }
+            // Each entry takes at least 46 bytes: a count that cannot fit is a corrupt header.
+            guard entryCount <= raw.count / 46 else {
+                throw DatasetError(.malformed, file: file, at: .byte(eocd), "the archive claims \(entryCount) entries; \(raw.count) bytes hold at most \(raw.count / 46)")
             }
             var members: [(String, [UInt8])] = []
             var offset = directory
             for _ in 0..<entryCount {
-                guard offset + 46 <= raw.count, readLittleEndian32(raw, offset) == 0x0201_4B50 else {
-                    throw DatasetError(.malformed, file: file, at: .byte(offset), "expected a central directory entry (PK\\1\\2)")
+                guard offset <= raw.count - 46, try reader.u32(offset, "central directory entry") == 0x0201_4B50 else {
+                    throw DatasetError(.malformed, file: file, at: .byte(max(0, min(offset, raw.count))), "expected a central directory entry (PK\\1\\2)")
                 }
-                let method = Int(raw[offset + 10]) | Int(raw[offset + 11]) << 8
-                let crc = readLittleEndian32(raw, offset + 16)
-                var compressedSize = Int(readLittleEndian32(raw, offset + 20))
-                var size = Int(readLittleEndian32(raw, offset + 24))
-                let nameLength = Int(raw[offset + 28]) | Int(raw[offset + 29]) << 8
-                let extraLength = Int(raw[offset + 30]) | Int(raw[offset + 31]) << 8
-                let commentLength = Int(raw[offset + 32]) | Int(raw[offset + 33]) << 8
-                var localHeader = Int(readLittleEndian32(raw, offset + 42))
-                guard offset + 46 + nameLength + extraLength <= raw.count else {
-                    throw DatasetError(.truncated, file: file, at: .byte(offset), "the central directory is truncated")
-                }
-                let name = String(decoding: raw[offset + 46 ..< offset + 46 + nameLength], as: UTF8.self)
+                let method = try reader.u16(offset + 10, "compression method")
+                let crc = UInt32(try reader.u32(offset + 16, "CRC-32"))
+                var compressedSize = try reader.u32(offset + 20, "compressed size")
+                var size = try reader.u32(offset + 24, "size")
+                let nameLength = try reader.u16(offset + 28, "name length")
+                let extraLength = try reader.u16(offset + 30, "extra field length")
+                let commentLength = try reader.u16(offset + 32, "comment length")
+                var localHeader = try reader.u32(offset + 42, "local header offset")
+                let nameEnd = try reader.position(offset + 46, plus: nameLength, "the entry's name")
+                let extraEnd = try reader.position(nameEnd, plus: extraLength, "the entry's extra field")
+                let name = String(decoding: raw[offset + 46 ..< nameEnd], as: UTF8.self)
                 // The zip64 extra field (id 1) holds the sizes and offset that did not fit in 32 bits.
-                var extra = offset + 46 + nameLength
-                let extraEnd = extra + extraLength
+                var extra = nameEnd
                 while extra + 4 <= extraEnd {
-                    let id = Int(raw[extra]) | Int(raw[extra + 1]) << 8
-                    let length = Int(raw[extra + 2]) | Int(raw[extra + 3]) << 8
+                    let id = try reader.u16(extra, "extra field id")
+                    let fieldEnd = try reader.position(extra + 4, plus: try reader.u16(extra + 2, "extra field length"), "an extra field of \(name)")
+                    guard fieldEnd <= extraEnd else {
+                        throw DatasetError(.malformed, file: file, at: .byte(extra), "an extra field of \(name) runs past its entry")
+                    }
                     if id == 1 {
                         var field = extra + 4
-                        if size == 0xFFFF_FFFF { size = Int(readLittleEndian64(raw, field)); field += 8 }
-                        if compressedSize == 0xFFFF_FFFF { compressedSize = Int(readLittleEndian64(raw, field)); field += 8 }
-                        if localHeader == 0xFFFF_FFFF { localHeader = Int(readLittleEndian64(raw, field)) }
+                        func next(_ what: String) throws(DatasetError) -> Int {
+                            guard field + 8 <= fieldEnd else {
+                                throw DatasetError(.malformed, file: file, at: .byte(field), "the zip64 field of \(name) has no \(what)")
+                            }
+                            defer { field += 8 }
+                            return try reader.u64(field, "the zip64 \(what) of \(name)")
+                        }
+                        if size == 0xFFFF_FFFF { size = try next("size") }
+                        if compressedSize == 0xFFFF_FFFF { compressedSize = try next("compressed size") }
+                        if localHeader == 0xFFFF_FFFF { localHeader = try next("local header offset") }
                     }
-                    extra += 4 + length
+                    extra = fieldEnd
                 }
-                offset = extraEnd + commentLength
-                guard localHeader + 30 <= raw.count, readLittleEndian32(raw, localHeader) == 0x0403_4B50 else {
-                    throw DatasetError(.malformed, file: file, at: .byte(localHeader), "expected the local header of \(name) (PK\\3\\4)")
+                offset = try reader.position(extraEnd, plus: commentLength, "the entry's comment")
+                guard localHeader <= raw.count - 30, try reader.u32(localHeader, "local header") == 0x0403_4B50 else {
+                    throw DatasetError(.malformed, file: file, at: .byte(max(0, min(localHeader, raw.count))), "expected the local header of \(name) (PK\\3\\4)")
                 }
-                let start = localHeader + 30 + (Int(raw[localHeader + 26]) | Int(raw[localHeader + 27]) << 8)
-                    + (Int(raw[localHeader + 28]) | Int(raw[localHeader + 29]) << 8)
-                guard start + compressedSize <= raw.count else {
+                let start = localHeader + 30 + (try reader.u16(localHeader + 26, "local name length")) + (try reader.u16(localHeader + 28, "local extra length"))
+                guard start <= raw.count, compressedSize <= raw.count - start else {
                     throw DatasetError(.truncated, file: file, at: .member(name),
                                        "expected \(grouped(compressedSize)) bytes of data, the archive ends first")
+                }
+                guard size <= maximumInflatedSize else {
+                    throw DatasetError(.unsupported, file: file, at: .member(name),
+                                       "declares \(grouped(size)) bytes; Backprop reads members of at most \(grouped(maximumInflatedSize)) bytes")
                 }
                 let bytes: [UInt8]
                 switch method {
@@ -230,8 +287,9 @@ enum ZipArchive {
                     bytes = Array(raw[start ..< start + compressedSize])
                 case 8:
                     do throws(InflateError) {
+                        // The member may not inflate past the size its header declares.
                         bytes = try inflate(UnsafeRawBufferPointer(rebasing: raw[start ..< start + compressedSize]), from: 0,
-                                            expectedSize: size).0
+                                            expectedSize: size, limit: size).0
                     } catch {
                         throw DatasetError(.malformed, file: file, at: .member(name), error.reason)
                     }
@@ -247,9 +305,4 @@ enum ZipArchive {
             return members
         }
     }
-}
-
-@inline(__always)
-func readLittleEndian64(_ data: UnsafeRawBufferPointer, _ offset: Int) -> UInt64 {
-    UInt64(readLittleEndian32(data, offset)) | UInt64(readLittleEndian32(data, offset + 4)) << 32
 }

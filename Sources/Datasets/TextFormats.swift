@@ -19,8 +19,11 @@ public enum BagOfWords {
     public static func read(_ path: String) throws(DatasetError) -> [Document] {
         let text = String(decoding: try readFile(path), as: UTF8.self)
         var documents: [Document] = []
-        for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
-            let parts = line.split(separator: " ")
+        // "\r\n" is one Character in Swift: split on it as well as on "\n".
+        for (n, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).enumerated() {
+            // CRLF line ends and blank or whitespace-only lines are allowed.
+            let parts = rawLine.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
+            guard !parts.isEmpty else { continue }
             guard let rating = Int(parts[0]) else {
                 throw DatasetError(.malformed, file: path, at: .line(n + 1, column: 1), "expected a rating (an integer), found \"\(parts[0])\"")
             }
