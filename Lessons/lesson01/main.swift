@@ -49,7 +49,8 @@ notebook.section("Element-wise operations")
 notebook.say("relu, addition and multiplication act on each number independently. Written as a loop in this "
     + "lesson's own code they are slow: the loop runs one number at a time (and without optimization in a debug "
     + "build). The tensor operation runs the same formula in the Tensors module, compiled with optimization and "
-    + "vectorized, 8 or 16 numbers per instruction.")
+    + "vectorized: an AVX2 instruction works on 8 floats at once (the matrix kernel's SIMD16 vectors are two such "
+    + "registers; on CPUs with AVX-512, one register holds 16).")
 let small = Tensor<Float>([[-1.5, 2, 0], [3, -0.5, 4]])
 notebook.show("x", small)
 notebook.show("max(x, 0)  (relu)", max(small, 0))

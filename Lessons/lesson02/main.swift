@@ -61,7 +61,9 @@ let batchRate = 0.02
 let batchEpochs = notebook.epochs(1000, quick: 1000)
 notebook.settings(["learning rate η": batchRate, "epochs": batchEpochs, "start": "(w, b) = (0, 0)"])
 notebook.say("Each update uses the gradient over all \(n) points, computed here in tensor form: the residuals "
-    + "r = ŷ − y for every point at once, then ∂J/∂w = 2 mean(r x) and ∂J/∂b = 2 mean(r).")
+    + "r = ŷ − y for every point at once, then ∂J/∂w = 2 mean(r x) and ∂J/∂b = 2 mean(r). The update subtracts the "
+    + "step from the old weight, w ← w − η ∂J/∂w (a slide of the course writes w := step * gradient, which would "
+    + "throw the old weight away).")
 var (w, b) = (0.0, 0.0)
 var batchPath = [(w, b)], batchCost = [cost(w, b)]
 for _ in 0..<batchEpochs {
@@ -85,8 +87,25 @@ let exampleEpochs = notebook.epochs(200, quick: 200)
 notebook.settings(["learning rate η": exampleRate, "epochs": exampleEpochs, "seed": notebook.seed])
 notebook.say("Now each update follows the gradient of one point's error eᵢ = (w xᵢ + b − yᵢ)², visiting the "
     + "points in a new random order every epoch. Each step is \(n) times cheaper but noisy, so the rate must be "
-    + "smaller: with η = 0.02 these updates would bounce around the minimum.")
+    + "smaller than batch descent's.")
 var rng = notebook.rng
+// What a larger rate does: the same per-example updates with η = 0.02, on a copy of the generator.
+var tooFastRNG = rng
+var (wFast, bFast) = (0.0, 0.0)
+var worstFastCost = 0.0
+for _ in 0..<20 {
+    for i in tooFastRNG.permutation(n) {
+        let residual = wFast * data.x[i] + bFast - data.y[i]
+        wFast -= 0.02 * 2 * residual * data.x[i]
+        bFast -= 0.02 * 2 * residual
+        worstFastCost = max(worstFastCost, cost(wFast, bFast))
+    }
+}
+notebook.say("How much smaller: with η = 0.02 the same updates do not settle at all; within 20 epochs the cost J(w, b) "
+    + "swings up to \(formatNumber("%.0f", worstFastCost)) (the closed form's is \(formatNumber("%.3f", cost(wBest, bBest)))). "
+    + "A single point with a large x, such as x = 10.8, multiplies the step: 2η x² = \(formatNumber("%.1f", 2 * 0.02 * 10.791 * 10.791)) "
+    + "> 2 overshoots, and each overshoot grows.")
+notebook.record("worstCostAtRate0.02", worstFastCost)
 (w, b) = (0.0, 0.0)
 var examplePath = [(w, b)], exampleCost = [cost(w, b)]
 for _ in 0..<exampleEpochs {
@@ -112,12 +131,24 @@ notebook.table(["method", "w", "b", "J(w, b)", "updates"], [
      grouped(exampleEpochs * n)],
 ])
 // The curvatures of the bowl: the eigenvalues of XᵀX (2 × 2: from its trace and determinant).
+/// The ratio of the larger to the smaller eigenvalue of the symmetric 2 × 2 matrix [[a, c], [c, d]].
+func curvatureRatio(_ a: Double, _ c: Double, _ d: Double) -> Double {
+    let trace = a + d, det = a * d - c * c
+    let larger = (trace + (trace * trace - 4 * det).squareRoot()) / 2
+    return larger / (det / larger)
+}
 let trace = XtX[0, 0] + XtX[1, 1]
 let steep = (trace + (trace * trace - 4 * determinant).squareRoot()) / 2, flat = determinant / steep
+// With x centred, XᵀX = [[Σ(x − x̄)², 0], [0, n]].
+let meanX = data.x.reduce(0, +) / Double(n)
+let centredRatio = curvatureRatio(data.x.reduce(0) { $0 + ($1 - meanX) * ($1 - meanX) }, 0, Double(n))
 notebook.say("Both descents end near the closed form. They approach it quickly along one direction and slowly "
     + "along the other: the bowl is \(formatNumber("%.0f", steep / flat)) times more curved across its valley than along it "
     + "(the ratio of the eigenvalues of XᵀX; x is far from 0), so a step size safe for the steep direction crawls "
-    + "along the flat one. Centring x would make the bowl round.")
+    + "along the flat one. Centring x (subtracting its mean) removes the coupling between w and b and brings the ratio "
+    + "down to \(formatNumber("%.1f", centredRatio)); it is not round yet, because x's spread still differs from the "
+    + "bias's constant 1: scaling x to unit variance as well (standardizing, lesson 08) makes the ratio 1, a round bowl.")
+notebook.record("centredCurvatureRatio", centredRatio)
 notebook.record("curvatureRatio", steep / flat)
 notebook.record("batchCost", cost(wBatch, bBatch))
 notebook.record("stochasticCost", cost(wExample, bExample))

@@ -28,14 +28,17 @@ let notebook = LessonNotebook(
                "8 repeat for every example, epoch after epoch, until the error stops falling"])
 
 // MARK: - Step 1: the network
-notebook.section("Step 1 · A small network, in the lecture's notation")
+notebook.section("A small network, in the lecture's notation (algorithm step 1)")
 notebook.say("Two inputs, a hidden layer of three tanh units, one logistic output unit: d^(0) = 2, d^(1) = 3, "
-    + "d^(2) = 1. weights[l][i][j] holds w_ij^(l), from unit i of layer l − 1 (i = 0 is the constant x_0 = 1, so "
-    + "w_0j^(l) is unit j's bias) to unit j of layer l. They start at small random values.")
+    + "d^(2) = 1. w_ij^(l) goes from unit i of layer l − 1 (i = 0 is the constant x_0 = 1, so w_0j^(l) is unit j's "
+    + "bias) to unit j of layer l. They start at small random values. One place where the code departs from the "
+    + "notation: the lecture numbers the units of a layer j = 1 … d^(l), Swift arrays from 0, so w_ij^(l) is stored in "
+    + "weights[l][i][j − 1].")
 var rng = notebook.rng
 let dimensions = [2, 3, 1]
 let layerCount = dimensions.count - 1     // L
-/// weights[l][i][j] = w_ij^(l) for l = 1 … L (weights[0] is unused, so indices match the lecture).
+/// weights[l][i][j − 1] = w_ij^(l) for l = 1 … L, i = 0 … d^(l−1), j = 1 … d^(l) (weights[0] is unused, so l
+/// matches the lecture; j is shifted by one because the lecture counts units from 1).
 var weights: [[[Double]]] = [[]]
 for l in 1...layerCount {
     weights.append((0...dimensions[l - 1]).map { _ in (0..<dimensions[l]).map { _ in rng.nextNormal(standardDeviation: 0.5) } })
@@ -51,7 +54,7 @@ func h(_ s: Double, layer l: Int) -> Double { l == layerCount ? 1 / (1 + exp(-s)
 func hPrime(output x: Double) -> Double { 1 - x * x }
 
 // MARK: - Steps 2–3: forward
-notebook.section("Steps 2–3 · Forward pass for one example")
+notebook.section("Forward pass for one example (steps 2–3)")
 let example = (x: [0.5, -1.2], y: 1.0)
 notebook.say("Take the example x = (\(example.x[0]), \(example.x[1])) with label y = \(example.y). Each signal is a sum "
     + "over i of w_ij x_i, each output h of its signal:")
@@ -83,10 +86,10 @@ let error = -(example.y * log(output) + (1 - example.y) * log(1 - output))
 notebook.show("e = −[y ln x^(L) + (1 − y) ln(1 − x^(L))]", formatNumber("%.4f", error))
 
 // MARK: - Steps 4–6: deltas and gradients
-notebook.section("Steps 4–6 · Deltas, backwards, and the gradients")
+notebook.section("Deltas, backwards, and the gradients (steps 4–6)")
 notebook.say("At the output, the logistic function and the cross-entropy error cancel neatly: δ^(L) = ∂e/∂s^(L) = "
     + "x^(L) − y. Then each hidden delta gathers the deltas of the layer above through the same weights, times h′:")
-/// The backward pass with weights w: delta[l][j] = δ_j^(l) and gradient[l][i][j] = ∂e/∂w_ij^(l).
+/// The backward pass with weights w: delta[l][j] = δ_j^(l) and gradient[l][i][j − 1] = ∂e/∂w_ij^(l) (j shifted as in weights).
 func backward(_ s: [[Double]], _ x: [[Double]], y: Double, _ w: [[[Double]]]) -> (delta: [[Double]], gradient: [[[Double]]]) {
     var delta = (0...layerCount).map { [Double](repeating: 0, count: dimensions[$0] + 1) }
     delta[layerCount][1] = x[layerCount][1] - y                          // δ^(L) = x^(L) − y
@@ -114,14 +117,14 @@ for l in stride(from: layerCount, through: 1, by: -1) {
 for l in 1...layerCount { notebook.show("∂e/∂w_ij^(\(l)) = x_i^(\(l - 1)) δ_j^(\(l))", Tensor<Double>(gradient[l])) }
 
 // MARK: - Step 7: update
-notebook.section("Step 7 · The weight update rule")
+notebook.section("The weight update rule (step 7)")
 let eta = 0.5
 notebook.say("Every weight moves against its gradient: w_ij^(l) ← w_ij^(l) − η x_i^(l−1) δ_j^(l), here with η = \(eta). "
     + "The error on this example goes down:")
 let weightsBefore = weights
 for l in 1...layerCount {
     for i in 0...dimensions[l - 1] {
-        for j in 0..<dimensions[l] { weights[l][i][j] -= eta * gradient[l][i][j] }   // w_ij^(l) ← w_ij^(l) − η ∂e/∂w_ij^(l)
+        for j in 0..<dimensions[l] { weights[l][i][j] -= eta * gradient[l][i][j] }   // w_i(j+1)^(l) ← w − η ∂e/∂w (j from 0 here)
     }
 }
 let after = forward(example.x, weights).x[layerCount][1]
@@ -133,39 +136,43 @@ weights = weightsBefore
 
 // MARK: - Vectorized
 notebook.section("The same, vectorized over a mini-batch")
-notebook.say("With m examples as the rows of a matrix X (a column of ones for the bias), every loop over i and j "
-    + "becomes a matrix product, and the sum of the m per-example gradients is one product too:")
+notebook.say("With m examples as the rows of a matrix X, every loop over i and j becomes a matrix product. Written "
+    + "the way the library writes it (Dense.backward(delta:) in Sources/Neural/Dense.swift): the bias b as its own "
+    + "vector instead of row 0 of W, and the error averaged over the batch, E = (1/m) Σₙ eₙ, as Keras does:")
 notebook.block("""
-S⁽¹⁾ = X W⁽¹⁾           X⁽¹⁾ = [1, tanh(S⁽¹⁾)]    S⁽²⁾ = X⁽¹⁾ W⁽²⁾    X⁽²⁾ = σ(S⁽²⁾)
-Δ⁽²⁾ = X⁽²⁾ − Y          Δ⁽¹⁾ = (1 − tanh²(S⁽¹⁾)) ⊙ (Δ⁽²⁾ W⁽²⁾ᵀ without the bias row)
-Σₙ ∂eₙ/∂W⁽ˡ⁾ = X⁽ˡ⁻¹⁾ᵀ Δ⁽ˡ⁾
+S⁽¹⁾ = X W⁽¹⁾ + b⁽¹⁾      H = tanh(S⁽¹⁾)      S⁽²⁾ = H W⁽²⁾ + b⁽²⁾      O = σ(S⁽²⁾)
+δ⁽²⁾ = (O − Y) / m                                  (sigmoid with cross-entropy, mean over the batch)
+∂E/∂W⁽²⁾ = Hᵀ δ⁽²⁾      ∂E/∂b⁽²⁾ = Σₙ δₙ⁽²⁾
+δ⁽¹⁾ = (1 − H²) ⊙ (δ⁽²⁾ W⁽²⁾ᵀ)                       (the delta recursion)
+∂E/∂W⁽¹⁾ = Xᵀ δ⁽¹⁾      ∂E/∂b⁽¹⁾ = Σₙ δₙ⁽¹⁾
 """)
 let m = 8
 let batch = Tensor<Double>.normal([m, 2], using: &rng)
 let labels = (0..<m).map { _ in Double(rng.nextInt(below: 2)) }
-// Per example, with the loops above, summed.
+// Per example, with the loops above, summed; divided by m, it is the gradient of the mean error.
 var summed = (1...layerCount).map { l in Tensor<Double>.zeros([dimensions[l - 1] + 1, dimensions[l]]) }
 for n in 0..<m {
     let pass = forward([batch[n, 0], batch[n, 1]], weights)
     let g = backward(pass.s, pass.x, y: labels[n], weights).gradient
     for l in 1...layerCount { summed[l - 1] += Tensor(g[l]) }
 }
-// Vectorized with tensors.
-let ones = Tensor<Double>.ones([m, 1])
-let W1 = Tensor<Double>(weights[1]), W2 = Tensor<Double>(weights[2])
-let X0 = Tensor.concatenate([ones, batch], axis: 1)                   // (m, 3): [1, x]
-let X1 = Tensor.concatenate([ones, tanh(matmul(X0, W1))], axis: 1)    // (m, 4): [1, tanh(S⁽¹⁾)]
-let X2 = Activation.sigmoid(matmul(X1, W2))                           // (m, 1)
+// Vectorized with tensors, in the library's conventions: W without its bias row, b apart.
+let W1 = Tensor<Double>(weights[1]).rows(1 ..< 3), b1 = Tensor<Double>(weights[1]).row(0)
+let W2 = Tensor<Double>(weights[2]).rows(1 ..< 4), b2 = Tensor<Double>(weights[2]).row(0)
 let Y = Tensor(shape: [m, 1], scalars: labels)
-let delta2 = X2 - Y                                                   // Δ⁽²⁾ = X⁽²⁾ − Y
-let backToHidden = matmul(delta2, W2, transposeB: true).columns(1 ..< 4)   // Σ_j w_ij δ_j, i = 1…3
-let hidden = X1.columns(1 ..< 4)
-let delta1 = (1 - hidden * hidden) * backToHidden                     // Δ⁽¹⁾ = h′ ⊙ Σ_j w_ij δ_j
-let vectorized = [matmul(X0, delta1, transposeA: true), matmul(X1, delta2, transposeA: true)]
-// The library: Dense layers with explicit bias, BinaryCrossentropy (a mean over the batch).
+let H = tanh(matmul(batch, W1) + b1)                                   // H = tanh(X W⁽¹⁾ + b⁽¹⁾), (m, 3)
+let O = Activation.sigmoid(matmul(H, W2) + b2)                         // O = σ(H W⁽²⁾ + b⁽²⁾), (m, 1)
+let delta2 = (O - Y) / Double(m)                                       // δ⁽²⁾ = (O − Y) / m
+let weightGradient2 = matmul(H, delta2, transposeA: true)              // ∂E/∂W⁽²⁾ = Hᵀ δ⁽²⁾
+let biasGradient2 = delta2.sum(axis: 0)                                // ∂E/∂b⁽²⁾ = Σₙ δₙ⁽²⁾
+let delta1 = (1 - H * H) * matmul(delta2, W2, transposeB: true)        // δ⁽¹⁾ = (1 − H²) ⊙ (δ⁽²⁾ W⁽²⁾ᵀ)
+let weightGradient1 = matmul(batch, delta1, transposeA: true)          // ∂E/∂W⁽¹⁾ = Xᵀ δ⁽¹⁾
+let biasGradient1 = delta1.sum(axis: 0)                                // ∂E/∂b⁽¹⁾ = Σₙ δₙ⁽¹⁾
+let vectorized = [(weightGradient1, biasGradient1), (weightGradient2, biasGradient2)]
+// The library: the same Dense layers and BinaryCrossentropy (a mean over the batch).
 let network = Sequential<Double>(inputShape: [2], layers: [
-    Dense(weights: W1.rows(1 ..< 3), bias: W1.row(0), activation: .tanh),
-    Dense(weights: W2.rows(1 ..< 4), bias: W2.row(0), activation: .sigmoid),
+    Dense(weights: W1, bias: b1, activation: .tanh),
+    Dense(weights: W2, bias: b2, activation: .sigmoid),
 ])
 var libraryCopy = network
 var context = Context(mode: .training, rng: rng)
@@ -174,26 +181,31 @@ let libraryGradients = libraryCopy.backward(output: libraryOutput, target: Y, lo
 var comparison: [[String]] = []
 var worstDifference = 0.0
 for l in 0..<layerCount {
-    let library = Tensor.concatenate([libraryGradients[l][1].reshaped([1, -1]), libraryGradients[l][0]], axis: 0) * Double(m)
-    let loopsVsTensors = abs(summed[l] - vectorized[l]).max(), tensorsVsLibrary = abs(vectorized[l] - library).max()
+    let loops = summed[l] / Double(m)   // row 0: the bias, rows 1…: the weights
+    let (weightGradient, biasGradient) = vectorized[l]
+    let loopsVsTensors = max(abs(loops.rows(1 ..< loops.shape[0]) - weightGradient).max(), abs(loops.row(0) - biasGradient).max())
+    let tensorsVsLibrary = max(abs(weightGradient - libraryGradients[l][0]).max(), abs(biasGradient - libraryGradients[l][1]).max())
     worstDifference = max(worstDifference, loopsVsTensors, tensorsVsLibrary)
-    comparison.append(["W^(\(l + 1))", Shape.describe(vectorized[l].shape), formatNumber("%.1e", loopsVsTensors), formatNumber("%.1e", tensorsVsLibrary)])
+    comparison.append(["W^(\(l + 1)), b^(\(l + 1))", Shape.describe(weightGradient.shape) + " + " + Shape.describe(biasGradient.shape),
+                       formatNumber("%.1e", loopsVsTensors), formatNumber("%.1e", tensorsVsLibrary)])
 }
-notebook.table(["gradient", "shape", "loops vs tensors", "tensors vs library"], comparison)
-notebook.say("The three agree to rounding (the library averages over the batch, as Keras does, so its gradients "
-    + "are multiplied by m = \(m) here to compare with the sum).")
+notebook.table(["gradient", "shape", "loops (sum / m) vs tensors", "tensors vs library"], comparison)
+notebook.say("The three agree to rounding: the tensor lines above are, line for line, what Dense.backward(delta:) "
+    + "computes (Xᵀ·δ, Σδ, δ·Wᵀ), and the loops' per-example sums divided by m are the same mean.")
 notebook.record("vectorizedMaxDifference", worstDifference)
 
 // MARK: - Gradient check
 notebook.section("Gradient check")
-notebook.say("The last line of defence: perturb each weight by ±h and measure the change of the error. "
-    + "The backward pass agrees with these centred differences to about 10⁻¹⁰:")
 let check = GradientCheck.check(network, loss: BinaryCrossentropy(), input: batch, target: Y)
+notebook.say("The last line of defence: perturb each weight by ±h and measure the change of the error. The backward "
+    + "pass agrees with these centred differences to a relative error of at most "
+    + "\(formatNumber("%.1e", check.maxRelativeError)) (around 1e-9 or less is what to expect: the differences themselves "
+    + "are only that accurate):")
 notebook.block(check.description)
 notebook.record("gradientCheckMaxRelativeError", check.maxRelativeError)
 
 // MARK: - Step 8: training on a spiral
-notebook.section("Step 8 · Repeat: learning two interleaved spirals")
+notebook.section("Repeat: learning two interleaved spirals (step 8)")
 let perClass = notebook.size(100, quick: 60)
 let epochs = notebook.epochs(400, quick: 150)
 notebook.say("Two spirals of \(perClass) points each, one per class, turning 1.5 times: no straight line separates them. "
@@ -225,6 +237,10 @@ notebook.table(["epoch", "loss", "accuracy"], stride(from: 0, to: history.epochC
     [String(e + 1), formatNumber("%.4f", history[.loss][e]), formatNumber("%.3f", history[.accuracy][e])]
 } + [[String(history.epochCount), formatNumber("%.4f", history[.loss].last ?? 0), formatNumber("%.3f", accuracy)]])
 notebook.show("training accuracy of the final network", formatNumber("%.3f", finalAccuracy))
+notebook.say("The table's accuracy for epoch \(history.epochCount) (\(formatNumber("%.3f", accuracy))) and the final network's "
+    + "(\(formatNumber("%.3f", finalAccuracy))) are measured differently: the table averages each mini-batch's accuracy "
+    + "while the weights were still changing during the epoch (as Keras reports it); the final figure evaluates all "
+    + "\(2 * perClass) points with the weights as they ended.")
 notebook.record("spiralAccuracy", finalAccuracy)
 notebook.record("spiralFinalLoss", history[.loss].last ?? .nan)
 

@@ -41,6 +41,38 @@ let initial = Sequential<Float>(inputShape: [64], layers: [
 ])
 let loss = CategoricalCrossentropy()
 
+// MARK: - The loop by hand
+notebook.section("The training loop, written out")
+notebook.say("Before the library's fit, the loop it runs, by hand: every epoch shuffles the example indices (a "
+    + "permutation from the seeded generator, so each example is used once per epoch), cuts them into mini-batches of "
+    + "m, and for each batch makes one training step: forward pass, loss, backward pass, update (trainStep in "
+    + "Sources/Neural/Training.swift, the same four lines fit calls for every batch).")
+let handEpochs = notebook.size(3, quick: 2), m = 32
+var handNetwork = initial
+var handRNG = SeededGenerator(seed: notebook.seed &+ 1)
+let sgd = SGD<Float>(learningRate: .constant(learningRate))
+var optimizerState = OptimizerState(for: handNetwork, optimizer: sgd)
+var handRows: [[String]] = []
+for epoch in 1...handEpochs {
+    let order = handRNG.permutation(n)                                       // shuffle, without replacement
+    for start in stride(from: 0, to: n, by: m) {
+        let batch = Array(order[start ..< min(n, start + m)])                 // the next m examples (fewer at the end)
+        // forward, loss, backward, and w ← w − η ∂E/∂w for every weight
+        handNetwork.trainStep(trainX.rows(at: batch), trainY.rows(at: batch), loss: loss, optimizer: sgd,
+                              state: &optimizerState, rng: &handRNG)
+    }
+    handRows.append([String(epoch), grouped(optimizerState.updates),
+                     formatNumber("%.4f", handNetwork.evaluate(trainX, trainY, loss: loss)[.loss]!)])
+}
+notebook.table(["epoch", "updates so far", "training loss"], handRows)
+var fitNetwork = initial
+var fitRNG = SeededGenerator(seed: notebook.seed &+ 1)
+fitNetwork.fit(trainX, trainY, epochs: handEpochs, descent: .miniBatch(m), loss: loss, optimizer: sgd, progress: .quiet, rng: &fitRNG)
+let sameWeights = zip(handNetwork.parameters.joined(), fitNetwork.parameters.joined()).allSatisfy { $0.scalars == $1.scalars }
+notebook.say("fit(descent: .miniBatch(\(m))) from the same weights and the same seed ends with "
+    + (sameWeights ? "exactly the same weights, bit for bit: it is this loop." : "different weights (a bug)."))
+notebook.record("handLoopMatchesFit", sameWeights)
+
 // MARK: - Training in the three modes
 notebook.section("Training in the three modes")
 struct Run {
@@ -85,10 +117,25 @@ for run in runs {
     notebook.record("updatesPerEpoch.\(run.name.split(separator: " ")[0])", run.updatesPerEpoch)
     notebook.record("finalLoss.\(run.name.split(separator: " ")[0])", run.epochLosses.last!)
 }
+// Per update: the mini-batch run's full training loss after all its updates, against the stochastic
+// run's after its first epoch (the first point where it has made at least as many updates).
+let miniUpdates = runs[1].updatesPerEpoch * epochs, stochasticUpdates = runs[2].updatesPerEpoch
+let comparable = stochasticUpdates >= miniUpdates && stochasticUpdates <= 2 * miniUpdates
+let perUpdate = comparable
+    ? "Counted per update, they do not make the same progress: after \(grouped(miniUpdates)) updates the mini-batch run's "
+        + "training loss is \(formatNumber("%.3f", runs[1].epochLosses.last!)), while after \(grouped(stochasticUpdates)) updates "
+        + "(its first epoch) the stochastic run's is \(formatNumber("%.3f", runs[2].epochLosses[1])): a step along the average "
+        + "gradient of 32 examples is a much better step than one along a single example's. What the stochastic run has "
+        + "is many more steps for the same number of examples seen. "
+    : "(Run without --quick to compare the modes per update: with these few epochs the mini-batch run makes fewer updates "
+        + "than one stochastic epoch.) "
 notebook.say("After the same number of epochs, the modes that update more often are far ahead: batch descent made only "
-    + "\(epochs) updates. Counted per update, the three make similar progress, but a batch update costs N examples' "
-    + "work and a stochastic one only one. The mini-batch sits in between, and its matrix products keep the "
-    + "vectorized kernels busy, so per second of computing it is usually the best of the three.")
+    + "\(epochs) updates. " + perUpdate + "The mini-batch sits in between, and its matrix products keep the vectorized "
+    + "kernels busy, so per second of computing it is usually the best of the three.")
+if comparable {
+    notebook.record("perUpdate.miniBatchLoss", runs[1].epochLosses.last!)
+    notebook.record("perUpdate.stochasticLoss", runs[2].epochLosses[1])
+}
 
 // MARK: - Noise
 notebook.section("The noise of stochastic descent")
@@ -109,8 +156,11 @@ notebook.table(["mode", "updates", "mean loss", "mean jump / mean loss"], [
     ["mini-batch (32)", grouped(firstMini.count), formatNumber("%.4f", firstMini.reduce(0, +) / Double(firstMini.count)),
      formatNumber("%.3f", jumpiness(firstMini))],
 ])
-notebook.say("The noise is not all bad: it lets stochastic descent keep moving where a full-batch gradient would be "
-    + "small, and it is why the stochastic run ends with the lowest training loss here.")
+notebook.say("The stochastic run ends with the lowest training loss here, but not thanks to its noise: in \(epochs) epochs "
+    + "it made \(grouped(n * epochs)) updates, \(Int((Double(n) / Double(runs[1].updatesPerEpoch)).rounded())) times as many "
+    + "as the mini-batch run. The noise matters in another way: it keeps the weights moving where a full-batch gradient "
+    + "is nearly zero (flat regions, saddle points), at the price of never settling exactly; in practice the learning rate "
+    + "is lowered over time for that.")
 notebook.record("stochasticJumpiness", jumpiness(firstStochastic))
 notebook.record("miniBatchJumpiness", jumpiness(firstMini))
 
@@ -126,7 +176,7 @@ let byUpdate = Panel(title: "Training loss per weight update", xLabel: "updates"
                                 style: .linesPoints, color: colors[i]) },
                      legend: .bottomLeft)
 notebook.figure(Figure(name: "lesson05-descent", panels: [byEpoch, byUpdate], width: 1000, height: 420),
-                caption: "the same network trained three ways: per epoch the frequent updaters win; per update the three curves nearly meet",
+                caption: "the same network trained three ways: per epoch the frequent updaters win; per update the mini-batch steps are the better ones",
                 main: true)
 let shown = min(runs[2].stepLosses.count, 3 * n)
 notebook.figure(Figure(name: "lesson05-noise", panel: Panel(

@@ -44,7 +44,8 @@ notebook.record("slideValue", -log(0.4))
 // MARK: - Sigmoid and binary cross-entropy
 notebook.section("Sigmoid and binary cross-entropy")
 notebook.say("A yes/no question needs one output: the sigmoid squeezes its signal into (0, 1), read as P(yes). "
-    + "Binary cross-entropy charges −ln ŷ when the answer is yes and −ln(1 − ŷ) when it is no:")
+    + "Binary cross-entropy charges −ln ŷ when the answer is yes and −ln(1 − ŷ) when it is no. (The course's code "
+    + "slide writes it with -log(y): the logarithm is of the prediction ŷ, the label y only chooses which term counts.)")
 let yesNo: [(Double, Double)] = [(0.9, 1), (0.9, 0), (0.5, 1), (0.01, 1)]
 notebook.table(["ŷ", "y", "e"], yesNo.map { p, y in
     [formatNumber("%.2f", p), formatNumber("%.0f", y), formatNumber("%.4f", BinaryCrossentropy().value(Tensor([[p]]), Tensor([[y]])))]
@@ -102,7 +103,9 @@ notebook.table(["epoch", "loss", "accuracy", "val_loss", "val_accuracy"], (0..<h
     [String(e + 1)] + [HistoryKey.loss, .accuracy, .validationLoss, .validationAccuracy].map { formatNumber("%.4f", history[$0][e]) }
 }, printed: false)
 let test = model.evaluate(testX, testY, loss: CategoricalCrossentropy(), metrics: [.accuracy])
-notebook.say("evaluate on the \(grouped(testY.shape[0])) test images, which the network has never seen:")
+notebook.say("evaluate on the \(grouped(testY.shape[0])) test images, which the network has never seen"
+    + (notebook.options.data == nil ? " (with the shipped subset they are held-out digits of MNIST's training set, "
+        + "not MNIST's own test set; --data reads the full set with its real 10,000 test images)" : "") + ":")
 notebook.show("test loss", formatNumber("%.4f", test[.loss]!))
 notebook.show("test accuracy", formatNumber("%.4f", test[.accuracy]!))
 notebook.record("testAccuracy", test[.accuracy]!)

@@ -72,8 +72,9 @@ notebook.table(["feature", "training mean", "training deviation", "test mean aft
 notebook.say("The test columns do not come out with mean exactly 0 and deviation 1, and must not: standardizing the test "
     + "data with its own statistics would use information about the test set, which in real use arrives one example at "
     + "a time. What goes wrong otherwise, the course's question of why Sam's model predicts NaN: a feature that is "
-    + "constant in the training data has deviation 0, and (x − μ)/0 is NaN for every example; one NaN input makes every "
-    + "output NaN. Backprop refuses instead:")
+    + "constant in the training data has deviation 0, and (x − μ)/0 is 0/0 = NaN for every training example (there "
+    + "x = μ) and ±∞ for any later example with another value; one NaN or infinite input makes the outputs NaN. "
+    + "Backprop refuses instead:")
 do {
     _ = try Standardizer(fitting: Tensor.concatenate([boston.trainFeatures, Tensor.ones([404, 1])], axis: 1))
 } catch {

@@ -41,7 +41,8 @@ public enum MNIST {
     /// MNIST (400 and 100 of each digit).
     public static func subset() throws(DatasetError) -> ImageSet {
         var set = try loadIDXFolder(ShippedData.path("mnist"))
-        set.source = "the MNIST subset shipped with Backprop (4,000 training + 1,000 test images of the real MNIST)"
+        set.source = "the MNIST subset shipped with Backprop (5,000 real MNIST digits, all from MNIST's training set: "
+            + "4,000 for training and 1,000 held out as this subset's test images)"
         return set
     }
 

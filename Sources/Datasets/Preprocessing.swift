@@ -86,7 +86,7 @@ public struct Standardizer<Scalar: TensorScalar>: Sendable {
         mean = x.mean(axis: 0)
         standardDeviation = x.standardDeviation(axis: 0)
         for (column, deviation) in standardDeviation.scalars.enumerated() where !(deviation > 0) {
-            throw PreprocessingError("feature \(column) has zero variance in the training data (every value is \(x[0, column])): "
+            throw PreprocessingError("feature \(column) (column \(column + 1), counting from 1) has zero variance in the training data (every value is \(x[0, column])): "
                 + "dividing by its standard deviation would give NaN. Drop the feature, or leave it unscaled.")
         }
     }
@@ -112,7 +112,7 @@ public struct MinMaxScaler<Scalar: TensorScalar>: Sendable {
         minimum = x.min(axis: 0)
         maximum = x.max(axis: 0)
         for (column, range) in (maximum - minimum).scalars.enumerated() where !(range > 0) {
-            throw PreprocessingError("feature \(column) is constant (or NaN) in the training data: its range is \(range), nothing to scale by")
+            throw PreprocessingError("feature \(column) (column \(column + 1), counting from 1) is constant (or NaN) in the training data: its range is \(range), nothing to scale by")
         }
     }
 

@@ -88,7 +88,51 @@ public struct Callbacks<Scalar: TensorScalar> {
     }
 }
 
+/// What an optimizer keeps between updates, for every parameter of a network (RMSProp's mean
+/// squares, Adam's moments, momentum's velocity), and how many updates were made.
+public struct OptimizerState<O: Optimizer> {
+    var perParameter: [[O.State]]
+    /// t, the number of updates made so far.
+    public internal(set) var updates = 0
+
+    /// The starting state for every parameter of `network`.
+    public init(for network: Sequential<O.Scalar>, optimizer: O) {
+        perParameter = network.layers.map { $0.parameters.map { optimizer.makeState(for: $0) } }
+    }
+}
+
 extension Sequential {
+    /// One weight update on one mini-batch — what `fit` does for every batch:
+    ///
+    ///     forward pass:   o = network(x)                (dropout masks drawn from `rng`)
+    ///     loss:           E = loss(o, y) + Σ penalties
+    ///     backward pass:  ∂E/∂θ for every parameter θ   (the delta recursion)
+    ///     update rule:    θ ← optimizer(θ, ∂E/∂θ)        (for plain SGD: θ ← θ − η ∂E/∂θ)
+    ///
+    /// Returns the batch's loss (before the update) and the network's output. A NaN or
+    /// infinite loss leaves the weights as they were (`fit` then stops with a message).
+    @discardableResult
+    public mutating func trainStep<O: Optimizer<Scalar>>(_ x: Tensor<Scalar>, _ y: Tensor<Scalar>, loss: some Loss, optimizer: O,
+                                                         state: inout OptimizerState<O>, rng: inout SeededGenerator)
+        -> (loss: Double, output: Tensor<Scalar>) {
+        var context = Context(mode: .training, rng: rng)
+        let (output, caches) = forward(x, context: &context)
+        rng = context.rng
+        let batchLoss = Double(loss.value(output, y) + regularizationLoss)
+        guard batchLoss.isFinite else { return (batchLoss, output) }
+        let gradients = backward(output: output, target: y, loss: loss, caches: caches)
+        state.updates += 1
+        for l in layers.indices where !gradients[l].isEmpty {
+            var parameters = layers[l].parameters
+            for p in parameters.indices {
+                (parameters[p], state.perParameter[l][p]) = optimizer.update(parameters[p], gradient: gradients[l][p],
+                                                                            state: state.perParameter[l][p], step: state.updates)
+            }
+            layers[l].parameters = parameters
+        }
+        return (batchLoss, output)
+    }
+
     /// Trains the network on examples `x` (one per row) and targets `y`, Keras's `fit`.
     ///
     /// Each epoch shuffles the examples (without replacement, from `rng`), cuts them into
@@ -153,9 +197,8 @@ extension Sequential {
                          "fit: early stopping monitors \(monitor), which needs validation data")
         }
 
-        var states = layers.map { $0.parameters.map { optimizer.makeState(for: $0) } }
+        var state = OptimizerState(for: self, optimizer: optimizer)
         var history = History()
-        var update = 0
         var best: (value: Double, epoch: Int, parameters: [[Tensor<Scalar>]])?
         var epochsWithoutImprovement = 0
         let clock = ContinuousClock()
@@ -173,29 +216,14 @@ extension Sequential {
                 let xBatch = shuffle ? trainX.rows(at: order[range]) : trainX.rows(range)
                 let yBatch = shuffle ? trainY.rows(at: order[range]) : trainY.rows(range)
 
-                // Forward pass, with dropout masks drawn from the seeded generator.
-                var context = Context(mode: .training, rng: rng)
-                let (output, caches) = forward(xBatch, context: &context)
-                rng = context.rng
-                let batchLoss = Double(loss.value(output, yBatch) + regularizationLoss)
+                // Forward, loss, backward and the update rule: one training step.
+                let (batchLoss, output) = trainStep(xBatch, yBatch, loss: loss, optimizer: optimizer, state: &state, rng: &rng)
                 guard batchLoss.isFinite else {
                     let reason = StopReason.diverged(epoch: epoch, step: step, stepsPerEpoch: stepsPerEpoch,
-                                                     learningRate: optimizer.learningRate.at(step: update + 1), loss: batchLoss)
+                                                     learningRate: optimizer.learningRate.at(step: state.updates + 1), loss: batchLoss)
                     history.stopReason = reason
                     progress.message("\n" + reason.description)
                     return history
-                }
-
-                // Backward pass, then the update rule for every parameter of every layer.
-                let gradients = backward(output: output, target: yBatch, loss: loss, caches: caches)
-                update += 1
-                for l in layers.indices where !gradients[l].isEmpty {
-                    var parameters = layers[l].parameters
-                    for p in parameters.indices {
-                        (parameters[p], states[l][p]) = optimizer.update(parameters[p], gradient: gradients[l][p],
-                                                                         state: states[l][p], step: update)
-                    }
-                    layers[l].parameters = parameters
                 }
 
                 let m = range.count
@@ -203,7 +231,7 @@ extension Sequential {
                 lossSum += batchLoss * Double(m)
                 for (i, metric) in metrics.enumerated() { metricSums[i] += metric.value(output, yBatch) * Double(m) }
                 if recordSteps { history.stepLosses.append(batchLoss) }
-                callbacks.onStep?(StepEvent(epoch: epoch, step: step, stepsPerEpoch: stepsPerEpoch, update: update,
+                callbacks.onStep?(StepEvent(epoch: epoch, step: step, stepsPerEpoch: stepsPerEpoch, update: state.updates,
                                             loss: batchLoss, network: self))
                 let now = clock.now
                 if progress.style == .bar && (now - lastDrawn > .milliseconds(100) || step == 1) {

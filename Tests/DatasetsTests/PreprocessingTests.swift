@@ -55,7 +55,7 @@ final class PreprocessingTests: XCTestCase {
     func testZeroVarianceAndNaNAreClearErrors() {
         XCTAssertThrowsError(try Standardizer(fitting: Tensor<Float>([[1, 5], [2, 5], [3, 5]]))) { error in
             let message = "\(error)"
-            XCTAssertTrue(message.contains("feature 1 has zero variance") && message.contains("NaN"), message)
+            XCTAssertTrue(message.contains("feature 1 (column 2, counting from 1) has zero variance") && message.contains("NaN"), message)
         }
         XCTAssertThrowsError(try Standardizer(fitting: Tensor<Float>([[1, 2], [.nan, 3]]))) { error in
             let message = "\(error)"

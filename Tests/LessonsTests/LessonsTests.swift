@@ -144,6 +144,7 @@ final class LessonsTests: XCTestCase {
         XCTAssertEqual(number(results, "updatesPerEpoch.stochastic"), 1438)
         XCTAssertGreaterThan(number(results, "stochasticJumpiness"), 3 * number(results, "miniBatchJumpiness"), "stochastic descent is noisier")
         XCTAssertLessThan(number(results, "finalLoss.stochastic"), number(results, "finalLoss.batch"), "more updates per epoch, lower loss")
+        XCTAssertEqual(results["handLoopMatchesFit"] as? Bool, true, "the loop written out = fit, bit for bit")
     }
 
     func testLesson06TheDivergingLearningRate() throws {
