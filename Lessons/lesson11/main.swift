@@ -91,7 +91,7 @@ notebook.say("Sources/Neural/Dropout.swift draws the same uniforms from the same
 var layer = Dropout<Double>(rate: 0.5)
 var context = Context(mode: .training, rng: generatorBefore)
 let (libraryOutput, libraryCache) = layer.forward(activations, context: &context)
-let libraryGradient = layer.backward(upstream, cache: libraryCache).input
+let libraryGradient = layer.backward(upstream, cache: libraryCache).inputGradient
 let sameOutput = libraryOutput.scalars == handOutput.scalars, sameGradient = libraryGradient.scalars == handGradient.scalars
 notebook.table(["", "by hand = library"], [["outputs y", sameOutput ? "identical" : "DIFFERENT"],
                                           ["gradients ∂E/∂x", sameGradient ? "identical" : "DIFFERENT"]])

@@ -95,7 +95,7 @@ notebook.say("(The second term of ∂E/∂μ_B is 0, since the deviations from t
     + "follow the derivation.)")
 /// The gradients of batch normalization in training mode: ∂E/∂x, ∂E/∂γ, ∂E/∂β.
 func batchNormBackward(_ dy: Tensor<Double>, gamma: Tensor<Double>, cache: BatchNormCache)
-    -> (input: Tensor<Double>, gamma: Tensor<Double>, beta: Tensor<Double>) {
+    -> (inputGradient: Tensor<Double>, gamma: Tensor<Double>, beta: Tensor<Double>) {
     let m = dy.shape[0], units = dy.shape[1]
     var dx = Tensor<Double>.zeros(dy.shape), dGamma = Tensor<Double>.zeros([units]), dBeta = Tensor<Double>.zeros([units])
     for j in 0..<units {
@@ -124,10 +124,10 @@ func batchNormBackward(_ dy: Tensor<Double>, gamma: Tensor<Double>, cache: Batch
 let upstream = Tensor<Double>.normal([m, units], using: &rng)    // a random ∂E/∂y, not all ones
 let gradients = batchNormBackward(upstream, gamma: gamma, cache: cache)
 notebook.show("∂E/∂y (random)", upstream)
-notebook.show("∂E/∂x", gradients.input)
+notebook.show("∂E/∂x", gradients.inputGradient)
 notebook.show("∂E/∂γ", gradients.gamma)
 notebook.show("∂E/∂β", gradients.beta)
-let inputGradientSums = gradients.input.sum(axis: 0)
+let inputGradientSums = gradients.inputGradient.sum(axis: 0)
 notebook.show("Σ_i ∂E/∂x_i per unit", inputGradientSums)
 notebook.say("The input gradients of each unit sum to 0 (to rounding): adding a constant to every x_i changes nothing "
     + "after normalization. So a bias in the layer just before batch normalization gets a zero gradient and never "
@@ -154,7 +154,7 @@ func worstRelativeError(_ point: Tensor<Double>, _ analytic: Tensor<Double>, _ f
     }
     return worst
 }
-let checks = [("∂E/∂x", worstRelativeError(x, gradients.input) { error($0, gamma, beta) }),
+let checks = [("∂E/∂x", worstRelativeError(x, gradients.inputGradient) { error($0, gamma, beta) }),
               ("∂E/∂γ", worstRelativeError(gamma, gradients.gamma) { error(x, $0, beta) }),
               ("∂E/∂β", worstRelativeError(beta, gradients.beta) { error(x, gamma, $0) })]
 var library = BatchNorm<Double>(features: units, epsilon: epsilon)
@@ -163,7 +163,7 @@ library.beta = beta
 var trainingContext = Context(mode: .training, rng: SeededGenerator(seed: 0))
 let (libraryOutput, libraryCache) = library.forward(x, context: &trainingContext)
 let libraryGradients = library.backward(upstream, cache: libraryCache)
-let libraryDifferences = [abs(libraryOutput - y).max(), abs(libraryGradients.input - gradients.input).max(),
+let libraryDifferences = [abs(libraryOutput - y).max(), abs(libraryGradients.inputGradient - gradients.inputGradient).max(),
                           abs(libraryGradients.parameters[0] - gradients.gamma).max(), abs(libraryGradients.parameters[1] - gradients.beta).max()]
 notebook.table(["gradient", "largest relative error vs centred differences"], checks.map { [$0.0, formatNumber("%.1e", $0.1)] })
 notebook.say("Expect around 1e-9 or less: centred differences are accurate to about h² and to rounding over h.")

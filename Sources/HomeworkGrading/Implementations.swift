@@ -105,7 +105,7 @@ extension Implementations {
             var context = Context.inference
             let cache = layer.forward(x, context: &context).cache
             let g = layer.backward(delta: delta, cache: cache)
-            return (g.input, g.parameters[0], g.parameters[1])
+            return (g.inputGradient, g.parameters[0], g.parameters[1])
         },
         twoLayerGradients: { x, y, w1, b1, w2, b2 in
             var network = Sequential<Double>(inputShape: [w1.shape[0]], layers: [
@@ -143,7 +143,7 @@ extension Implementations {
             rng = context.rng
             return (output, mask ?? .ones(x.shape))
         },
-        dropoutBackward: { dy, mask in Dropout<Double>(rate: 0.5).backward(dy, cache: mask).input },
+        dropoutBackward: { dy, mask in Dropout<Double>(rate: 0.5).backward(dy, cache: mask).inputGradient },
         l2Penalty: { w, lambda in Regularizer.l2(lambda).penalty(w) },
         l2Gradient: { w, g, lambda in g + Regularizer.l2(lambda).gradient(w) },
         batchNormTraining: { x, gamma, beta, epsilon in
@@ -170,7 +170,7 @@ extension Implementations {
             var context = Context(mode: .training, rng: SeededGenerator(seed: 0))
             let cache = layer.forward(x, context: &context).cache
             let g = layer.backward(dy, cache: cache)
-            return (g.input, g.parameters[0], g.parameters[1])
+            return (g.inputGradient, g.parameters[0], g.parameters[1])
         },
         updateRunningAverage: { running, batch, momentum in momentum * running + (1 - momentum) * batch })
 

@@ -130,7 +130,7 @@ public struct ActivationLayer<Scalar: TensorScalar>: Layer {
     }
 
     public func backward(_ outputGradient: Tensor<Scalar>, cache: Cache) -> LayerGradients<Scalar> {
-        LayerGradients(input: activation.backward(outputGradient, signals: cache.signals, output: cache.output))
+        LayerGradients(inputGradient: activation.backward(outputGradient, signals: cache.signals, output: cache.output))
     }
 }
 
@@ -164,6 +164,6 @@ public struct PReLU<Scalar: TensorScalar>: Layer {
         let positive = s .> 0
         let input = outputGradient * (positive + (1 - positive) * alpha)
         let alphaGradient = (outputGradient * min(s, 0)).sum(axis: 0)
-        return LayerGradients(input: input, parameters: [alphaGradient])
+        return LayerGradients(inputGradient: input, parameters: [alphaGradient])
     }
 }

@@ -89,6 +89,6 @@ public struct BatchNorm<Scalar: TensorScalar>: Layer {
             // Running statistics are constants: ∂E/∂x_i = ∂E/∂x̂_i / √(σ² + ε)
             input = dxHat * cache.inverseStandardDeviation
         }
-        return LayerGradients(input: input, parameters: [gammaGradient, betaGradient])
+        return LayerGradients(inputGradient: input, parameters: [gammaGradient, betaGradient])
     }
 }

@@ -118,7 +118,7 @@ public struct Dense<Scalar: TensorScalar>: Layer {
         let biasGradient = delta.sum(axis: 0)
         // Σ_j w_ij^(l) δ_j^(l) = ∂E/∂x_i^(l−1); the layer below multiplies it by its h′ (the recursion)
         let inputGradient = needsInputGradient ? matmul(delta, weights, transposeB: true) : Tensor.zeros([0])
-        return LayerGradients(input: inputGradient, parameters: [weightGradient, biasGradient])
+        return LayerGradients(inputGradient: inputGradient, parameters: [weightGradient, biasGradient])
     }
 }
 

@@ -33,6 +33,6 @@ public struct Dropout<Scalar: TensorScalar>: Layer {
 
     public func backward(_ outputGradient: Tensor<Scalar>, cache mask: Cache) -> LayerGradients<Scalar> {
         // The dropped units passed nothing forward, so nothing flows back through them.
-        LayerGradients(input: mask.map { outputGradient * $0 } ?? outputGradient)
+        LayerGradients(inputGradient: mask.map { outputGradient * $0 } ?? outputGradient)
     }
 }

@@ -34,7 +34,7 @@ public enum GradientCheck {
             (run(layer, x).0 * upstream).sum() + layer.regularizationLoss
         }
         let analytic = layer.backward(upstream, cache: cache)
-        var rows = [compare(name: "input", analytic: analytic.input, at: x, maxChecks: maxChecks, rng: &rng) { f(layer, $0) }]
+        var rows = [compare(name: "input", analytic: analytic.inputGradient, at: x, maxChecks: maxChecks, rng: &rng) { f(layer, $0) }]
         for (p, name) in layer.parameterNames.enumerated() {
             rows.append(compare(name: name, analytic: analytic.parameters[p], at: layer.parameters[p],
                                 maxChecks: maxChecks, rng: &rng) { value in
@@ -70,7 +70,7 @@ public enum GradientCheck {
                              target y: Tensor<Double>, mode: Mode = .training, seed: UInt64 = 1,
                              maxChecks: Int = 60) -> GradientCheckReport {
         var rng = SeededGenerator(seed: seed &+ 1)
-        func run(_ network: Sequential<Double>) -> (Tensor<Double>, [Any]) {
+        func run(_ network: Sequential<Double>) -> (Tensor<Double>, ForwardCaches) {
             var copy = network
             var context = Context(mode: mode, rng: SeededGenerator(seed: seed))
             return copy.forward(x, context: &context)

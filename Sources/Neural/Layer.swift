@@ -39,12 +39,12 @@ public struct Context {
 /// below) and one gradient per parameter, in the order of `parameters`.
 public struct LayerGradients<Scalar: TensorScalar> {
     /// ∂E/∂x^(l−1): the upstream gradient of the layer below.
-    public var input: Tensor<Scalar>
+    public var inputGradient: Tensor<Scalar>
     /// ∂E/∂θ for each parameter θ of the layer, same shapes as `parameters`.
     public var parameters: [Tensor<Scalar>]
 
-    public init(input: Tensor<Scalar>, parameters: [Tensor<Scalar>] = []) {
-        self.input = input
+    public init(inputGradient: Tensor<Scalar>, parameters: [Tensor<Scalar>] = []) {
+        self.inputGradient = inputGradient
         self.parameters = parameters
     }
 }
@@ -90,7 +90,7 @@ public protocol Layer<Scalar> {
 
     /// `backward`, told whether ∂E/∂input is needed: the network's first layer has nobody to
     /// hand it to, and for a dense layer it costs a whole matrix product. When it is not
-    /// needed, `input` may come back empty.
+    /// needed, `inputGradient` may come back empty.
     func backward(_ outputGradient: Tensor<Scalar>, cache: Cache, needsInputGradient: Bool) -> LayerGradients<Scalar>
 }
 

@@ -16,7 +16,7 @@ extension Dense: OutputLayer {
 extension ActivationLayer: OutputLayer {
     public var outputActivation: Activation { activation }
     public func backward(delta: Tensor<Scalar>, cache: Cache, needsInputGradient: Bool) -> LayerGradients<Scalar> {
-        LayerGradients(input: delta)
+        LayerGradients(inputGradient: delta)
     }
 }
 
@@ -27,6 +27,17 @@ extension OutputLayer {
         }
         return backward(delta: delta, cache: cache, needsInputGradient: needsInputGradient)
     }
+}
+
+/// What a network's forward pass keeps for its backward pass: one cache per layer (the
+/// layer's input, signals, dropout mask…), each of the type that layer's `backward` expects.
+public struct ForwardCaches {
+    var perLayer: [Any] = []
+    /// How many layers' caches are held.
+    public var count: Int { perLayer.count }
+    mutating func reserveCapacity(_ n: Int) { perLayer.reserveCapacity(n) }
+    mutating func append(_ cache: Any) { perLayer.append(cache) }
+    subscript(_ layer: Int) -> Any { perLayer[layer] }
 }
 
 /// A network that is a stack of layers, each feeding the next (Keras's `Sequential`).
@@ -96,11 +107,11 @@ public struct Sequential<Scalar: TensorScalar> {
     // MARK: Forward and backward
 
     /// The forward pass through every layer; returns the output and each layer's cache.
-    public mutating func forward(_ x: Tensor<Scalar>, context: inout Context) -> (output: Tensor<Scalar>, caches: [Any]) {
+    public mutating func forward(_ x: Tensor<Scalar>, context: inout Context) -> (output: Tensor<Scalar>, caches: ForwardCaches) {
         ensure(x.rank >= 1 && Array(x.shape.dropFirst()) == inputShape,
                      "\(name) expects examples of shape \(Shape.describe(inputShape)) (a batch of shape (batch, \(inputShape.map(String.init).joined(separator: ", ")))), got \(Shape.describe(x.shape))")
         var activations = x
-        var caches: [Any] = []
+        var caches = ForwardCaches()
         caches.reserveCapacity(layers.count)
         for i in layers.indices {
             let (output, cache) = layers[i].forwardErased(activations, context: &context)
@@ -115,7 +126,7 @@ public struct Sequential<Scalar: TensorScalar> {
     ///
     /// When the loss supplies δ^(L) for the last layer's activation (softmax or sigmoid with
     /// cross-entropy), backpropagation starts from δ^(L) = (ŷ − y)/m; otherwise from ∂E/∂o.
-    public func backward(output: Tensor<Scalar>, target: Tensor<Scalar>, loss: some Loss, caches: [Any]) -> [[Tensor<Scalar>]] {
+    public func backward(output: Tensor<Scalar>, target: Tensor<Scalar>, loss: some Loss, caches: ForwardCaches) -> [[Tensor<Scalar>]] {
         ensure(caches.count == layers.count, "backward needs the caches of the forward pass, one per layer")
         var gradients = [[Tensor<Scalar>]](repeating: [], count: layers.count)
         guard let last = layers.indices.last else { return gradients }
@@ -128,12 +139,12 @@ public struct Sequential<Scalar: TensorScalar> {
             top = layers[last].backwardErased(loss.gradient(output, target), cache: caches[last], needsInputGradient: last > 0)
         }
         gradients[last] = top.parameters
-        var upstream = top.input
+        var upstream = top.inputGradient
         // The delta recursion, one layer down at a time.
         for i in layers.indices.dropLast().reversed() {
             let g = layers[i].backwardErased(upstream, cache: caches[i], needsInputGradient: i > 0)
             gradients[i] = g.parameters
-            upstream = g.input
+            upstream = g.inputGradient
         }
         return gradients
     }

@@ -134,7 +134,7 @@ final class GradientCheckTests: XCTestCase {
                 (x * x, x)
             }
             func backward(_ g: Tensor<Double>, cache x: Tensor<Double>) -> LayerGradients<Double> {
-                LayerGradients(input: g * x)   // should be 2 x g
+                LayerGradients(inputGradient: g * x)   // should be 2 x g
             }
         }
         let report = GradientCheck.check(Broken(), input: input([3, 3], seed: 1))
