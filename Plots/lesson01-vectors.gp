@@ -4,9 +4,10 @@
 if (!exists("format")) format = "png"
 if (!exists("textWidth")) textWidth = 79
 if (!exists("textHeight")) textHeight = 24
-if (format eq "png") { set terminal pngcairo size 640,560 font "Sans,10" linewidth 1; set output "lesson01-vectors.png" }
-if (format eq "svg") { set terminal svg size 640,560 dynamic font "Sans,10" background rgb "white"; set output "lesson01-vectors.svg" }
-if (format eq "pdf") { set terminal pdfcairo size 6.4in,5.6in font "Sans,9"; set output "lesson01-vectors.pdf" }
+if (!exists("outputFile")) outputFile = "lesson01-vectors".".".format
+if (format eq "png") { set terminal pngcairo size 640,560 font "Sans,10" linewidth 1; set output outputFile }
+if (format eq "svg") { set terminal svg size 640,560 dynamic font "Sans,10" background rgb "white"; set output outputFile }
+if (format eq "pdf") { set terminal pdfcairo size 6.4in,5.6in font "Sans,9"; set output outputFile }
 if (format eq "dumb") { set terminal dumb size textWidth,textHeight; set output }
 set termoption noenhanced
 data = "lesson01-vectors.dat"

@@ -4,9 +4,10 @@
 if (!exists("format")) format = "png"
 if (!exists("textWidth")) textWidth = 79
 if (!exists("textHeight")) textHeight = 24
-if (format eq "png") { set terminal pngcairo size 960,820 font "Sans,10" linewidth 1; set output "lesson03-activations.png" }
-if (format eq "svg") { set terminal svg size 960,820 dynamic font "Sans,10" background rgb "white"; set output "lesson03-activations.svg" }
-if (format eq "pdf") { set terminal pdfcairo size 9.6in,8.2in font "Sans,9"; set output "lesson03-activations.pdf" }
+if (!exists("outputFile")) outputFile = "lesson03-activations".".".format
+if (format eq "png") { set terminal pngcairo size 960,820 font "Sans,10" linewidth 1; set output outputFile }
+if (format eq "svg") { set terminal svg size 960,820 dynamic font "Sans,10" background rgb "white"; set output outputFile }
+if (format eq "pdf") { set terminal pdfcairo size 9.6in,8.2in font "Sans,9"; set output outputFile }
 if (format eq "dumb") { set terminal dumb size textWidth,textHeight; set output }
 set termoption noenhanced
 data = "lesson03-activations.dat"

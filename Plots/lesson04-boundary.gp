@@ -4,9 +4,10 @@
 if (!exists("format")) format = "png"
 if (!exists("textWidth")) textWidth = 79
 if (!exists("textHeight")) textHeight = 24
-if (format eq "png") { set terminal pngcairo size 720,600 font "Sans,10" linewidth 1; set output "lesson04-boundary.png" }
-if (format eq "svg") { set terminal svg size 720,600 dynamic font "Sans,10" background rgb "white"; set output "lesson04-boundary.svg" }
-if (format eq "pdf") { set terminal pdfcairo size 7.2in,6.0in font "Sans,9"; set output "lesson04-boundary.pdf" }
+if (!exists("outputFile")) outputFile = "lesson04-boundary".".".format
+if (format eq "png") { set terminal pngcairo size 720,600 font "Sans,10" linewidth 1; set output outputFile }
+if (format eq "svg") { set terminal svg size 720,600 dynamic font "Sans,10" background rgb "white"; set output outputFile }
+if (format eq "pdf") { set terminal pdfcairo size 7.2in,6.0in font "Sans,9"; set output outputFile }
 if (format eq "dumb") { set terminal dumb size textWidth,textHeight; set output }
 set termoption noenhanced
 data = "lesson04-boundary.dat"

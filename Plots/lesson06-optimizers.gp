@@ -4,9 +4,10 @@
 if (!exists("format")) format = "png"
 if (!exists("textWidth")) textWidth = 79
 if (!exists("textHeight")) textHeight = 24
-if (format eq "png") { set terminal pngcairo size 1000,420 font "Sans,10" linewidth 1; set output "lesson06-optimizers.png" }
-if (format eq "svg") { set terminal svg size 1000,420 dynamic font "Sans,10" background rgb "white"; set output "lesson06-optimizers.svg" }
-if (format eq "pdf") { set terminal pdfcairo size 10.0in,4.2in font "Sans,9"; set output "lesson06-optimizers.pdf" }
+if (!exists("outputFile")) outputFile = "lesson06-optimizers".".".format
+if (format eq "png") { set terminal pngcairo size 1000,420 font "Sans,10" linewidth 1; set output outputFile }
+if (format eq "svg") { set terminal svg size 1000,420 dynamic font "Sans,10" background rgb "white"; set output outputFile }
+if (format eq "pdf") { set terminal pdfcairo size 10.0in,4.2in font "Sans,9"; set output outputFile }
 if (format eq "dumb") { set terminal dumb size textWidth,textHeight; set output }
 set termoption noenhanced
 data = "lesson06-optimizers.dat"

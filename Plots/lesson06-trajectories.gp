@@ -4,9 +4,10 @@
 if (!exists("format")) format = "png"
 if (!exists("textWidth")) textWidth = 79
 if (!exists("textHeight")) textHeight = 24
-if (format eq "png") { set terminal pngcairo size 1050,620 font "Sans,10" linewidth 1; set output "lesson06-trajectories.png" }
-if (format eq "svg") { set terminal svg size 1050,620 dynamic font "Sans,10" background rgb "white"; set output "lesson06-trajectories.svg" }
-if (format eq "pdf") { set terminal pdfcairo size 10.5in,6.2in font "Sans,9"; set output "lesson06-trajectories.pdf" }
+if (!exists("outputFile")) outputFile = "lesson06-trajectories".".".format
+if (format eq "png") { set terminal pngcairo size 1050,620 font "Sans,10" linewidth 1; set output outputFile }
+if (format eq "svg") { set terminal svg size 1050,620 dynamic font "Sans,10" background rgb "white"; set output outputFile }
+if (format eq "pdf") { set terminal pdfcairo size 10.5in,6.2in font "Sans,9"; set output outputFile }
 if (format eq "dumb") { set terminal dumb size textWidth,textHeight; set output }
 set termoption noenhanced
 data = "lesson06-trajectories.dat"

@@ -4,9 +4,10 @@
 if (!exists("format")) format = "png"
 if (!exists("textWidth")) textWidth = 79
 if (!exists("textHeight")) textHeight = 24
-if (format eq "png") { set terminal pngcairo size 900,700 font "Sans,10" linewidth 1; set output "lesson07-predictions.png" }
-if (format eq "svg") { set terminal svg size 900,700 dynamic font "Sans,10" background rgb "white"; set output "lesson07-predictions.svg" }
-if (format eq "pdf") { set terminal pdfcairo size 9.0in,7.0in font "Sans,9"; set output "lesson07-predictions.pdf" }
+if (!exists("outputFile")) outputFile = "lesson07-predictions".".".format
+if (format eq "png") { set terminal pngcairo size 900,700 font "Sans,10" linewidth 1; set output outputFile }
+if (format eq "svg") { set terminal svg size 900,700 dynamic font "Sans,10" background rgb "white"; set output outputFile }
+if (format eq "pdf") { set terminal pdfcairo size 9.0in,7.0in font "Sans,9"; set output outputFile }
 if (format eq "dumb") { set terminal dumb size textWidth,textHeight; set output }
 set termoption noenhanced
 data = "lesson07-predictions.dat"

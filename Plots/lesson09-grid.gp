@@ -4,9 +4,10 @@
 if (!exists("format")) format = "png"
 if (!exists("textWidth")) textWidth = 79
 if (!exists("textHeight")) textHeight = 24
-if (format eq "png") { set terminal pngcairo size 800,500 font "Sans,10" linewidth 1; set output "lesson09-grid.png" }
-if (format eq "svg") { set terminal svg size 800,500 dynamic font "Sans,10" background rgb "white"; set output "lesson09-grid.svg" }
-if (format eq "pdf") { set terminal pdfcairo size 8.0in,5.0in font "Sans,9"; set output "lesson09-grid.pdf" }
+if (!exists("outputFile")) outputFile = "lesson09-grid".".".format
+if (format eq "png") { set terminal pngcairo size 800,500 font "Sans,10" linewidth 1; set output outputFile }
+if (format eq "svg") { set terminal svg size 800,500 dynamic font "Sans,10" background rgb "white"; set output outputFile }
+if (format eq "pdf") { set terminal pdfcairo size 8.0in,5.0in font "Sans,9"; set output outputFile }
 if (format eq "dumb") { set terminal dumb size textWidth,textHeight; set output }
 set termoption noenhanced
 data = "lesson09-grid.dat"

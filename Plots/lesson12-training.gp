@@ -4,9 +4,10 @@
 if (!exists("format")) format = "png"
 if (!exists("textWidth")) textWidth = 79
 if (!exists("textHeight")) textHeight = 24
-if (format eq "png") { set terminal pngcairo size 1100,450 font "Sans,10" linewidth 1; set output "lesson12-training.png" }
-if (format eq "svg") { set terminal svg size 1100,450 dynamic font "Sans,10" background rgb "white"; set output "lesson12-training.svg" }
-if (format eq "pdf") { set terminal pdfcairo size 11.0in,4.5in font "Sans,9"; set output "lesson12-training.pdf" }
+if (!exists("outputFile")) outputFile = "lesson12-training".".".format
+if (format eq "png") { set terminal pngcairo size 1100,450 font "Sans,10" linewidth 1; set output outputFile }
+if (format eq "svg") { set terminal svg size 1100,450 dynamic font "Sans,10" background rgb "white"; set output outputFile }
+if (format eq "pdf") { set terminal pdfcairo size 11.0in,4.5in font "Sans,9"; set output outputFile }
 if (format eq "dumb") { set terminal dumb size textWidth,textHeight; set output }
 set termoption noenhanced
 data = "lesson12-training.dat"

@@ -41,64 +41,64 @@ public enum Assignments {
         let cs = cases
         var checks: [Check] = []
         checks.append(Check("1a", activations, "sigmoid σ(s) and its derivative σ′(s)", 2) {
-                grade(2, cs) { c in try firstFailure(unary("sigmoid", student.sigmoid, reference.sigmoid)(c),
-                                                     unary("sigmoidDerivative", student.sigmoidDerivative, reference.sigmoidDerivative)(c)) }
+            grade(2, cs) { c in try firstFailure(unary("sigmoid", student.sigmoid, reference.sigmoid)(c),
+                                                 unary("sigmoidDerivative", student.sigmoidDerivative, reference.sigmoidDerivative)(c)) }
         })
         checks.append(Check("1b", activations, "the derivative of tanh", 1) { grade(1, cs, unary("tanhDerivative", student.tanhDerivative, reference.tanhDerivative)) })
         checks.append(Check("1c", activations, "ReLU and its derivative", 2) {
-                grade(2, cs) { c in try firstFailure(unary("relu", student.relu, reference.relu)(c),
-                                                     unary("reluDerivative", student.reluDerivative, reference.reluDerivative)(c)) }
+            grade(2, cs) { c in try firstFailure(unary("relu", student.relu, reference.relu)(c),
+                                                 unary("reluDerivative", student.reluDerivative, reference.reluDerivative)(c)) }
         })
         checks.append(Check("1d", activations, "softmax of each row, stable for large signals", 2) { grade(2, cs, unary("softmax", student.softmax, reference.softmax)) })
 
         checks.append(Check("2a", backpropagation, "dense layer forward: S = X·W + b", 2) {
-                grade(2, cs) { c in
-                    var rng = c.rng
-                    let x = Tensor<Double>.normal([c.batch, c.inputs], using: &rng), w = Tensor<Double>.normal([c.inputs, c.units], using: &rng)
-                    let b = Tensor<Double>.normal([c.units], using: &rng)
-                    return compare("denseForward(x, W, b)", try student.denseForward(x, w, b), try reference.denseForward(x, w, b))
-                }
+            grade(2, cs) { c in
+                var rng = c.rng
+                let x = Tensor<Double>.normal([c.batch, c.inputs], using: &rng), w = Tensor<Double>.normal([c.inputs, c.units], using: &rng)
+                let b = Tensor<Double>.normal([c.units], using: &rng)
+                return compare("denseForward(x, W, b)", try student.denseForward(x, w, b), try reference.denseForward(x, w, b))
+            }
         })
         checks.append(Check("2b", backpropagation, "dense layer backward: δ·Wᵀ, Xᵀ·δ, Σδ", 3) {
-                grade(3, cs) { c in
-                    var rng = c.rng
-                    let x = Tensor<Double>.normal([c.batch, c.inputs], using: &rng), w = Tensor<Double>.normal([c.inputs, c.units], using: &rng)
-                    let delta = Tensor<Double>.normal([c.batch, c.units], using: &rng)   // random upstream gradient
-                    let got = try student.denseBackward(delta, x, w), expected = try reference.denseBackward(delta, x, w)
-                    return firstFailure(compare("∂E/∂X", got.inputGradient, expected.inputGradient),
-                                        compare("∂E/∂W", got.weightGradient, expected.weightGradient),
-                                        compare("∂E/∂b", got.biasGradient, expected.biasGradient))
-                }
+            grade(3, cs) { c in
+                var rng = c.rng
+                let x = Tensor<Double>.normal([c.batch, c.inputs], using: &rng), w = Tensor<Double>.normal([c.inputs, c.units], using: &rng)
+                let delta = Tensor<Double>.normal([c.batch, c.units], using: &rng)   // random upstream gradient
+                let got = try student.denseBackward(delta, x, w), expected = try reference.denseBackward(delta, x, w)
+                return firstFailure(compare("∂E/∂X", got.inputGradient, expected.inputGradient),
+                                    compare("∂E/∂W", got.weightGradient, expected.weightGradient),
+                                    compare("∂E/∂b", got.biasGradient, expected.biasGradient))
+            }
         })
         checks.append(Check("2c", backpropagation, "the delta recursion through a two-layer network", 3) {
-                grade(3, cs) { c in
-                    var rng = c.rng
-                    let x = Tensor<Double>.normal([c.batch, c.inputs], using: &rng), y = Tensor<Double>.normal([c.batch, c.units], using: &rng)
-                    let hidden = c.inputs + 1
-                    let w1 = Tensor<Double>.normal([c.inputs, hidden], using: &rng), b1 = Tensor<Double>.normal([hidden], using: &rng)
-                    let w2 = Tensor<Double>.normal([hidden, c.units], using: &rng), b2 = Tensor<Double>.normal([c.units], using: &rng)
-                    let got = try student.twoLayerGradients(x, y, w1, b1, w2, b2), expected = try reference.twoLayerGradients(x, y, w1, b1, w2, b2)
-                    return firstFailure(compare("∂E/∂W¹", got.w1, expected.w1), compare("∂E/∂b¹", got.b1, expected.b1),
-                                        compare("∂E/∂W²", got.w2, expected.w2), compare("∂E/∂b²", got.b2, expected.b2))
-                }
+            grade(3, cs) { c in
+                var rng = c.rng
+                let x = Tensor<Double>.normal([c.batch, c.inputs], using: &rng), y = Tensor<Double>.normal([c.batch, c.units], using: &rng)
+                let hidden = c.inputs + 1
+                let w1 = Tensor<Double>.normal([c.inputs, hidden], using: &rng), b1 = Tensor<Double>.normal([hidden], using: &rng)
+                let w2 = Tensor<Double>.normal([hidden, c.units], using: &rng), b2 = Tensor<Double>.normal([c.units], using: &rng)
+                let got = try student.twoLayerGradients(x, y, w1, b1, w2, b2), expected = try reference.twoLayerGradients(x, y, w1, b1, w2, b2)
+                return firstFailure(compare("∂E/∂W¹", got.w1, expected.w1), compare("∂E/∂b¹", got.b1, expected.b1),
+                                    compare("∂E/∂W²", got.w2, expected.w2), compare("∂E/∂b²", got.b2, expected.b2))
+            }
         })
         checks.append(Check("2d", backpropagation, "the weight update rule w ← w − η ∂E/∂w", 1) {
-                grade(1, cs) { c in
-                    var rng = c.rng
-                    let w = Tensor<Double>.normal([c.inputs, c.units], using: &rng), g = Tensor<Double>.normal([c.inputs, c.units], using: &rng)
-                    return compare("gradientDescentStep(w, g, η = 0.1)", try student.gradientDescentStep(w, g, 0.1), try reference.gradientDescentStep(w, g, 0.1))
-                }
+            grade(1, cs) { c in
+                var rng = c.rng
+                let w = Tensor<Double>.normal([c.inputs, c.units], using: &rng), g = Tensor<Double>.normal([c.inputs, c.units], using: &rng)
+                return compare("gradientDescentStep(w, g, η = 0.1)", try student.gradientDescentStep(w, g, 0.1), try reference.gradientDescentStep(w, g, 0.1))
+            }
         })
 
         checks.append(Check("3a", descent, "the shuffled mini-batches of an epoch", 2) {
-                grade(2, cs) { c in
-                    let count = c.batch * 3 + c.units, batchSize = c.inputs
-                    var studentRNG = c.rng, referenceRNG = c.rng
-                    let got = try student.miniBatches(count, batchSize, &studentRNG), expected = try reference.miniBatches(count, batchSize, &referenceRNG)
-                    if got != expected { return "miniBatches(count: \(count), batchSize: \(batchSize)): expected \(expected), got \(got)" }
-                    if studentRNG.next() != referenceRNG.next() { return "the generator was not advanced by exactly one rng.permutation(count)" }
-                    return nil
-                }
+            grade(2, cs) { c in
+                let count = c.batch * 3 + c.units, batchSize = c.inputs
+                var studentRNG = c.rng, referenceRNG = c.rng
+                let got = try student.miniBatches(count, batchSize, &studentRNG), expected = try reference.miniBatches(count, batchSize, &referenceRNG)
+                if got != expected { return "miniBatches(count: \(count), batchSize: \(batchSize)): expected \(expected), got \(got)" }
+                if studentRNG.next() != referenceRNG.next() { return "the generator was not advanced by exactly one rng.permutation(count)" }
+                return nil
+            }
         })
         let modes: [(id: String, mode: String, batchSize: @Sendable (Int) -> Int)] = [
             ("3b", "batch", { n in n }), ("3c", "mini-batch", { n in max(2, n / 3) }), ("3d", "stochastic", { _ in 1 })]
@@ -121,79 +121,79 @@ public enum Assignments {
             })
         }
         checks.append(Check("4a", regularization, "inverted dropout forward: mask, x ⊙ m / keep", 2) {
-                grade(2, cs) { c in
-                    var rng = c.rng
-                    let x = Tensor<Double>.normal([c.batch, c.units + 3], using: &rng)
-                    for rate in [0.5, 0.2] {
-                        var studentRNG = rng, referenceRNG = rng
-                        let got = try student.dropoutForward(x, rate, &studentRNG), expected = try reference.dropoutForward(x, rate, &referenceRNG)
-                        if let failure = firstFailure(compare("scaled mask (rate \(rate))", got.scaledMask, expected.scaledMask),
-                                                      compare("output x ⊙ m / keep (rate \(rate))", got.output, expected.output)) {
-                            return failure
-                        }
+            grade(2, cs) { c in
+                var rng = c.rng
+                let x = Tensor<Double>.normal([c.batch, c.units + 3], using: &rng)
+                for rate in [0.5, 0.2] {
+                    var studentRNG = rng, referenceRNG = rng
+                    let got = try student.dropoutForward(x, rate, &studentRNG), expected = try reference.dropoutForward(x, rate, &referenceRNG)
+                    if let failure = firstFailure(compare("scaled mask (rate \(rate))", got.scaledMask, expected.scaledMask),
+                                                  compare("output x ⊙ m / keep (rate \(rate))", got.output, expected.output)) {
+                        return failure
                     }
-                    return nil
                 }
+                return nil
+            }
         })
         checks.append(Check("4b", regularization, "inverted dropout backward", 1) {
-                grade(1, cs) { c in
-                    var rng = c.rng
-                    let x = Tensor<Double>.normal([c.batch, c.units + 3], using: &rng), dy = Tensor<Double>.normal(x.shape, using: &rng)
-                    let mask = try reference.dropoutForward(x, 0.5, &rng).scaledMask
-                    return compare("∂E/∂x", try student.dropoutBackward(dy, mask), try reference.dropoutBackward(dy, mask))
-                }
+            grade(1, cs) { c in
+                var rng = c.rng
+                let x = Tensor<Double>.normal([c.batch, c.units + 3], using: &rng), dy = Tensor<Double>.normal(x.shape, using: &rng)
+                let mask = try reference.dropoutForward(x, 0.5, &rng).scaledMask
+                return compare("∂E/∂x", try student.dropoutBackward(dy, mask), try reference.dropoutBackward(dy, mask))
+            }
         })
         checks.append(Check("4c", regularization, "the L2 penalty λ Σ w²", 1) {
-                grade(1, cs) { c in
-                    var rng = c.rng
-                    let w = Tensor<Double>.normal([c.inputs, c.units], using: &rng)
-                    return compare("l2Penalty(w, λ = 0.002)", try student.l2Penalty(w, 0.002), try reference.l2Penalty(w, 0.002))
-                }
+            grade(1, cs) { c in
+                var rng = c.rng
+                let w = Tensor<Double>.normal([c.inputs, c.units], using: &rng)
+                return compare("l2Penalty(w, λ = 0.002)", try student.l2Penalty(w, 0.002), try reference.l2Penalty(w, 0.002))
+            }
         })
         checks.append(Check("4d", regularization, "the gradient with L2: ∂E/∂w + 2λw", 1) {
-                grade(1, cs) { c in
-                    var rng = c.rng
-                    let w = Tensor<Double>.normal([c.inputs, c.units], using: &rng), g = Tensor<Double>.normal(w.shape, using: &rng)
-                    return compare("l2Gradient(w, g, λ = 0.01)", try student.l2Gradient(w, g, 0.01), try reference.l2Gradient(w, g, 0.01))
-                }
+            grade(1, cs) { c in
+                var rng = c.rng
+                let w = Tensor<Double>.normal([c.inputs, c.units], using: &rng), g = Tensor<Double>.normal(w.shape, using: &rng)
+                return compare("l2Gradient(w, g, λ = 0.01)", try student.l2Gradient(w, g, 0.01), try reference.l2Gradient(w, g, 0.01))
+            }
         })
 
         checks.append(Check("5a", batchNormalization, "batch normalization forward, training mode", 2) {
-                grade(2, cs) { c in
-                    let (x, gamma, beta) = batchNormInputs(c)
-                    let got = try student.batchNormTraining(x, gamma, beta, 1e-3), expected = try reference.batchNormTraining(x, gamma, beta, 1e-3)
-                    return firstFailure(compare("batch mean μ", got.mean, expected.mean),
-                                        compare("batch variance σ² (biased, 1/m)", got.variance, expected.variance),
-                                        compare("y = γ x̂ + β", got.output, expected.output))
-                }
+            grade(2, cs) { c in
+                let (x, gamma, beta) = batchNormInputs(c)
+                let got = try student.batchNormTraining(x, gamma, beta, 1e-3), expected = try reference.batchNormTraining(x, gamma, beta, 1e-3)
+                return firstFailure(compare("batch mean μ", got.mean, expected.mean),
+                                    compare("batch variance σ² (biased, 1/m)", got.variance, expected.variance),
+                                    compare("y = γ x̂ + β", got.output, expected.output))
+            }
         })
         checks.append(Check("5b", batchNormalization, "batch normalization forward, inference mode", 1) {
-                grade(1, cs) { c in
-                    let (x, gamma, beta) = batchNormInputs(c)
-                    var rng = SeededGenerator(seed: c.seed + 1000)
-                    let mean = Tensor<Double>.normal(gamma.shape, using: &rng), variance = 0.5 + Tensor<Double>.uniform(gamma.shape, using: &rng)
-                    return compare("y with the running statistics", try student.batchNormInference(x, gamma, beta, mean, variance, 1e-3),
-                                   try reference.batchNormInference(x, gamma, beta, mean, variance, 1e-3))
-                }
+            grade(1, cs) { c in
+                let (x, gamma, beta) = batchNormInputs(c)
+                var rng = SeededGenerator(seed: c.seed + 1000)
+                let mean = Tensor<Double>.normal(gamma.shape, using: &rng), variance = 0.5 + Tensor<Double>.uniform(gamma.shape, using: &rng)
+                return compare("y with the running statistics", try student.batchNormInference(x, gamma, beta, mean, variance, 1e-3),
+                               try reference.batchNormInference(x, gamma, beta, mean, variance, 1e-3))
+            }
         })
         checks.append(Check("5c", batchNormalization, "batch normalization backward", 3) {
-                grade(3, cs) { c in
-                    let (x, gamma, _) = batchNormInputs(c)
-                    var rng = SeededGenerator(seed: c.seed + 2000)
-                    let dy = Tensor<Double>.normal(x.shape, using: &rng)   // random upstream gradient
-                    let got = try student.batchNormBackward(dy, x, gamma, 1e-3), expected = try reference.batchNormBackward(dy, x, gamma, 1e-3)
-                    return firstFailure(compare("∂E/∂x", got.inputGradient, expected.inputGradient),
-                                        compare("∂E/∂γ", got.gammaGradient, expected.gammaGradient),
-                                        compare("∂E/∂β", got.betaGradient, expected.betaGradient))
-                }
+            grade(3, cs) { c in
+                let (x, gamma, _) = batchNormInputs(c)
+                var rng = SeededGenerator(seed: c.seed + 2000)
+                let dy = Tensor<Double>.normal(x.shape, using: &rng)   // random upstream gradient
+                let got = try student.batchNormBackward(dy, x, gamma, 1e-3), expected = try reference.batchNormBackward(dy, x, gamma, 1e-3)
+                return firstFailure(compare("∂E/∂x", got.inputGradient, expected.inputGradient),
+                                    compare("∂E/∂γ", got.gammaGradient, expected.gammaGradient),
+                                    compare("∂E/∂β", got.betaGradient, expected.betaGradient))
+            }
         })
         checks.append(Check("5d", batchNormalization, "the running average for inference", 1) {
-                grade(1, cs) { c in
-                    var rng = c.rng
-                    let running = Tensor<Double>.normal([c.units + 1], using: &rng), batch = Tensor<Double>.normal([c.units + 1], using: &rng)
-                    return compare("updateRunningAverage(momentum 0.99)", try student.updateRunningAverage(running, batch, 0.99),
-                                   try reference.updateRunningAverage(running, batch, 0.99))
-                }
+            grade(1, cs) { c in
+                var rng = c.rng
+                let running = Tensor<Double>.normal([c.units + 1], using: &rng), batch = Tensor<Double>.normal([c.units + 1], using: &rng)
+                return compare("updateRunningAverage(momentum 0.99)", try student.updateRunningAverage(running, batch, 0.99),
+                               try reference.updateRunningAverage(running, batch, 0.99))
+            }
         })
         return checks
     }
