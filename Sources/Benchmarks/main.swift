@@ -188,6 +188,18 @@ func mlpEpochSeconds(samples: Int, repetitions: Int) -> Double {
 /// `--probe matmul M K N REPS [THREADS]` and `--probe epoch THREADS REPS`: one measurement in
 /// a process of its own (a debug build, or to read the epoch's own peak memory).
 if let probe = options.probe {
+    if probe.count == 3, probe[0] == "load-csv", let repetitions = Int(probe[2]) {
+        // A numeric CSV into a Float tensor: best time, and peak memory of this process.
+        var count = 0
+        let seconds = bestTime(repetitions) {
+            do { count = try CSV.read(probe[1], header: .absent).tensor(as: Float.self).count } catch {
+                FileHandle.standardError.write(Data("\(error)\n".utf8))
+                exit(1)
+            }
+        }
+        emit(String(format: "%.6f %.1f %d", seconds, peakMemoryMiB(), count))
+        exit(0)
+    }
     if probe.count == 3, probe[0] == "load-idx", let repetitions = Int(probe[2]) {
         // Full-size IDX images (gzip) into a Float tensor: best time, and peak memory of this
         // process (one tensor alive at a time).
@@ -444,6 +456,36 @@ if options.wants("load") {
     } else {
         emit("# load skipped: \(path) not found (apt-get install dataset-fashion-mnist)")
     }
+    // A 20 MB numeric CSV (200,000 rows of 10 numbers), read into a Float tensor, against numpy's
+    // loadtxt; peak memory against the file's size (goal: a few times it).
+    let csvURL = FileManager.default.temporaryDirectory.appendingPathComponent("backprop-bench-\(getpid()).csv")
+    var csvRNG = SeededGenerator(seed: 7)
+    let csvText = (0..<200_000).map { _ in (0..<10).map { _ in String(format: "%.6f", csvRNG.nextNormal()) }.joined(separator: ",") }
+        .joined(separator: "\n") + "\n"
+    try? csvText.write(to: csvURL, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(at: csvURL) }
+    let csvMiB = Double(csvText.utf8.count) / 1_048_576
+    var csvMemory: Double?
+    let releaseBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+    let csvBest = interleaved([
+        (false, {
+            guard let result = probe(releaseBinary, ["load-csv", csvURL.path, "\(repetitions)"]), result.count == 3 else { return nil }
+            csvMemory = result[1]
+            return result[0]
+        }),
+        (false, { numpy[1]?.seconds("load-csv \(csvURL.path) \(repetitions)") }),
+    ])
+    let csvLabel = "load csv-200000x10 f32"
+    if let mine = csvBest[0], let theirs = csvBest[1] {
+        report(csvLabel, backprop: mine, reference: theirs, unit: "s", rate: false, note: " (reference: numpy.loadtxt)")
+    } else if let mine = csvBest[0] {
+        emit("\(csvLabel): backprop=\(String(format: "%.3f", mine)) s (no numpy reference)")
+    }
+    if let csvMemory, let seconds = csvBest[0] {
+        emit("memory load csv-200000x10 f32: backprop=\(String(format: "%.1f", csvMemory)) MiB for a \(String(format: "%.1f", csvMiB)) MiB file "
+             + "(peak of the whole process; \(String(format: "%.1f", csvMiB / seconds)) MB/s)")
+    }
+
     // The shipped subset, all four files (goal: under 100 ms).
     let folder = ShippedData.folder.appendingPathComponent("mnist").path
     let best = interleaved([

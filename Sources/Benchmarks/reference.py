@@ -13,6 +13,7 @@ Commands:
                                one epoch of a 784-HIDDEN-10 ReLU/softmax network with
                                plain SGD, explicit backprop (the same algorithm as Neural)
   load-idx PATH REPS           a gzip IDX file of images into a float32 array
+  load-csv PATH REPS           a numeric CSV file into a float32 array (numpy.loadtxt)
   memory                       peak resident memory of this process so far, in MiB
   quit
 """
@@ -110,6 +111,10 @@ def load_idx(path, reps):
     return best_of(reps, load)
 
 
+def load_csv(path, reps):
+    return best_of(reps, lambda: np.loadtxt(path, delimiter=",", dtype=np.float32))
+
+
 def main():
     for line in sys.stdin:
         words = line.split()
@@ -125,6 +130,8 @@ def main():
             seconds = mlp_epoch(*map(int, words[1:5]))
         elif words[0] == "load-idx":
             seconds = load_idx(words[1], int(words[2]))
+        elif words[0] == "load-csv":
+            seconds = load_csv(words[1], int(words[2]))
         elif words[0] == "memory":
             # ru_maxrss is in KiB on Linux, in bytes on macOS.
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

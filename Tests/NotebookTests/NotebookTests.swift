@@ -80,7 +80,7 @@ final class NotebookTests: XCTestCase {
     }
 
     func testWithoutGnuplotTheNumbersAndScriptsAreStillWritten() throws {
-        setenv("GNUPLOT", "/nonexistent/gnuplot", 1)
+        setenv("GNUPLOT", "gnuplot-not-installed-here", 1)   // a name not on PATH: "not installed"
         let book = try notebook()
         book.figure(Figure(name: "lesson09-kept", panel: Panel(series: [Series("y", y: [3.0, 1, 2])])), caption: "kept")
         book.finish()
