@@ -26,7 +26,7 @@ let optimized: [SwiftSetting] = [.unsafeFlags(["-O"] + targetCPU)]
 /// Lessons/lesson01 … This number is the one definition of the lesson list: the Makefile reads
 /// this line (`make plots`, `make lesson N=…`). It lives here, not in a file or a folder
 /// listing, because SwiftPM re-reads the manifest only when Package.swift itself changes.
-let lessonCount = 12
+let lessonCount = 13
 let lessons = (1...lessonCount).map { String(format: "lesson%02d", $0) }
 
 let package = Package(

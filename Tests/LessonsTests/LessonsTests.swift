@@ -227,6 +227,15 @@ final class LessonsTests: XCTestCase {
         XCTAssertGreaterThan(number(results, "trainingVersusInferenceAfter1000"), 0, "but they never agree exactly")
     }
 
+    func testLesson13Generalization() throws {
+        let results = try checkLesson(13, figures: ["noise", "random-labels"])
+        assertNear(number(results, "randomLabels.meanValidationAccuracy"), 0.1, 0.05, "shuffled labels: validation at chance")
+        XCTAssertGreaterThan(number(results, "randomLabels.finalTrainingAccuracy"), 0.3,
+                             "shuffled labels: training accuracy climbs far above chance even in --quick")
+        XCTAssertGreaterThan(number(results, "bestValidationAccuracy.zeros"), number(results, "bestValidationAccuracy.noise"),
+                             "noise channels hurt validation accuracy, zero channels do not")
+    }
+
     // MARK: Flags and missing tools
 
     func testFlags() throws {
