@@ -236,6 +236,16 @@ final class LessonsTests: XCTestCase {
                              "noise channels hurt validation accuracy, zero channels do not")
     }
 
+    func testLesson15AutomaticDifferentiation() throws {
+        let results = try checkLesson(15, figures: ["graph"])
+        XCTAssertEqual(results["partials"] as? [Double], [5, -2, 1], "f = xy + z at (−2, 5, −4): ∂f/∂x = y, ∂f/∂y = x, ∂f/∂z = 1")
+        assertNear(number(results, "f"), -14, 0, "f(−2, 5, −4)")
+        XCTAssertLessThan(number(results, "autodiffVersusBackprop"), 1e-12, "autodiff = hand-written backprop")
+        XCTAssertLessThan(number(results, "autodiffVersusFiniteDifferences"), 1e-7, "autodiff = finite differences")
+        XCTAssertGreaterThanOrEqual(number(results, "deepNodes"), 100_000, "a graph of 100,000 nodes or more")
+        XCTAssertLessThan(number(results, "deepRelativeError"), 1e-6, "the deep chain's gradient is right")
+    }
+
     // MARK: Flags and missing tools
 
     func testFlags() throws {
