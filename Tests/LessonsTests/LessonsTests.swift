@@ -246,6 +246,21 @@ final class LessonsTests: XCTestCase {
         XCTAssertLessThan(number(results, "deepRelativeError"), 1e-6, "the deep chain's gradient is right")
     }
 
+    func testLesson16LeastSquaresAndTheLinearNetwork() throws {
+        let results = try checkLesson(16, figures: ["residuals", "surrealism"])
+        XCTAssertLessThan(number(results, "normalEquationsResidual"), 1e-9, "XᵀX β̂ = XᵀY")
+        XCTAssertLessThan(number(results, "networkCoefficientDifference"), 1e-6, "least squares = the linear network's (b, w)")
+        assertNear(number(results, "networkHalfSSE"), number(results, "leastSquaresHalfSSE"), 1e-6, "the same SSE/2")
+        let deep = results["deepHalfSSE"] as? [Double] ?? []
+        XCTAssertEqual(deep.count, 2, "13-10-1 and 13-10-10-1")
+        for error in deep {
+            XCTAssertGreaterThanOrEqual(error, number(results, "leastSquaresHalfSSE") - 1e-6, "no linear network beats least squares")
+            assertNear(error, number(results, "leastSquaresHalfSSE"), 0.5, "identity hidden layers reach the same error")
+        }
+        XCTAssertGreaterThan(number(results, "surrealPictureCorrelation"), 0.99, "the residuals draw the hidden picture")
+        XCTAssertGreaterThan(number(results, "surrealFittedCorrelation"), 0.999)
+    }
+
     // MARK: Flags and missing tools
 
     func testFlags() throws {
