@@ -218,19 +218,24 @@ public struct Sequential<Scalar: TensorScalar> {
     }
 }
 
-/// `BatchNormalization` → `batch_normalization`, `PReLU` → `p_re_lu`: Keras's snake case
-/// (an underscore before each capitalized word, then between a lowercase letter or digit and
-/// a capital).
+/// Keras's layer names in snake case (`to_snake_case`): `BatchNormalization` →
+/// `batch_normalization`, `PReLU` → `p_re_lu`, `Conv2D` → `conv2d`, `MaxPooling2D` →
+/// `max_pooling2d`. Keras's two rules: an underscore before a capital followed by lowercase
+/// letters or digits (not at the start), then between a lowercase letter and a capital.
 func keras(snakeCase name: String) -> String {
-    let characters = Array(name)
-    var result = ""
+    var characters = Array(name), result: [Character] = []
     for (i, character) in characters.enumerated() {
-        let startsWord = i > 0 && character.isUppercase && i + 1 < characters.count && characters[i + 1].isLowercase
-        let afterLower = i > 0 && character.isUppercase && (characters[i - 1].isLowercase || characters[i - 1].isNumber)
-        if (startsWord || afterLower) && result.last != "_" { result += "_" }
-        result += character.lowercased()
+        let next = i + 1 < characters.count ? characters[i + 1] : nil
+        if i > 0, character.isUppercase, let next, next.isLowercase || next.isNumber, result.last != "_" { result.append("_") }
+        result.append(character)
     }
-    return result
+    characters = result
+    result = []
+    for (i, character) in characters.enumerated() {
+        if i > 0, character.isUppercase, characters[i - 1].isLowercase { result.append("_") }
+        result.append(character)
+    }
+    return String(result).lowercased()
 }
 
 extension String {

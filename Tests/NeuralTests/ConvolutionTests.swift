@@ -1,0 +1,121 @@
+@testable import Neural
+import Tensors
+import TestSupport
+import XCTest
+
+/// Conv2D, MaxPooling2D, AveragePooling2D and Flatten: forward passes against the loops of
+/// their definitions, backward passes against centred finite differences in Double (random
+/// upstream gradients; several strides, paddings and odd sizes), and Keras's summary rows.
+final class ConvolutionTests: XCTestCase {
+    func assertPasses(_ report: GradientCheckReport, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertTrue(report.passed, "gradient check failed (tolerance \(GradientCheck.tolerance)):\n\(report)", file: file, line: line)
+        XCTAssertGreaterThan(report.rows.map(\.checked).reduce(0, +), 0, "something was checked", file: file, line: line)
+    }
+
+    /// s[n, i, j, k] = Σ_{a, b, c} x[n, iS + a − P, jS + b − P, c] W[a, b, c, k] + b[k], by loops.
+    func naiveConvolution(_ x: Tensor<Double>, _ layer: Conv2D<Double>) -> Tensor<Double> {
+        let g = layer.geometry(x.shape)
+        var out = Tensor<Double>.zeros([g.batch, g.outputHeight, g.outputWidth, layer.filters])
+        for n in 0..<g.batch { for i in 0..<g.outputHeight { for j in 0..<g.outputWidth { for k in 0..<layer.filters {
+            var s = layer.bias[k]
+            for a in 0..<g.kernelHeight { for b in 0..<g.kernelWidth { for c in 0..<g.channels {
+                let y = i * g.stride + a - g.padTop, xx = j * g.stride + b - g.padLeft
+                if y >= 0 && y < g.height && xx >= 0 && xx < g.width { s += x[n, y, xx, c] * layer.weights[at: [a, b, c, k]] }
+            } } }
+            out[at: [n, i, j, k]] = s
+        } } } }
+        return out
+    }
+
+    let configurations: [(image: (Int, Int), kernel: (Int, Int), stride: Int, padding: Padding)] = [
+        ((5, 7), (3, 3), 1, .valid), ((5, 7), (3, 2), 2, .valid), ((6, 6), (3, 3), 1, .same), ((7, 5), (2, 3), 2, .same),
+        ((4, 4), (1, 1), 1, .valid), ((3, 3), (3, 3), 3, .same),
+    ]
+
+    func testConv2DForwardMatchesTheLoopsOfItsDefinition() {
+        var rng = SeededGenerator(seed: 1)
+        for config in configurations {
+            let layer = Conv2D<Double>(channels: 2, filters: 3, kernelSize: config.kernel, stride: config.stride, padding: config.padding, using: &rng)
+            var withBias = layer
+            withBias.bias = Tensor.normal([3], using: &rng)
+            let x = Tensor<Double>.normal([2, config.image.0, config.image.1, 2], using: &rng)
+            var copy = withBias
+            var context = Context.inference
+            assertClose(copy.forward(x, context: &context).output, naiveConvolution(x, withBias), tolerance: 1e-12, "\(config)")
+        }
+    }
+
+    func testConv2DGradientsAgainstFiniteDifferences() {
+        var rng = SeededGenerator(seed: 2)
+        for (i, config) in configurations.enumerated() {
+            for activation in [Activation.identity, .tanh] {
+                var layer = Conv2D<Double>(channels: 2, filters: 3, kernelSize: config.kernel, stride: config.stride, padding: config.padding,
+                                           activation: activation, regularizer: i == 0 ? .l2(0.01) : nil, using: &rng)
+                layer.bias = Tensor.normal([3], using: &rng)
+                let x = Tensor<Double>.normal([2, config.image.0, config.image.1, 2], using: &rng)
+                assertPasses(GradientCheck.check(layer, input: x, seed: UInt64(i)))
+            }
+        }
+    }
+
+    func testPoolingForwardAndGradients() {
+        var rng = SeededGenerator(seed: 3)
+        // The course's 4 × 4 example: max pooling 2 × 2, stride 2 → [[10, 11], [9, 7]].
+        let example = Tensor<Double>(shape: [1, 4, 4, 1], scalars: [5, 6, 7, 8, 2, 10, 4, 11, 7, 9, 3, 5, 8, 6, 7, 1])
+        var maxPool = MaxPooling2D<Double>(size: 2)
+        var context = Context.inference
+        XCTAssertEqual(maxPool.forward(example, context: &context).output.scalars, [10, 11, 9, 7])
+        var averagePool = AveragePooling2D<Double>(size: 2)
+        XCTAssertEqual(averagePool.forward(example, context: &context).output.scalars, [5.75, 7.5, 7.5, 4])
+        for (size, stride, image) in [(2, 2, (4, 6)), (2, 1, (5, 5)), (3, 2, (7, 6)), (2, 2, (5, 7))] {
+            // Distinct values (no ties), so the maximum of each window is stable under ±h.
+            let x = Tensor<Double>.normal([2, image.0, image.1, 3], using: &rng)
+            assertPasses(GradientCheck.check(MaxPooling2D<Double>(size: size, stride: stride), input: x))
+            assertPasses(GradientCheck.check(AveragePooling2D<Double>(size: size, stride: stride), input: x))
+        }
+        assertPasses(GradientCheck.check(Flatten<Double>(), input: Tensor<Double>.normal([3, 4, 5, 2], using: &rng)))
+    }
+
+    func testASmallCNNAsAWholeNetwork() {
+        var rng = SeededGenerator(seed: 4)
+        let network = Sequential<Double>(inputShape: [8, 8, 1], layers: [
+            Conv2D(channels: 1, filters: 3, activation: .tanh, using: &rng),
+            MaxPooling2D(size: 2),
+            Flatten(),
+            Dense(inputs: 27, units: 4, activation: .softmax, using: &rng),
+        ])
+        let x = Tensor<Double>.normal([3, 8, 8, 1], using: &rng)
+        let y = Tensor<Double>.oneHot([0, 3, 1], classes: 4)
+        assertPasses(GradientCheck.check(network, loss: CategoricalCrossentropy(), input: x, target: y))
+    }
+
+    func testKerasSummaryRowsAndParameterCounts() {
+        var rng = SeededGenerator(seed: 5)
+        let network = Sequential<Float>(inputShape: [28, 28, 1], layers: [
+            Conv2D(channels: 1, filters: 32, activation: .relu, using: &rng),
+            MaxPooling2D(size: 2),
+            Flatten(),
+            Dense(inputs: 13 * 13 * 32, units: 10, activation: .softmax, using: &rng),
+        ])
+        let summary = network.summary()
+        for row in ["conv2d (Conv2D)             (None, 26, 26, 32)        320", "max_pooling2d (MaxPooling2D) (None, 13, 13, 32)        0",
+                    "flatten (Flatten)           (None, 5408)              0", "dense (Dense)               (None, 10)                54090"] {
+            XCTAssertTrue(summary.contains(row), "expected the row \"\(row)\" in:\n\(summary)")
+        }
+        // VGG16's first block ((m·n·d) + 1)·k: 1,792 and 36,928.
+        XCTAssertEqual(Conv2D<Float>(channels: 3, filters: 64, padding: .same, using: &rng).trainableParameterCount, 1_792)
+        XCTAssertEqual(Conv2D<Float>(channels: 64, filters: 64, padding: .same, using: &rng).trainableParameterCount, 36_928)
+        XCTAssertEqual(keras(snakeCase: "AveragePooling2D"), "average_pooling2d")
+        XCTAssertEqual(keras(snakeCase: "PReLU"), "p_re_lu")
+        XCTAssertEqual(keras(snakeCase: "BatchNormalization"), "batch_normalization")
+    }
+
+    func testShapesThatDoNotFitAreNamed() {
+        var rng = SeededGenerator(seed: 6)
+        let conv = Conv2D<Float>(channels: 3, filters: 8, kernelSize: (5, 5), using: &rng)
+        XCTAssertEqual(conv.inputProblem(forInput: [28, 28, 1]), "expects images of shape (height, width, 3)")
+        XCTAssertEqual(conv.inputProblem(forInput: [4, 4, 3]), "has a 5 × 5 kernel that does not fit images of 4 × 4 with valid padding")
+        XCTAssertNil(conv.inputProblem(forInput: [4, 4, 3].map { $0 }.enumerated().map { $0.offset < 2 ? 5 : $0.element }))
+        XCTAssertEqual(MaxPooling2D<Float>(size: 3).inputProblem(forInput: [2, 8, 1]), "has a 3 × 3 window larger than images of 2 × 8")
+    }
+}
