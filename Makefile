@@ -6,8 +6,8 @@ GNUPLOT_PACKAGE := gnuplot-nox
 # (`expr` reads 08 and 09 as decimal; printf alone would take them for octal.)
 N ?= 04
 LESSON := lesson$(shell expr "$(N)" + 0 >/dev/null 2>&1 && printf '%02d' "$$(expr "$(N)" + 0)" || echo "$(N)")
-# The lessons, read from Package.swift's `let lessonNumbers = [1, 2, …]` (the one definition of the list).
-LESSONS := $(shell for n in $$(sed -n 's/^let lessonNumbers = \[\([0-9, ]*\)\].*/\1/p' Package.swift | tr ',' ' '); do printf '%02d ' "$$n"; done)
+# The lessons, read from Package.swift's `let lessonNumbers = Array(1...16)` (the one definition of the list).
+LESSONS := $(shell seq -f '%02g' $$(sed -n 's/^let lessonNumbers = Array(\([0-9]*\)\.\.\.\([0-9]*\)).*/\1 \2/p' Package.swift))
 # Image formats `make plots` draws (the committed figures are PNG).
 FORMATS ?= png
 

@@ -25,9 +25,8 @@ let optimized: [SwiftSetting] = [.unsafeFlags(["-O"] + targetCPU)]
 /// The course's lessons, one executable each (`swift run lesson04`), in the folders
 /// Lessons/lesson01 … This line is the one definition of the lesson list: the Makefile reads it
 /// (`make plots`, `make lesson N=…`). It lives here, not in a file or a folder listing, because
-/// SwiftPM re-reads the manifest only when Package.swift itself changes. (14, convolution, is
-/// still to be written.)
-let lessonNumbers = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15, 16]
+/// SwiftPM re-reads the manifest only when Package.swift itself changes.
+let lessonNumbers = Array(1...16)
 let lessons = lessonNumbers.map { String(format: "lesson%02d", $0) }
 
 let package = Package(

@@ -250,6 +250,8 @@ struct PoolingWindow: Sendable {
     }
 
     /// The pooled images, and for max pooling the flat input index of each output's maximum.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     func forward<S: TensorScalar>(_ x: Tensor<S>) -> (Tensor<S>, PoolingCache) {
         ensure(x.rank == 4 && inputProblem(forInput: Array(x.shape.dropFirst())) == nil,
                "pooling expects a batch of images (batch, height, width, channels) of at least \(size) × \(size), got \(Shape.describe(x.shape))")
@@ -259,26 +261,29 @@ struct PoolingWindow: Sendable {
         let scale = S(1) / S(size * size)
         let output = Tensor<S>(shape: [batch] + out) { result in
             x.withUnsafeBufferPointer { input in
-                var o = 0
-                for n in 0..<batch {
-                    for i in 0..<out[0] {
-                        for j in 0..<out[1] {
-                            for c in 0..<channels {
-                                var best = -S.infinity, bestIndex = -1, sum: S = 0
+                argmax.withUnsafeMutableBufferPointer { argmax in
+                    for n in 0..<batch {
+                        for i in 0..<out[0] {
+                            for j in 0..<out[1] {
+                                // All channels of one output position at once (channels are contiguous).
+                                let outBase = ((n * out[0] + i) * out[1] + j) * channels
                                 for a in 0..<size {
                                     for b in 0..<size {
-                                        let index = ((n * height + i * stride + a) * width + j * stride + b) * channels + c
-                                        sum += input[index]
-                                        if bestIndex < 0 || input[index] > best { best = input[index]; bestIndex = index }
+                                        let inBase = ((n * height + i * stride + a) * width + j * stride + b) * channels
+                                        let first = a == 0 && b == 0
+                                        for c in 0..<channels {
+                                            let value = input[inBase + c]
+                                            if kind == .maximum {
+                                                if first || value > result[outBase + c] {   // max over the window
+                                                    result[outBase + c] = value
+                                                    argmax[outBase + c] = inBase + c
+                                                }
+                                            } else {
+                                                result[outBase + c] = (first ? 0 : result[outBase + c]) + value * scale   // mean over the window
+                                            }
+                                        }
                                     }
                                 }
-                                if kind == .maximum {
-                                    result[o] = best            // max over the window
-                                    argmax[o] = bestIndex
-                                } else {
-                                    result[o] = sum * scale     // mean over the window
-                                }
-                                o += 1
                             }
                         }
                     }
@@ -288,6 +293,8 @@ struct PoolingWindow: Sendable {
         return (output, PoolingCache(inputShape: x.shape, argmax: argmax))
     }
 
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     func backward<S: TensorScalar>(_ outputGradient: Tensor<S>, cache: PoolingCache) -> Tensor<S> {
         let shape = cache.inputShape
         let (height, width, channels) = (shape[1], shape[2], shape[3])

@@ -236,6 +236,24 @@ final class LessonsTests: XCTestCase {
                              "noise channels hurt validation accuracy, zero channels do not")
     }
 
+    func testLesson14ConvolutionByHand() throws {
+        let results = try checkLesson(14, figures: ["digit", "filters", "cnn-vs-mlp"])
+        XCTAssertEqual(results["fullConvolution"] as? [Double], [0, 1, 1, 3, 4, 3, 6], "x = 0 1 2 3 3, w = 1 −1 2")
+        let sizes = results["outputSizes"] as? [Double] ?? []
+        XCTAssertEqual(sizes.count, 4)
+        XCTAssertEqual(Array(sizes.prefix(2)), [5, 3], "7 × 7, 3 × 3: stride 1 → 5, stride 2 → 3")
+        assertNear(sizes.count > 2 ? sizes[2] : .nan, 7.0 / 3.0, 1e-12, "stride 3 → 2.33: does not fit")
+        XCTAssertEqual(sizes.last, 7, "padding 1 keeps the size")
+        XCTAssertEqual(results["maxPooled"] as? [Double], [10, 11, 9, 7], "the course's max-pooling example")
+        XCTAssertEqual(results["averagePooled"] as? [Double], [5.75, 7.5, 7.5, 4])
+        XCTAssertEqual(results["vggParameters"] as? [Double], [1_792, 36_928, 73_856, 147_584], "VGG16's first convolutions")
+        XCTAssertLessThan(number(results, "convGradientCheck"), 1e-6, "conv backward by hand vs centred differences")
+        XCTAssertLessThan(number(results, "convBackwardDifference"), 1e-12, "conv backward by hand = Conv2D.backward")
+        XCTAssertEqual(results["poolBackwardIdentical"] as? Bool, true, "max pooling backward by hand = the library's")
+        XCTAssertLessThan(number(results, "digitMapDifference"), 1e-12, "the loops' feature map = Conv2D's")
+        XCTAssertGreaterThan(number(results, "cnnTestAccuracy"), 0.6, "the small CNN learns even in --quick")
+    }
+
     func testLesson15AutomaticDifferentiation() throws {
         let results = try checkLesson(15, figures: ["graph"])
         XCTAssertEqual(results["partials"] as? [Double], [5, -2, 1], "f = xy + z at (−2, 5, −4): ∂f/∂x = y, ∂f/∂y = x, ∂f/∂z = 1")
