@@ -42,7 +42,7 @@ struct Options {
             case "--study": study = rest.compactMap { Int($0) }; rest = []
             case "--help", "-h":
                 print("""
-                usage: backprop-bench [--quick] [--only matmul|elementwise|epoch|load]... [--no-reference]
+                usage: backprop-bench [--quick] [--only matmul|elementwise|conv|epoch|load]... [--no-reference]
                        backprop-bench --study M K N
                   --quick          fewer repetitions and smaller problems (a rough number in seconds)
                   --only NAME      run only the lines whose name starts with NAME (repeatable)
@@ -185,9 +185,33 @@ func mlpEpochSeconds(samples: Int, repetitions: Int) -> Double {
     }
 }
 
+/// One epoch of mini-batch SGD on lesson 14's CNN shape (conv 3×3×32 ReLU → max pool 2 → 40 ReLU → 10
+/// softmax) on `samples` random 28 × 28 images, as `reference.py`'s cnn_epoch.
+func cnnEpochSeconds(samples: Int, repetitions: Int) -> Double {
+    var rng = SeededGenerator(seed: 7)
+    let x = Tensor<Float>.uniform([samples, 28, 28, 1], using: &rng)
+    let y = Tensor<Float>.oneHot((0..<samples).map { _ in rng.nextInt(below: 10) }, classes: 10)
+    var network = Sequential<Float>(inputShape: [28, 28, 1], layers: [
+        Conv2D(channels: 1, filters: 32, activation: .relu, using: &rng),
+        MaxPooling2D(size: 2),
+        Flatten(),
+        Dense(inputs: 5408, units: 40, activation: .relu, using: &rng),
+        Dense(inputs: 40, units: 10, activation: .softmax, using: &rng),
+    ])
+    return bestTime(repetitions) {
+        network.fit(x, y, epochs: 1, descent: .miniBatch(64), loss: CategoricalCrossentropy(),
+                    optimizer: SGD(learningRate: 0.01), progress: .quiet, rng: &rng)
+    }
+}
+
 /// `--probe matmul M K N REPS [THREADS]` and `--probe epoch THREADS REPS`: one measurement in
 /// a process of its own (a debug build, or to read the epoch's own peak memory).
 if let probe = options.probe {
+    if probe.count == 3, probe[0] == "cnn-epoch", let threads = Int(probe[1]), let repetitions = Int(probe[2]) {
+        Parallelism.threads = threads
+        emit(String(format: "%.6f %.1f", cnnEpochSeconds(samples: 60_000, repetitions: repetitions), peakMemoryMiB()))
+        exit(0)
+    }
     if probe.count == 3, probe[0] == "load-csv", let repetitions = Int(probe[2]) {
         // A numeric CSV into a Float tensor: best time, and peak memory of this process.
         var count = 0
@@ -385,6 +409,41 @@ if options.wants("elementwise") {
 
 // One epoch of the MNIST-sized MLP (784-512-10, plain SGD, batches of 128, 60,000 examples),
 // each measurement in a fresh process so its peak memory is the epoch's own.
+// Convolution: the forward pass of a 3×3 conv layer on a batch of 128 MNIST-sized images
+// (2·128·26·26·9·32 FLOP), and one epoch of lesson 14's CNN on 60,000 images.
+if options.wants("conv") {
+    Parallelism.threads = 1
+    var rng = SeededGenerator(seed: 11)
+    let images = Tensor<Float>.uniform([128, 28, 28, 1], using: &rng)
+    var layer = Conv2D<Float>(channels: 1, filters: 32, using: &rng)
+    let flop = 2.0 * 128 * 26 * 26 * 9 * 32
+    let best = interleaved([
+        (false, { bestTime(repetitions) { var context = Context.inference; _ = layer.forward(images, context: &context) } }),
+        (false, { numpy[1]?.seconds("conv2d 128 28 32 \(repetitions)") }),
+    ])
+    Parallelism.threads = Parallelism.defaultThreads
+    let label = "conv2d 128x28x28x1-3x3x32 f32 1t"
+    if let mine = best[0], let theirs = best[1] {
+        report(label, backprop: flop / mine / 1e9, reference: flop / theirs / 1e9, unit: "GFLOP/s", note: " (reference: numpy im2col + matmul)")
+    } else if let mine = best[0] {
+        emit("\(label): backprop=\(String(format: "%.2f", flop / mine / 1e9)) GFLOP/s (no numpy reference)")
+    }
+    let releaseBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+    let epochs = interleaved([
+        (false, {
+            guard let result = probe(releaseBinary, ["cnn-epoch", "2", "1"]), result.count == 2 else { return nil }
+            return result[0]
+        }),
+        (true, { numpy[2]?.seconds("cnn-epoch 60000 64 1") }),
+    ])
+    let epochLabel = "epoch cnn-conv32-pool-40-10 f32 2t"
+    if let mine = epochs[0], let theirs = epochs[1] {
+        report(epochLabel, backprop: mine, reference: theirs, unit: "s", rate: false, note: " (60,000 images, batch 64, SGD)")
+    } else if let mine = epochs[0] {
+        emit("\(epochLabel): backprop=\(String(format: "%.2f", mine)) s (no numpy reference)")
+    }
+}
+
 if options.wants("epoch") {
     let releaseBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
     let hasDebug = FileManager.default.isExecutableFile(atPath: debugBinary.path)

@@ -12,6 +12,8 @@ Commands:
   mlp-epoch SAMPLES BATCH HIDDEN REPS
                                one epoch of a 784-HIDDEN-10 ReLU/softmax network with
                                plain SGD, explicit backprop (the same algorithm as Neural)
+  conv2d BATCH SIZE FILTERS REPS   a 3x3 valid convolution of (BATCH, SIZE, SIZE, 1): im2col + matmul
+  cnn-epoch SAMPLES BATCH REPS     one SGD epoch of conv 3x3x32 -> max pool -> 40 -> 10
   load-idx PATH REPS           a gzip IDX file of images into a float32 array
   load-csv PATH REPS           a numeric CSV file into a float32 array (numpy.loadtxt)
   memory                       peak resident memory of this process so far, in MiB
@@ -100,6 +102,72 @@ def mlp_epoch(samples, batch, hidden, reps):
     return best_of(reps, epoch)
 
 
+def im2col(x, k):
+    """(n, h, w, c) -> (n*oh*ow, k*k*c) patches, valid padding, stride 1 (the same order as Backprop's)."""
+    n, h, w, c = x.shape
+    windows = np.lib.stride_tricks.sliding_window_view(x, (k, k), axis=(1, 2))   # (n, oh, ow, c, k, k)
+    return np.ascontiguousarray(windows.transpose(0, 1, 2, 4, 5, 3)).reshape(n * (h - k + 1) * (w - k + 1), k * k * c)
+
+
+def conv2d(batch, size, filters, reps):
+    """Forward convolution 3x3, valid: im2col, then one matmul."""
+    x = rng.random((batch, size, size, 1), dtype=np.float32)
+    weights = rng.standard_normal((9, filters)).astype(np.float32)
+    return best_of(reps, lambda: im2col(x, 3) @ weights)
+
+
+def cnn_epoch(samples, batch, reps):
+    """One epoch of minibatch SGD on conv 3x3x32 (ReLU) -> max pool 2 -> dense 40 (ReLU) -> dense 10 (softmax)."""
+    x = rng.random((samples, 28, 28, 1), dtype=np.float32)
+    labels = rng.integers(0, 10, samples)
+    y = np.zeros((samples, 10), dtype=np.float32)
+    y[np.arange(samples), labels] = 1
+    wc = rng.uniform(-0.25, 0.25, (9, 32)).astype(np.float32)
+    bc = np.zeros(32, dtype=np.float32)
+    w1 = rng.uniform(-0.03, 0.03, (5408, 40)).astype(np.float32)
+    b1 = np.zeros(40, dtype=np.float32)
+    w2 = rng.uniform(-0.3, 0.3, (40, 10)).astype(np.float32)
+    b2 = np.zeros(10, dtype=np.float32)
+    lr = np.float32(0.01)
+
+    def epoch():
+        nonlocal wc, bc, w1, b1, w2, b2
+        order = rng.permutation(samples)
+        for start in range(0, samples, batch):
+            idx = order[start:start + batch]
+            xb, yb = x[idx], y[idx]
+            m = len(idx)
+            patches = im2col(xb, 3)                                   # (m*676, 9)
+            sc = patches @ wc + bc                                    # (m*676, 32)
+            hc = np.maximum(sc, 0).reshape(m, 26, 26, 32)
+            windows = hc.reshape(m, 13, 2, 13, 2, 32)
+            pooled = windows.max(axis=(2, 4))                         # (m, 13, 13, 32)
+            flat = pooled.reshape(m, -1)
+            s1 = flat @ w1 + b1
+            h1 = np.maximum(s1, 0)
+            s2 = h1 @ w2 + b2
+            s2 = s2 - s2.max(axis=1, keepdims=True)
+            e = np.exp(s2)
+            p = e / e.sum(axis=1, keepdims=True)
+            delta2 = (p - yb) / np.float32(m)
+            dw2, db2 = h1.T @ delta2, delta2.sum(axis=0)
+            delta1 = (delta2 @ w2.T) * (s1 > 0)
+            dw1, db1 = flat.T @ delta1, delta1.sum(axis=0)
+            dpooled = (delta1 @ w1.T).reshape(m, 13, 1, 13, 1, 32)
+            mask = windows == pooled.reshape(m, 13, 1, 13, 1, 32)     # the argmax of each window (ties share)
+            dhc = (mask * dpooled).reshape(m * 676, 32)
+            deltac = dhc * (sc > 0)
+            dwc, dbc = patches.T @ deltac, deltac.sum(axis=0)
+            wc -= lr * dwc
+            bc -= lr * dbc
+            w1 -= lr * dw1
+            b1 -= lr * db1
+            w2 -= lr * dw2
+            b2 -= lr * db2
+
+    return best_of(reps, epoch)
+
+
 def load_idx(path, reps):
     import gzip
 
@@ -128,6 +196,10 @@ def main():
             seconds = elementwise(words[1], int(words[2]), int(words[3]))
         elif words[0] == "mlp-epoch":
             seconds = mlp_epoch(*map(int, words[1:5]))
+        elif words[0] == "conv2d":
+            seconds = conv2d(*map(int, words[1:5]))
+        elif words[0] == "cnn-epoch":
+            seconds = cnn_epoch(*map(int, words[1:4]))
         elif words[0] == "load-idx":
             seconds = load_idx(words[1], int(words[2]))
         elif words[0] == "load-csv":

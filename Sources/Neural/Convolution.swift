@@ -165,16 +165,16 @@ func im2col<S: TensorScalar>(_ x: Tensor<S>, _ g: Conv2D<S>.Geometry) -> Tensor<
                 for i in 0..<g.outputHeight {
                     for j in 0..<g.outputWidth {
                         let rowStart = row * rowLength
-                        for a in 0..<g.kernelHeight {
+                        let left = j * g.stride - g.padLeft
+                        // The columns of the patch inside the image: one contiguous run per patch row.
+                        let firstB = Swift.max(0, -left), lastB = Swift.min(g.kernelWidth, g.width - left)
+                        for a in 0..<g.kernelHeight where firstB < lastB {
                             let y = i * g.stride + a - g.padTop
                             guard y >= 0 && y < g.height else { continue }
-                            for b in 0..<g.kernelWidth {
-                                let xPosition = j * g.stride + b - g.padLeft
-                                guard xPosition >= 0 && xPosition < g.width else { continue }
-                                let source = ((n * g.height + y) * g.width + xPosition) * g.channels
-                                let target = rowStart + (a * g.kernelWidth + b) * g.channels
-                                for c in 0..<g.channels { out[target + c] = input[source + c] }
-                            }
+                            let source = ((n * g.height + y) * g.width + left + firstB) * g.channels
+                            let target = rowStart + (a * g.kernelWidth + firstB) * g.channels
+                            let count = (lastB - firstB) * g.channels
+                            for t in 0..<count { out[target + t] = input[source + t] }   // a few numbers: no memmove call
                         }
                         row += 1
                     }
@@ -271,15 +271,18 @@ struct PoolingWindow: Sendable {
                                     for b in 0..<size {
                                         let inBase = ((n * height + i * stride + a) * width + j * stride + b) * channels
                                         let first = a == 0 && b == 0
-                                        for c in 0..<channels {
-                                            let value = input[inBase + c]
-                                            if kind == .maximum {
-                                                if first || value > result[outBase + c] {   // max over the window
-                                                    result[outBase + c] = value
-                                                    argmax[outBase + c] = inBase + c
-                                                }
-                                            } else {
-                                                result[outBase + c] = (first ? 0 : result[outBase + c]) + value * scale   // mean over the window
+                                        if kind == .maximum {
+                                            for c in 0..<channels {
+                                                // max over the window, branch-free so the loop vectorizes
+                                                let value = input[inBase + c], current = result[outBase + c]
+                                                let better = first || value > current
+                                                result[outBase + c] = better ? value : current
+                                                argmax[outBase + c] = better ? inBase + c : argmax[outBase + c]
+                                            }
+                                        } else {
+                                            for c in 0..<channels {
+                                                // mean over the window
+                                                result[outBase + c] = (first ? 0 : result[outBase + c]) + input[inBase + c] * scale
                                             }
                                         }
                                     }

@@ -229,6 +229,10 @@ func gemm<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ b: Matr
         gemmSparseA(m: m, n: n, k: k, a, b, c, ldc: ldc)
         return
     }
+    if k <= 16 && n >= 16 && b.columnStride == 1 && a.columnStride == 1 {
+        gemmSmallDepth(m: m, n: n, k: k, a, b, c, ldc: ldc, threads: m * n * k < 1 << 19 ? 1 : threads)
+        return
+    }
     // Below ~half a million multiply-adds a thread costs more than it saves.
     let threads = m * n * k < 1 << 19 ? 1 : threads
     if threads == 1 || m >= 96 * threads {
@@ -289,7 +293,9 @@ func gemmSparseA<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ 
     for i in 0..<m { (c + i * ldc).initialize(repeating: 0, count: n) }
     @inline(__always) func addRow(_ value: S, _ p: Int, to i: Int) {
         let rowB = b.base + p * b.rowStride, rowC = c + i * ldc
-        for j in 0..<n { rowC[j] += value * rowB[j] }
+        // Fused multiply-add, in order of p, as the packed kernel does: for k ≤ 256 (one panel)
+        // the result is the same bits as the dense product (a skipped zero adds exactly 0).
+        for j in 0..<n { rowC[j].addProduct(value, rowB[j]) }
     }
     if a.columnStride == 1 {
         for i in 0..<m {
@@ -299,6 +305,28 @@ func gemmSparseA<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ 
         // Aᵀ · B with A stored as (k, m): walk the stored rows, Xᵀ·δ of a dense layer.
         for p in 0..<k {
             forEachNonzero(a.base + p * a.columnStride, count: m) { i, value in addRow(value, p, to: i) }
+        }
+    }
+}
+
+/// C = A · B for a shallow product (k ≤ 16: a convolution's im2col rows of 3 × 3 patches, a
+/// dense layer on 2 inputs): packing would cost more than the product. Each row of C is one
+/// fused multiply-add chain over p in order — the same bits as the packed kernel — and rows are
+/// split into contiguous blocks between the threads.
+@_specialize(where S == Float)
+@_specialize(where S == Double)
+func gemmSmallDepth<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ b: MatrixView<S>,
+                                     _ c: UnsafeMutablePointer<S>, ldc: Int, threads: Int) {
+    let parts = Swift.max(1, Swift.min(threads, m))
+    let chunk = (m + parts - 1) / parts
+    parallelFor(parts) { part in
+        for i in part * chunk ..< Swift.min(m, (part + 1) * chunk) {
+            let rowA = a.base + i * a.rowStride, rowC = c + i * ldc
+            rowC.initialize(repeating: 0, count: n)
+            for p in 0..<k {
+                let value = rowA[p], rowB = b.base + p * b.rowStride
+                for j in 0..<n { rowC[j].addProduct(value, rowB[j]) }
+            }
         }
     }
 }
