@@ -217,7 +217,7 @@ func col2im<S: TensorScalar>(_ patches: Tensor<S>, _ g: Conv2D<S>.Geometry) -> T
 }
 
 /// Which statistic a pooling window keeps.
-enum PoolingKind: Sendable {
+public enum PoolingKind: Sendable {
     /// The largest value of each window; the gradient goes to that one input (the argmax).
     case maximum
     /// The mean of each window; the gradient is shared equally by its inputs.
@@ -338,11 +338,27 @@ public struct PoolingCache {
     var argmax: [Int]
 }
 
-/// Keras's `MaxPooling2D`: the largest value of each `size` × `size` window.
-public struct MaxPooling2D<Scalar: TensorScalar>: Layer {
+/// Which pooling a `Pooling2D` layer does, as a type (so each has its own Keras name).
+public protocol PoolingMode: Sendable {
+    static var kind: PoolingKind { get }
+    static var typeName: String { get }
+}
+/// The largest value of each window.
+public enum MaximumPooling: PoolingMode {
+    public static var kind: PoolingKind { .maximum }
     public static var typeName: String { "MaxPooling2D" }
+}
+/// The mean of each window.
+public enum AveragingPooling: PoolingMode {
+    public static var kind: PoolingKind { .average }
+    public static var typeName: String { "AveragePooling2D" }
+}
+
+/// A pooling layer over `size` × `size` windows moved by `stride` (default: `size`).
+public struct Pooling2D<Scalar: TensorScalar, Mode: PoolingMode>: Layer {
+    public static var typeName: String { Mode.typeName }
     var window: PoolingWindow
-    public init(size: Int = 2, stride: Int? = nil) { window = PoolingWindow(.maximum, size: size, stride: stride) }
+    public init(size: Int = 2, stride: Int? = nil) { window = PoolingWindow(Mode.kind, size: size, stride: stride) }
     public func outputShape(forInput shape: [Int]) -> [Int] { window.outputShape(forInput: shape) }
     public func inputProblem(forInput shape: [Int]) -> String? { window.inputProblem(forInput: shape) }
     public mutating func forward(_ x: Tensor<Scalar>, context: inout Context) -> (output: Tensor<Scalar>, cache: PoolingCache) {
@@ -353,20 +369,10 @@ public struct MaxPooling2D<Scalar: TensorScalar>: Layer {
     }
 }
 
+/// Keras's `MaxPooling2D`: the largest value of each `size` × `size` window.
+public typealias MaxPooling2D<Scalar: TensorScalar> = Pooling2D<Scalar, MaximumPooling>
 /// Keras's `AveragePooling2D`: the mean of each `size` × `size` window.
-public struct AveragePooling2D<Scalar: TensorScalar>: Layer {
-    public static var typeName: String { "AveragePooling2D" }
-    var window: PoolingWindow
-    public init(size: Int = 2, stride: Int? = nil) { window = PoolingWindow(.average, size: size, stride: stride) }
-    public func outputShape(forInput shape: [Int]) -> [Int] { window.outputShape(forInput: shape) }
-    public func inputProblem(forInput shape: [Int]) -> String? { window.inputProblem(forInput: shape) }
-    public mutating func forward(_ x: Tensor<Scalar>, context: inout Context) -> (output: Tensor<Scalar>, cache: PoolingCache) {
-        window.forward(x)
-    }
-    public func backward(_ outputGradient: Tensor<Scalar>, cache: PoolingCache) -> LayerGradients<Scalar> {
-        LayerGradients(inputGradient: window.backward(outputGradient, cache: cache))
-    }
-}
+public typealias AveragePooling2D<Scalar: TensorScalar> = Pooling2D<Scalar, AveragingPooling>
 
 /// Each example's numbers in one row (Keras's `Flatten`): (batch, h, w, c) → (batch, h·w·c),
 /// so dense layers can follow convolutions. The backward pass only reshapes back.
