@@ -25,8 +25,8 @@ chmod +x "$work/autograder/run_autograder"
 mkdir -p "$work/submission/nested"
 cp Sources/Homework/*.swift "$work/submission/nested/"
 "$work/autograder/run_autograder" "$work/submission" "$work/results-full"
-[ "$(json "$work/results-full/results.json" "r['score'] == sum(t['max_score'] for t in r['tests']) and len(r['tests']) == 40")" = "True" ]
-echo "   the instructor's solutions, submitted: full marks on all 40 parts (hidden included)"
+[ "$(json "$work/results-full/results.json" "r['score'] == sum(t['max_score'] for t in r['tests']) and len(r['tests']) == 48")" = "True" ]
+echo "   the instructor's solutions, submitted: full marks on all 48 parts (hidden included)"
 mkdir "$work/empty"
 "$work/autograder/run_autograder" "$work/empty" "$work/results-empty"
 [ "$(json "$work/results-empty/results.json" "r['score']")" = "0" ]

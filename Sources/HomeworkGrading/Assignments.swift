@@ -20,7 +20,8 @@ public enum Assignments {
     static let visibleCases = [Case(seed: 1, batch: 4, inputs: 3, units: 2), Case(seed: 2, batch: 1, inputs: 5, units: 1)]
 
     static let activations = "1 · Activation functions", backpropagation = "2 · Backpropagation", descent = "3 · Descent modes",
-               regularization = "4 · Dropout and L2", batchNormalization = "5 · Batch normalization"
+               regularization = "4 · Dropout and L2", batchNormalization = "5 · Batch normalization",
+               convolution = "6 · Convolution"
 
     /// One check per part, run on `cases`.
     static func checks(_ student: Implementations, _ cases: [Case]) -> [Check] {
@@ -193,6 +194,47 @@ public enum Assignments {
                 let running = Tensor<Double>.normal([c.units + 1], using: &rng), batch = Tensor<Double>.normal([c.units + 1], using: &rng)
                 return compare("updateRunningAverage(momentum 0.99)", try student.updateRunningAverage(running, batch, 0.99),
                                try reference.updateRunningAverage(running, batch, 0.99))
+            }
+        })
+        /// Images of the case (two channels), a filter bank and a stride that fit them.
+        @Sendable func convolutionInputs(_ c: Case) -> (x: Tensor<Double>, w: Tensor<Double>, b: Tensor<Double>, stride: Int) {
+            var rng = c.rng
+            let size = c.inputs + 4, stride = c.units % 2 + 1
+            return (Tensor<Double>.normal([c.batch, size, size + 1, 2], using: &rng), Tensor<Double>.normal([3, 2, 2, c.units + 1], using: &rng),
+                    Tensor<Double>.normal([c.units + 1], using: &rng), stride)
+        }
+        checks.append(Check("6a", convolution, "convolution forward (cross-correlation, stride)", 2) {
+            grade(2, cs) { c in
+                let (x, w, b, stride) = convolutionInputs(c)
+                return compare("conv2DForward(x, W, b, stride \(stride))", try student.conv2DForward(x, w, b, stride),
+                               try reference.conv2DForward(x, w, b, stride))
+            }
+        })
+        checks.append(Check("6b", convolution, "convolution backward: ∂E/∂x, ∂E/∂W, ∂E/∂b", 3) {
+            grade(3, cs) { c in
+                let (x, w, _, stride) = convolutionInputs(c)
+                let shape = try reference.conv2DForward(x, w, .zeros([w.shape[3]]), stride).shape
+                var rng = SeededGenerator(seed: c.seed + 3000)
+                let g = Tensor<Double>.normal(shape, using: &rng)   // random upstream gradient
+                let got = try student.conv2DBackward(g, x, w, stride), expected = try reference.conv2DBackward(g, x, w, stride)
+                return firstFailure(compare("∂E/∂x (stride \(stride))", got.inputGradient, expected.inputGradient),
+                                    compare("∂E/∂W", got.weightGradient, expected.weightGradient),
+                                    compare("∂E/∂b", got.biasGradient, expected.biasGradient))
+            }
+        })
+        checks.append(Check("6c", convolution, "max pooling forward", 1) {
+            grade(1, cs) { c in
+                var rng = c.rng
+                let x = Tensor<Double>.normal([c.batch, 2 * c.inputs + 1, 2 * c.units + 2, 3], using: &rng)
+                return compare("maxPoolForward(x, size 2)", try student.maxPoolForward(x, 2), try reference.maxPoolForward(x, 2))
+            }
+        })
+        checks.append(Check("6d", convolution, "max pooling backward: the gradient to the maximum", 1) {
+            grade(1, cs) { c in
+                var rng = c.rng
+                let x = Tensor<Double>.normal([c.batch, 2 * c.inputs + 2, 2 * c.units + 2, 3], using: &rng)
+                let g = Tensor<Double>.normal(try reference.maxPoolForward(x, 2).shape, using: &rng)
+                return compare("maxPoolBackward(g, x, size 2)", try student.maxPoolBackward(g, x, 2), try reference.maxPoolBackward(g, x, 2))
             }
         })
         return checks

@@ -40,6 +40,12 @@ public struct Implementations: Sendable {
     public var batchNormBackward: @Sendable (_ outputGradient: Tensor<Double>, _ input: Tensor<Double>, _ gamma: Tensor<Double>, _ epsilon: Double) throws
         -> (inputGradient: Tensor<Double>, gammaGradient: Tensor<Double>, betaGradient: Tensor<Double>)
     public var updateRunningAverage: @Sendable (_ running: Tensor<Double>, _ batch: Tensor<Double>, _ momentum: Double) throws -> Tensor<Double>
+    // 6 · Convolution
+    public var conv2DForward: @Sendable (_ x: Tensor<Double>, _ weights: Tensor<Double>, _ bias: Tensor<Double>, _ stride: Int) throws -> Tensor<Double>
+    public var conv2DBackward: @Sendable (_ outputGradient: Tensor<Double>, _ x: Tensor<Double>, _ weights: Tensor<Double>, _ stride: Int) throws
+        -> (inputGradient: Tensor<Double>, weightGradient: Tensor<Double>, biasGradient: Tensor<Double>)
+    public var maxPoolForward: @Sendable (_ x: Tensor<Double>, _ size: Int) throws -> Tensor<Double>
+    public var maxPoolBackward: @Sendable (_ outputGradient: Tensor<Double>, _ x: Tensor<Double>, _ size: Int) throws -> Tensor<Double>
 
     public init(sigmoid: @escaping Unary, sigmoidDerivative: @escaping Unary, tanhDerivative: @escaping Unary,
                 relu: @escaping Unary, reluDerivative: @escaping Unary, softmax: @escaping Unary,
@@ -61,7 +67,12 @@ public struct Implementations: Sendable {
                 batchNormInference: @escaping @Sendable (Tensor<Double>, Tensor<Double>, Tensor<Double>, Tensor<Double>, Tensor<Double>, Double) throws -> Tensor<Double>,
                 batchNormBackward: @escaping @Sendable (Tensor<Double>, Tensor<Double>, Tensor<Double>, Double) throws
                     -> (inputGradient: Tensor<Double>, gammaGradient: Tensor<Double>, betaGradient: Tensor<Double>),
-                updateRunningAverage: @escaping @Sendable (Tensor<Double>, Tensor<Double>, Double) throws -> Tensor<Double>) {
+                updateRunningAverage: @escaping @Sendable (Tensor<Double>, Tensor<Double>, Double) throws -> Tensor<Double>,
+                conv2DForward: @escaping @Sendable (Tensor<Double>, Tensor<Double>, Tensor<Double>, Int) throws -> Tensor<Double>,
+                conv2DBackward: @escaping @Sendable (Tensor<Double>, Tensor<Double>, Tensor<Double>, Int) throws
+                    -> (inputGradient: Tensor<Double>, weightGradient: Tensor<Double>, biasGradient: Tensor<Double>),
+                maxPoolForward: @escaping @Sendable (Tensor<Double>, Int) throws -> Tensor<Double>,
+                maxPoolBackward: @escaping @Sendable (Tensor<Double>, Tensor<Double>, Int) throws -> Tensor<Double>) {
         self.sigmoid = sigmoid
         self.sigmoidDerivative = sigmoidDerivative
         self.tanhDerivative = tanhDerivative
@@ -82,6 +93,10 @@ public struct Implementations: Sendable {
         self.batchNormInference = batchNormInference
         self.batchNormBackward = batchNormBackward
         self.updateRunningAverage = updateRunningAverage
+        self.conv2DForward = conv2DForward
+        self.conv2DBackward = conv2DBackward
+        self.maxPoolForward = maxPoolForward
+        self.maxPoolBackward = maxPoolBackward
     }
 }
 
@@ -172,7 +187,29 @@ extension Implementations {
             let g = layer.backward(dy, cache: cache)
             return (g.inputGradient, g.parameters[0], g.parameters[1])
         },
-        updateRunningAverage: { running, batch, momentum in momentum * running + (1 - momentum) * batch })
+        updateRunningAverage: { running, batch, momentum in momentum * running + (1 - momentum) * batch },
+        conv2DForward: { x, w, b, stride in
+            var layer = Conv2D(weights: w, bias: b, stride: stride)
+            var context = Context.inference
+            return layer.forward(x, context: &context).output
+        },
+        conv2DBackward: { g, x, w, stride in
+            var layer = Conv2D(weights: w, bias: .zeros([w.shape[3]]), stride: stride)
+            var context = Context.inference
+            let cache = layer.forward(x, context: &context).cache
+            let gradients = layer.backward(g, cache: cache)
+            return (gradients.inputGradient, gradients.parameters[0], gradients.parameters[1])
+        },
+        maxPoolForward: { x, size in
+            var layer = MaxPooling2D<Double>(size: size)
+            var context = Context.inference
+            return layer.forward(x, context: &context).output
+        },
+        maxPoolBackward: { g, x, size in
+            var layer = MaxPooling2D<Double>(size: size)
+            var context = Context.inference
+            return layer.backward(g, cache: layer.forward(x, context: &context).cache).inputGradient
+        })
 
     /// Every function throws "not implemented": what the student's untouched copy does, and
     /// how the grading tool lists the parts without running anything.
@@ -192,6 +229,8 @@ extension Implementations {
             batchNormTraining: { _, _, _, _ in try no("batchNormTraining") },
             batchNormInference: { _, _, _, _, _, _ in try no("batchNormInference") },
             batchNormBackward: { _, _, _, _ in try no("batchNormBackward") },
-            updateRunningAverage: { _, _, _ in try no("updateRunningAverage") })
+            updateRunningAverage: { _, _, _ in try no("updateRunningAverage") },
+            conv2DForward: { _, _, _, _ in try no("conv2DForward") }, conv2DBackward: { _, _, _, _ in try no("conv2DBackward") },
+            maxPoolForward: { _, _ in try no("maxPoolForward") }, maxPoolBackward: { _, _, _ in try no("maxPoolBackward") })
     }()
 }

@@ -24,7 +24,11 @@ public let studentImplementations = Implementations(
     batchNormTraining: { try Homework.batchNormTraining($0, gamma: $1, beta: $2, epsilon: $3) },
     batchNormInference: { try Homework.batchNormInference($0, gamma: $1, beta: $2, runningMean: $3, runningVariance: $4, epsilon: $5) },
     batchNormBackward: { try Homework.batchNormBackward($0, input: $1, gamma: $2, epsilon: $3) },
-    updateRunningAverage: { try Homework.updateRunningAverage($0, batch: $1, momentum: $2) })
+    updateRunningAverage: { try Homework.updateRunningAverage($0, batch: $1, momentum: $2) },
+    conv2DForward: { try Homework.conv2DForward($0, weights: $1, bias: $2, stride: $3) },
+    conv2DBackward: { try Homework.conv2DBackward($0, input: $1, weights: $2, stride: $3) },
+    maxPoolForward: { try Homework.maxPoolForward($0, size: $1) },
+    maxPoolBackward: { try Homework.maxPoolBackward($0, input: $1, size: $2) })
 
 /// Every part of the homework, graded against the student's functions.
 public var studentParts: [Part] { Assignments.parts(studentImplementations) }

@@ -18,15 +18,15 @@ final class GradersSelfTests: XCTestCase {
     func testTheReferenceScoresFullMarksOnEveryPart() {
         let parts = Assignments.parts(.reference)
         let hidden = parts.filter(\.hidden).count
-        XCTAssertEqual(parts.count - hidden, 20, "20 visible parts")
-        XCTAssertTrue(hidden == 20 || hidden == 0, "a hidden test per part (none in the student's copy), got \(hidden)")
+        XCTAssertEqual(parts.count - hidden, 24, "24 visible parts")
+        XCTAssertTrue(hidden == 24 || hidden == 0, "a hidden test per part (none in the student's copy), got \(hidden)")
         for part in parts {
             let result = part.run()
             XCTAssertEqual(result.status, .passed, "\(part.id): \(result.message)")
             XCTAssertEqual(result.score, part.points, "\(part.id): full marks")
         }
-        XCTAssertEqual(parts.filter { !$0.hidden }.reduce(0) { $0 + $1.points }, 34.5, "visible points")
-        XCTAssertEqual(parts.reduce(0) { $0 + $1.points }, 34.5 + Double(hidden), "all points, 1 per hidden test")
+        XCTAssertEqual(parts.filter { !$0.hidden }.reduce(0) { $0 + $1.points }, 41.5, "visible points")
+        XCTAssertEqual(parts.reduce(0) { $0 + $1.points }, 41.5 + Double(hidden), "all points, 1 per hidden test")
     }
 
     func testAnUntouchedPartIsNotAttemptedNotACrash() {
@@ -148,6 +148,48 @@ final class GradersSelfTests: XCTestCase {
             }
         }
         wrong("5d", "updateRunningAverage(momentum 0.99)") { $0.updateRunningAverage = { running, batch, momentum in (1 - momentum) * running + momentum * batch } }
+    }
+
+    func testWrongConvolutionsLoseTheirPoints() {
+        // A true convolution (the kernel flipped) where the layer computes the cross-correlation.
+        wrong("6a", "conv2DForward") { implementation in
+            implementation.conv2DForward = { x, w, b, stride in
+                let flipped = Tensor<Double>(shape: w.shape) { flat in
+                    let (kh, kw, rest) = (w.shape[0], w.shape[1], w.shape[2] * w.shape[3])
+                    let a = flat / (kw * rest), b = flat / rest % kw, inner = flat % rest
+                    return w.scalars[((kh - 1 - a) * kw + (kw - 1 - b)) * rest + inner]
+                }
+                return try Implementations.reference.conv2DForward(x, flipped, b, stride)
+            }
+        }
+        // ∂E/∂x assigned (=) instead of accumulated (+=) where patches overlap.
+        wrong("6b", "∂E/∂x") { implementation in
+            implementation.conv2DBackward = { g, x, w, stride in
+                let reference = try Implementations.reference.conv2DBackward(g, x, w, stride)
+                var dx = Tensor<Double>.zeros(x.shape)
+                for n in 0..<g.shape[0] { for i in 0..<g.shape[1] { for j in 0..<g.shape[2] { for k in 0..<g.shape[3] {
+                    for a in 0..<w.shape[0] { for b in 0..<w.shape[1] { for c in 0..<w.shape[2] {
+                        dx[at: [n, i * stride + a, j * stride + b, c]] = g[at: [n, i, j, k]] * w[at: [a, b, c, k]]   // = where += is needed
+                    } } }
+                } } } }
+                return (dx, reference.weightGradient, reference.biasGradient)
+            }
+        }
+        wrong("6c", "maxPoolForward") { implementation in
+            implementation.maxPoolForward = { x, size in
+                var layer = AveragePooling2D<Double>(size: size)
+                var context = Context.inference
+                return layer.forward(x, context: &context).output
+            }
+        }
+        // The gradient spread over the whole window instead of sent to its maximum.
+        wrong("6d", "maxPoolBackward") { implementation in
+            implementation.maxPoolBackward = { g, x, size in
+                var layer = AveragePooling2D<Double>(size: size)
+                var context = Context.inference
+                return layer.backward(g, cache: layer.forward(x, context: &context).cache).inputGradient * Double(size * size)
+            }
+        }
     }
 
     func testTheReferenceTrainingLoopIsTheLibrarysFit() throws {

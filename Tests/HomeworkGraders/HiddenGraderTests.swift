@@ -24,4 +24,8 @@ final class HiddenGraderTests: XCTestCase {
     func testPart5bBatchNormInferenceHidden() { assertFullMarks("5b·hidden") }
     func testPart5cBatchNormBackwardHidden() { assertFullMarks("5c·hidden") }
     func testPart5dRunningAverageHidden() { assertFullMarks("5d·hidden") }
+    func testPart6aConvolutionForwardHidden() { assertFullMarks("6a·hidden") }
+    func testPart6bConvolutionBackwardHidden() { assertFullMarks("6b·hidden") }
+    func testPart6cMaxPoolForwardHidden() { assertFullMarks("6c·hidden") }
+    func testPart6dMaxPoolBackwardHidden() { assertFullMarks("6d·hidden") }
 }

@@ -27,6 +27,10 @@ final class VisibleGraderTests: XCTestCase {
     func testPart5bBatchNormInference() { assertFullMarks("5b") }
     func testPart5cBatchNormBackward() { assertFullMarks("5c") }
     func testPart5dRunningAverage() { assertFullMarks("5d") }
+    func testPart6aConvolutionForward() { assertFullMarks("6a") }
+    func testPart6bConvolutionBackward() { assertFullMarks("6b") }
+    func testPart6cMaxPoolForward() { assertFullMarks("6c") }
+    func testPart6dMaxPoolBackward() { assertFullMarks("6d") }
 }
 
 extension XCTestCase {
