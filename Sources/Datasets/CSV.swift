@@ -33,9 +33,14 @@ public struct CSVTable: Sendable {
             var values: [Double] = []
             values.reserveCapacity(columns.count)
             for c in columns {
+                // The common case first, without allocating: a plain decimal number (which "NaN"
+                // is not: `number` accepts digits, signs, points and exponents only).
+                if let value = CSVTable.number(row[c]) {
+                    values.append(value)
+                    continue
+                }
                 let field = row[c].trimmingCharacters(in: .whitespaces)
                 if CSVTable.missingMarkers.contains(field.lowercased()) {
-                    // Checked first: Double("NaN") would read a missing value as a number.
                     missing.append((lines[r], c + 1))
                     values.append(.nan)
                 } else if let value = CSVTable.number(field) {
