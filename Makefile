@@ -17,7 +17,7 @@ RESULTS ?= results.json
 OUT ?= handout
 ZIP ?= autograder.zip
 
-.PHONY: help setup test bench lesson plots data grade handout autograder check-homework fuzz
+.PHONY: help setup test bench lesson plots data grader grade handout autograder check-homework fuzz
 
 help:
 	@echo "make lesson N=04   run one lesson (installs gnuplot first if needed); ARGS=\"--quick\" passes flags"
@@ -74,16 +74,17 @@ data:
 
 # Homework. The grading tool does not depend on the student's code: it builds homework-runner
 # itself, so a compile error in Sources/Homework is reported as such (0 points), not as a crash.
-grade:
+# The grading tool, built quietly (its errors shown if it fails to build).
+grader:
 	@$(SWIFT) build --product backprop-grade > /dev/null || $(SWIFT) build --product backprop-grade
+
+grade: grader
 	@.build/debug/backprop-grade --timeout $(TIMEOUT) --results $(RESULTS) $(if $(STRICT),--strict,)
 
-handout:
-	@$(SWIFT) build --product backprop-grade > /dev/null || $(SWIFT) build --product backprop-grade
+handout: grader
 	.build/debug/backprop-grade handout $(OUT)
 
-autograder:
-	@$(SWIFT) build --product backprop-grade > /dev/null || $(SWIFT) build --product backprop-grade
+autograder: grader
 	.build/debug/backprop-grade autograder $(ZIP)
 
 # What CI checks beyond `make test` (three more builds of copies of the package, ~10 min on 2

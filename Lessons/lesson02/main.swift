@@ -137,19 +137,18 @@ func curvatureRatio(_ a: Double, _ c: Double, _ d: Double) -> Double {
     let larger = (trace + (trace * trace - 4 * det).squareRoot()) / 2
     return larger / (det / larger)
 }
-let trace = XtX[0, 0] + XtX[1, 1]
-let steep = (trace + (trace * trace - 4 * determinant).squareRoot()) / 2, flat = determinant / steep
+let rawRatio = curvatureRatio(XtX[0, 0], XtX[0, 1], XtX[1, 1])
 // With x centred, XᵀX = [[Σ(x − x̄)², 0], [0, n]].
 let meanX = data.x.reduce(0, +) / Double(n)
 let centredRatio = curvatureRatio(data.x.reduce(0) { $0 + ($1 - meanX) * ($1 - meanX) }, 0, Double(n))
 notebook.say("Both descents end near the closed form. They approach it quickly along one direction and slowly "
-    + "along the other: the bowl is \(formatNumber("%.0f", steep / flat)) times more curved across its valley than along it "
+    + "along the other: the bowl is \(formatNumber("%.0f", rawRatio)) times more curved across its valley than along it "
     + "(the ratio of the eigenvalues of XᵀX; x is far from 0), so a step size safe for the steep direction crawls "
     + "along the flat one. Centring x (subtracting its mean) removes the coupling between w and b and brings the ratio "
     + "down to \(formatNumber("%.1f", centredRatio)); it is not round yet, because x's spread still differs from the "
     + "bias's constant 1: scaling x to unit variance as well (standardizing, lesson 08) makes the ratio 1, a round bowl.")
 notebook.record("centredCurvatureRatio", centredRatio)
-notebook.record("curvatureRatio", steep / flat)
+notebook.record("curvatureRatio", rawRatio)
 notebook.record("batchCost", cost(wBatch, bBatch))
 notebook.record("stochasticCost", cost(wExample, bExample))
 

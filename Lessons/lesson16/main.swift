@@ -112,7 +112,7 @@ notebook.say("Now 13 → 10 → 1 and 13 → 10 → 10 → 1, every activation t
     + "(these products make plain gradient descent slow), the error and the product of the weight matrices:")
 var deepRows: [[String]] = [], deepResults: [(Double, Double)] = []
 for hidden in [[10], [10, 10]] {
-    var widths = [p] + hidden + [1]
+    let widths = [p] + hidden + [1]
     var layers: [any Layer<Double>] = []
     for (a, b) in zip(widths, widths.dropFirst()) { layers.append(Dense<Double>(inputs: a, units: b, using: &rng)) }
     var deep = Sequential<Double>(inputShape: [p], layers: layers)
@@ -130,7 +130,6 @@ for hidden in [[10], [10, 10]] {
     let deepSSE = ((predictions - targets) * (predictions - targets)).sum()
     let difference = zip(collapsed, betaHat).map { abs($0 - $1) }.max()!
     deepResults.append((deepSSE / 2, difference))
-    widths.removeAll()
     deepRows.append(["13 → " + hidden.map(String.init).joined(separator: " → ") + " → 1", grouped(deep.parameterCount.total),
                      formatNumber("%.6f", deepSSE / 2), formatNumber("%.1e", difference)])
 }

@@ -151,34 +151,41 @@ public struct Conv2D<Scalar: TensorScalar>: Layer {
     }
 }
 
+/// Calls `body(patchOffset, imageOffset, count)` for every run of a patch that lies inside the
+/// image: for output position `row` (in order), patch row a, the columns of the kernel that do not
+/// fall into the zero padding, as offsets into the patch matrix and into the images. The one walk
+/// that `im2col` (copying) and `col2im` (adding back) share.
+@inline(__always)
+func forEachPatchRun<S>(_ g: Conv2D<S>.Geometry, _ body: (_ patchOffset: Int, _ imageOffset: Int, _ count: Int) -> Void) {
+    let rowLength = g.kernelHeight * g.kernelWidth * g.channels
+    var row = 0
+    for n in 0..<g.batch {
+        for i in 0..<g.outputHeight {
+            for j in 0..<g.outputWidth {
+                let left = j * g.stride - g.padLeft
+                let firstB = Swift.max(0, -left), lastB = Swift.min(g.kernelWidth, g.width - left)
+                for a in 0..<g.kernelHeight where firstB < lastB {
+                    let y = i * g.stride + a - g.padTop
+                    guard y >= 0 && y < g.height else { continue }
+                    body(row * rowLength + (a * g.kernelWidth + firstB) * g.channels,
+                         ((n * g.height + y) * g.width + left + firstB) * g.channels, (lastB - firstB) * g.channels)
+                }
+                row += 1
+            }
+        }
+    }
+}
+
 /// Every kh × kw × channels patch of the (zero-padded) images as a row, in the order of the
 /// output positions: shape (batch·oh·ow, kh·kw·channels).
 @_specialize(where S == Float)
 @_specialize(where S == Double)
 func im2col<S: TensorScalar>(_ x: Tensor<S>, _ g: Conv2D<S>.Geometry) -> Tensor<S> {
-    let rowLength = g.kernelHeight * g.kernelWidth * g.channels
-    return Tensor(shape: [g.batch * g.outputHeight * g.outputWidth, rowLength]) { out in
-        out.initialize(repeating: 0)
+    Tensor(shape: [g.batch * g.outputHeight * g.outputWidth, g.kernelHeight * g.kernelWidth * g.channels]) { out in
+        out.initialize(repeating: 0)   // the padding stays 0
         x.withUnsafeBufferPointer { input in
-            var row = 0
-            for n in 0..<g.batch {
-                for i in 0..<g.outputHeight {
-                    for j in 0..<g.outputWidth {
-                        let rowStart = row * rowLength
-                        let left = j * g.stride - g.padLeft
-                        // The columns of the patch inside the image: one contiguous run per patch row.
-                        let firstB = Swift.max(0, -left), lastB = Swift.min(g.kernelWidth, g.width - left)
-                        for a in 0..<g.kernelHeight where firstB < lastB {
-                            let y = i * g.stride + a - g.padTop
-                            guard y >= 0 && y < g.height else { continue }
-                            let source = ((n * g.height + y) * g.width + left + firstB) * g.channels
-                            let target = rowStart + (a * g.kernelWidth + firstB) * g.channels
-                            let count = (lastB - firstB) * g.channels
-                            for t in 0..<count { out[target + t] = input[source + t] }   // a few numbers: no memmove call
-                        }
-                        row += 1
-                    }
-                }
+            forEachPatchRun(g) { patch, image, count in
+                for t in 0..<count { out[patch + t] = input[image + t] }   // a few numbers: no memmove call
             }
         }
     }
@@ -188,29 +195,11 @@ func im2col<S: TensorScalar>(_ x: Tensor<S>, _ g: Conv2D<S>.Geometry) -> Tensor<
 @_specialize(where S == Float)
 @_specialize(where S == Double)
 func col2im<S: TensorScalar>(_ patches: Tensor<S>, _ g: Conv2D<S>.Geometry) -> Tensor<S> {
-    let rowLength = g.kernelHeight * g.kernelWidth * g.channels
-    return Tensor(shape: [g.batch, g.height, g.width, g.channels]) { out in
+    Tensor(shape: [g.batch, g.height, g.width, g.channels]) { out in
         out.initialize(repeating: 0)
         patches.withUnsafeBufferPointer { columns in
-            var row = 0
-            for n in 0..<g.batch {
-                for i in 0..<g.outputHeight {
-                    for j in 0..<g.outputWidth {
-                        let rowStart = row * rowLength
-                        for a in 0..<g.kernelHeight {
-                            let y = i * g.stride + a - g.padTop
-                            guard y >= 0 && y < g.height else { continue }
-                            for b in 0..<g.kernelWidth {
-                                let xPosition = j * g.stride + b - g.padLeft
-                                guard xPosition >= 0 && xPosition < g.width else { continue }
-                                let target = ((n * g.height + y) * g.width + xPosition) * g.channels
-                                let source = rowStart + (a * g.kernelWidth + b) * g.channels
-                                for c in 0..<g.channels { out[target + c] += columns[source + c] }
-                            }
-                        }
-                        row += 1
-                    }
-                }
+            forEachPatchRun(g) { patch, image, count in
+                for t in 0..<count { out[image + t] += columns[patch + t] }   // a pixel in several patches: add
             }
         }
     }
@@ -270,19 +259,23 @@ struct PoolingWindow: Sendable {
                                 for a in 0..<size {
                                     for b in 0..<size {
                                         let inBase = ((n * height + i * stride + a) * width + j * stride + b) * channels
-                                        let first = a == 0 && b == 0
-                                        if kind == .maximum {
+                                        if a == 0 && b == 0 {
+                                            // The window's first pixel starts the maximum (or the sum).
+                                            for c in 0..<channels {
+                                                result[outBase + c] = kind == .maximum ? input[inBase + c] : input[inBase + c] * scale
+                                                if kind == .maximum { argmax[outBase + c] = inBase + c }
+                                            }
+                                        } else if kind == .maximum {
                                             for c in 0..<channels {
                                                 // max over the window, branch-free so the loop vectorizes
                                                 let value = input[inBase + c], current = result[outBase + c]
-                                                let better = first || value > current
+                                                let better = value > current
                                                 result[outBase + c] = better ? value : current
                                                 argmax[outBase + c] = better ? inBase + c : argmax[outBase + c]
                                             }
                                         } else {
                                             for c in 0..<channels {
-                                                // mean over the window
-                                                result[outBase + c] = (first ? 0 : result[outBase + c]) + input[inBase + c] * scale
+                                                result[outBase + c] += input[inBase + c] * scale   // mean over the window
                                             }
                                         }
                                     }

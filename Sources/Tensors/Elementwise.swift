@@ -172,7 +172,7 @@ func splitElementwise(_ total: Int, _ body: (_ start: Int, _ count: Int) -> Void
         body(0, total)
         return
     }
-    let chunk = (total + parts - 1) / parts + 15 & ~15   // whole 64-byte lines for each part
+    let chunk = ((total + parts - 1) / parts + 15) & ~15   // whole 64-byte lines (16 floats) for each part
     parallelFor(parts) { part in
         let start = part * chunk
         if start < total { body(start, Swift.min(chunk, total - start)) }
