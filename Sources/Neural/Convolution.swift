@@ -111,7 +111,7 @@ public struct Conv2D<Scalar: TensorScalar>: Layer {
         let geometry = self.geometry(x.shape)
         let patches = im2col(x, geometry)
         // S = patches · W + b: every output position of every image, all filters at once.
-        let signals = (matmul(patches, weights.reshaped([-1, filters])) + bias)
+        let signals = matmul(patches, weights.reshaped([-1, filters]), plus: bias)
             .reshaped([x.shape[0], geometry.outputHeight, geometry.outputWidth, filters])
         let output = activation(signals)
         return (output, Cache(patches: patches, inputShape: x.shape, signals: signals, output: output))
@@ -151,28 +151,44 @@ public struct Conv2D<Scalar: TensorScalar>: Layer {
     }
 }
 
-/// Calls `body(patchOffset, imageOffset, count)` for every run of a patch that lies inside the
-/// image: for output position `row` (in order), patch row a, the columns of the kernel that do not
-/// fall into the zero padding, as offsets into the patch matrix and into the images. The one walk
-/// that `im2col` (copying) and `col2im` (adding back) share.
+/// Calls `body(patchOffset, imageOffset, repeats)` for every strip of the patch matrix that
+/// comes from the image: for kernel position (a, b) and output row i of an image in `images`,
+/// the output columns j whose pixel (i·stride + a, j·stride + b) is inside the image (not in
+/// the zero padding). The strip's `repeats` pieces of `channels` numbers start at the offsets
+/// given into the patch matrix and the images, and are `patchStep` and `imageStep` apart.
+/// The one walk that `im2col` (copying) and `col2im` (adding back) share.
 @inline(__always)
-func forEachPatchRun<S>(_ g: Conv2D<S>.Geometry, _ body: (_ patchOffset: Int, _ imageOffset: Int, _ count: Int) -> Void) {
-    let rowLength = g.kernelHeight * g.kernelWidth * g.channels
-    var row = 0
-    for n in 0..<g.batch {
+func forEachPatchStrip<S>(_ g: Conv2D<S>.Geometry, images: Range<Int>,
+                          _ body: (_ patchOffset: Int, _ imageOffset: Int, _ repeats: Int) -> Void) {
+    // Every offset is below the size of a tensor that exists: wrapping arithmetic (&+, &*)
+    // cannot overflow here, and keeps overflow checks out of the loops.
+    let rowLength = g.kernelHeight &* g.kernelWidth &* g.channels
+    for n in images {
         for i in 0..<g.outputHeight {
-            for j in 0..<g.outputWidth {
-                let left = j * g.stride - g.padLeft
-                let firstB = Swift.max(0, -left), lastB = Swift.min(g.kernelWidth, g.width - left)
-                for a in 0..<g.kernelHeight where firstB < lastB {
-                    let y = i * g.stride + a - g.padTop
-                    guard y >= 0 && y < g.height else { continue }
-                    body(row * rowLength + (a * g.kernelWidth + firstB) * g.channels,
-                         ((n * g.height + y) * g.width + left + firstB) * g.channels, (lastB - firstB) * g.channels)
+            let firstRow = (n &* g.outputHeight &+ i) &* g.outputWidth   // patch row of output (n, i, 0)
+            for a in 0..<g.kernelHeight {
+                let y = i &* g.stride &+ a &- g.padTop
+                guard y >= 0 && y < g.height else { continue }
+                for b in 0..<g.kernelWidth {
+                    // Output columns j with 0 ≤ j·stride + b − padLeft < width.
+                    let shift = b &- g.padLeft
+                    let firstJ = shift >= 0 ? 0 : (-shift &+ g.stride &- 1) / g.stride
+                    let lastJ = Swift.min(g.outputWidth, g.width &- shift <= 0 ? 0 : (g.width &- shift &- 1) / g.stride &+ 1)
+                    guard firstJ < lastJ else { continue }
+                    body((firstRow &+ firstJ) &* rowLength &+ (a &* g.kernelWidth &+ b) &* g.channels,
+                         ((n &* g.height &+ y) &* g.width &+ firstJ &* g.stride &+ shift) &* g.channels, lastJ &- firstJ)
                 }
-                row += 1
             }
         }
+    }
+}
+
+extension Conv2D.Geometry {
+    /// True when some patch reaches into the zero padding (its patch rows have zeros to keep).
+    var hasPadding: Bool {
+        padTop > 0 || padLeft > 0
+            || (outputHeight - 1) * stride + kernelHeight - padTop > height
+            || (outputWidth - 1) * stride + kernelWidth - padLeft > width
     }
 }
 
@@ -182,10 +198,26 @@ func forEachPatchRun<S>(_ g: Conv2D<S>.Geometry, _ body: (_ patchOffset: Int, _ 
 @_specialize(where S == Double)
 func im2col<S: TensorScalar>(_ x: Tensor<S>, _ g: Conv2D<S>.Geometry) -> Tensor<S> {
     Tensor(shape: [g.batch * g.outputHeight * g.outputWidth, g.kernelHeight * g.kernelWidth * g.channels]) { out in
-        out.initialize(repeating: 0)   // the padding stays 0
         x.withUnsafeBufferPointer { input in
-            forEachPatchRun(g) { patch, image, count in
-                for t in 0..<count { out[patch + t] = input[image + t] }   // a few numbers: no memmove call
+            guard let patches = out.baseAddress, let image = input.baseAddress else { return }   // no images
+            // Each image's patches are its own rows: the images are split between the threads.
+            Parallelism.forEachPart(of: g.batch, elementsPerItem: out.count / g.batch) { images in
+                if g.hasPadding {   // the padding stays 0
+                    let rows = g.outputHeight * g.outputWidth * g.kernelHeight * g.kernelWidth * g.channels
+                    (patches + images.lowerBound * rows).initialize(repeating: 0, count: images.count * rows)
+                }
+                let (channels, patchStep, imageStep) = (g.channels, g.kernelHeight * g.kernelWidth * g.channels, g.stride * g.channels)
+                forEachPatchStrip(g, images: images) { patch, pixel, repeats in
+                    let to = patches + patch, from = image + pixel
+                    if channels == 1 {
+                        for r in 0..<repeats { to[r &* patchStep] = from[r &* imageStep] }   // one number per piece
+                    } else {
+                        for r in 0..<repeats {
+                            let piece = to + r &* patchStep, source = from + r &* imageStep
+                            for c in 0..<channels { piece[c] = source[c] }
+                        }
+                    }
+                }
             }
         }
     }
@@ -198,8 +230,18 @@ func col2im<S: TensorScalar>(_ patches: Tensor<S>, _ g: Conv2D<S>.Geometry) -> T
     Tensor(shape: [g.batch, g.height, g.width, g.channels]) { out in
         out.initialize(repeating: 0)
         patches.withUnsafeBufferPointer { columns in
-            forEachPatchRun(g) { patch, image, count in
-                for t in 0..<count { out[image + t] += columns[patch + t] }   // a pixel in several patches: add
+            guard let image = out.baseAddress, let patches = columns.baseAddress else { return }   // no images
+            // Each image gets back only its own patches: the images are split between the threads.
+            Parallelism.forEachPart(of: g.batch, elementsPerItem: columns.count / g.batch) { images in
+                let (channels, patchStep, imageStep) = (g.channels, g.kernelHeight * g.kernelWidth * g.channels, g.stride * g.channels)
+                forEachPatchStrip(g, images: images) { patch, pixel, repeats in
+                    let to = image + pixel, from = patches + patch
+                    for r in 0..<repeats {
+                        // a pixel in several patches: add
+                        let piece = to + r &* imageStep, source = from + r &* patchStep
+                        for c in 0..<channels { piece[c] += source[c] }
+                    }
+                }
             }
         }
     }
@@ -238,7 +280,7 @@ struct PoolingWindow: Sendable {
         return shape[0] < size || shape[1] < size ? "has a \(size) × \(size) window larger than images of \(shape[0]) × \(shape[1])" : nil
     }
 
-    /// The pooled images, and for max pooling the flat input index of each output's maximum.
+    /// The pooled images, and for max pooling where in its window each output's maximum is.
     @_specialize(where S == Float)
     @_specialize(where S == Double)
     func forward<S: TensorScalar>(_ x: Tensor<S>) -> (Tensor<S>, PoolingCache) {
@@ -246,38 +288,32 @@ struct PoolingWindow: Sendable {
                "pooling expects a batch of images (batch, height, width, channels) of at least \(size) × \(size), got \(Shape.describe(x.shape))")
         let (batch, height, width, channels) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         let out = outputShape(forInput: Array(x.shape.dropFirst()))
-        var argmax = kind == .maximum ? [Int](repeating: 0, count: batch * out[0] * out[1] * channels) : []
+        ensure((size * width + size) * channels <= Int(Int32.max), "pooling: windows of \(size) × \(size) over rows of \(width) × \(channels) are too large")
+        let perImage = out[0] * out[1] * channels
+        // For max pooling: the offset of each output's maximum from its window's first input.
+        var argmax = [Int32](repeating: 0, count: kind == .maximum ? batch * perImage : 0)
+        let (kind, size, stride) = (self.kind, self.size, self.stride)
         let scale = S(1) / S(size * size)
         let output = Tensor<S>(shape: [batch] + out) { result in
             x.withUnsafeBufferPointer { input in
                 argmax.withUnsafeMutableBufferPointer { argmax in
-                    for n in 0..<batch {
-                        for i in 0..<out[0] {
-                            for j in 0..<out[1] {
-                                // All channels of one output position at once (channels are contiguous).
-                                let outBase = ((n * out[0] + i) * out[1] + j) * channels
-                                for a in 0..<size {
-                                    for b in 0..<size {
-                                        let inBase = ((n * height + i * stride + a) * width + j * stride + b) * channels
-                                        if a == 0 && b == 0 {
-                                            // The window's first pixel starts the maximum (or the sum).
-                                            for c in 0..<channels {
-                                                result[outBase + c] = kind == .maximum ? input[inBase + c] : input[inBase + c] * scale
-                                                if kind == .maximum { argmax[outBase + c] = inBase + c }
-                                            }
-                                        } else if kind == .maximum {
-                                            for c in 0..<channels {
-                                                // max over the window, branch-free so the loop vectorizes
-                                                let value = input[inBase + c], current = result[outBase + c]
-                                                let better = value > current
-                                                result[outBase + c] = better ? value : current
-                                                argmax[outBase + c] = better ? inBase + c : argmax[outBase + c]
-                                            }
-                                        } else {
-                                            for c in 0..<channels {
-                                                result[outBase + c] += input[inBase + c] * scale   // mean over the window
-                                            }
-                                        }
+                    guard let input = input.baseAddress, let result = result.baseAddress else { return }   // no images
+                    let argmax = argmax.baseAddress
+                    // The images are independent: split between the threads, same numbers either way.
+                    Parallelism.forEachPart(of: batch, elementsPerItem: height * width * channels) { images in
+                        for n in images {
+                            for i in 0..<out[0] {
+                                for j in 0..<out[1] {
+                                    // All channels of one output position at once (channels are contiguous).
+                                    let o = ((n * out[0] + i) * out[1] + j) * channels
+                                    let window = input + ((n * height + i * stride) * width + j * stride) * channels
+                                    let pooled = result + o
+                                    if kind == .maximum {
+                                        poolMaximum(window, rowLength: width * channels, channels: channels, size: size,
+                                                    into: pooled, argmax: argmax! + o)
+                                    } else {
+                                        poolMean(window, rowLength: width * channels, channels: channels, size: size,
+                                                 scale: scale, into: pooled)
                                     }
                                 }
                             }
@@ -295,27 +331,36 @@ struct PoolingWindow: Sendable {
         let shape = cache.inputShape
         let (height, width, channels) = (shape[1], shape[2], shape[3])
         let out = outputShape(forInput: Array(shape.dropFirst()))
+        let (kind, size, stride) = (self.kind, self.size, self.stride)
         let scale = S(1) / S(size * size)
         return Tensor<S>(shape: shape) { result in
             result.initialize(repeating: 0)
             outputGradient.withUnsafeBufferPointer { upstream in
-                if kind == .maximum {
-                    // Only each window's maximum moved the output: its gradient goes there.
-                    for o in 0..<upstream.count { result[cache.argmax[o]] += upstream[o] }
-                    return
-                }
-                var o = 0
-                for n in 0..<shape[0] {
-                    for i in 0..<out[0] {
-                        for j in 0..<out[1] {
-                            for c in 0..<channels {
-                                // Each input of the window made 1/size² of the mean.
-                                for a in 0..<size {
-                                    for b in 0..<size {
-                                        result[((n * height + i * stride + a) * width + j * stride + b) * channels + c] += upstream[o] * scale
+                cache.argmax.withUnsafeBufferPointer { argmax in
+                    guard let upstream = upstream.baseAddress, let result = result.baseAddress else { return }   // no images
+                    let argmax = argmax.baseAddress
+                    // Each image's gradient comes from its own outputs: split between the threads.
+                    Parallelism.forEachPart(of: shape[0], elementsPerItem: height * width * channels) { images in
+                        for n in images {
+                            for i in 0..<out[0] {
+                                for j in 0..<out[1] {
+                                    let o = ((n * out[0] + i) * out[1] + j) * channels
+                                    let window = result + ((n * height + i * stride) * width + j * stride) * channels
+                                    let gradient = upstream + o
+                                    if kind == .maximum {
+                                        // Only each window's maximum moved the output: its gradient goes there.
+                                        let offsets = argmax! + o
+                                        for c in 0..<channels { window[Int(offsets[c]) + c] += gradient[c] }
+                                    } else {
+                                        // Each input of the window made 1/size² of the mean.
+                                        for a in 0..<size {
+                                            for b in 0..<size {
+                                                let pixel = window + (a * width + b) * channels
+                                                for c in 0..<channels { pixel[c] += gradient[c] * scale }
+                                            }
+                                        }
                                     }
                                 }
-                                o += 1
                             }
                         }
                     }
@@ -325,10 +370,48 @@ struct PoolingWindow: Sendable {
     }
 }
 
+/// The maximum of one window for every channel, and where it is (the offset from the window's
+/// first input; the first of equal maxima). Branch-free over the channels, so the loop vectorizes.
+@inline(__always)
+func poolMaximum<S: TensorScalar>(_ window: UnsafePointer<S>, rowLength: Int, channels: Int, size: Int,
+                                  into pooled: UnsafeMutablePointer<S>, argmax: UnsafeMutablePointer<Int32>) {
+    // The window's first pixel starts the maximum.
+    for c in 0..<channels {
+        pooled[c] = window[c]
+        argmax[c] = 0
+    }
+    for a in 0..<size {
+        for b in 0..<size where a > 0 || b > 0 {
+            let offset = a * rowLength + b * channels
+            let pixel = window + offset, code = Int32(truncatingIfNeeded: offset)
+            for c in 0..<channels {
+                let value = pixel[c], current = pooled[c]
+                let better = value > current
+                pooled[c] = better ? value : current
+                argmax[c] = better ? code : argmax[c]
+            }
+        }
+    }
+}
+
+/// The mean of one window for every channel.
+@inline(__always)
+func poolMean<S: TensorScalar>(_ window: UnsafePointer<S>, rowLength: Int, channels: Int, size: Int, scale: S,
+                               into pooled: UnsafeMutablePointer<S>) {
+    for c in 0..<channels { pooled[c] = window[c] * scale }
+    for a in 0..<size {
+        for b in 0..<size where a > 0 || b > 0 {
+            let pixel = window + a * rowLength + b * channels
+            for c in 0..<channels { pooled[c] += pixel[c] * scale }
+        }
+    }
+}
+
 /// What a pooling layer's backward pass needs: the input's shape and the positions of the maxima.
 public struct PoolingCache {
     var inputShape: [Int]
-    var argmax: [Int]
+    /// Max pooling: for each output, the offset of its window's maximum from the window's first input.
+    var argmax: [Int32]
 }
 
 /// Which pooling a `Pooling2D` layer does, as a type (so each has its own Keras name).

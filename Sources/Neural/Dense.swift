@@ -92,7 +92,8 @@ public struct Dense<Scalar: TensorScalar>: Layer {
     public mutating func forward(_ x: Tensor<Scalar>, context: inout Context) -> (output: Tensor<Scalar>, cache: Cache) {
         expectFeatures(x, inputs, "Dense(\(inputs) → \(units))")
         // s_j^(l) = Σ_i w_ij^(l) x_i^(l−1) + b_j^(l), for every example of the batch: S = X·W + b
-        let signals = matmul(x, weights) + bias
+        // (the bias added in the same pass over S; the same numbers as matmul(x, weights) + bias)
+        let signals = matmul(x, weights, plus: bias)
         // x_j^(l) = h(s_j^(l))
         let output = activation(signals)
         return (output, Cache(input: x, signals: signals, output: output))

@@ -85,6 +85,14 @@ func broadcastLoop<S>(_ plan: BroadcastPlan,
     let n = plan.shape[rank - 1], sa = plan.stridesA[rank - 1], sb = plan.stridesB[rank - 1]
     var outer = 1
     for axis in 0..<(rank - 1) { outer *= plan.shape[axis] }
+    if rank == 2 && sa == 1 && sb == 1 && plan.stridesA[0] == n && plan.stridesB[0] == 0 {
+        // A row added to every row of a matrix (a bias): no multi-index to keep.
+        for row in 0..<outer {
+            let pa = a + row * n, o = out + row * n
+            for i in 0..<n { o[i] = op(pa[i], b[i]) }
+        }
+        return
+    }
     var counter = [Int](repeating: 0, count: rank)
     var ia = 0, ib = 0
     var o = out
@@ -167,15 +175,36 @@ let parallelElementCount = 1 << 18
 /// split: the results do not depend on the number of threads.
 @inline(__always)
 func splitElementwise(_ total: Int, _ body: (_ start: Int, _ count: Int) -> Void) {
-    let parts = total >= parallelElementCount ? Swift.min(Parallelism.threads, WorkerPool.shared.workerCount + 1) : 1
+    splitWork(total, multipleOf: 16) { body($0.lowerBound, $0.count) }   // whole 64-byte lines (16 floats) per part
+}
+
+/// Runs `body(range)` on contiguous parts of `0 ..< count` (items of `elementsPerItem` elements
+/// each), one part per thread when there are at least `parallelElementCount` elements in all,
+/// each part a multiple of `unit` items (except the last).
+@inline(__always)
+func splitWork(_ count: Int, elementsPerItem: Int = 1, multipleOf unit: Int = 1, _ body: (Range<Int>) -> Void) {
+    let enough = count >= (parallelElementCount + Swift.max(1, elementsPerItem) - 1) / Swift.max(1, elementsPerItem)   // count · elementsPerItem ≥ parallelElementCount
+    let parts = enough
+        ? Swift.min(Parallelism.threads, WorkerPool.shared.workerCount + 1, count) : 1
     guard parts > 1 else {
-        body(0, total)
+        body(0 ..< count)
         return
     }
-    let chunk = ((total + parts - 1) / parts + 15) & ~15   // whole 64-byte lines (16 floats) for each part
+    let chunk = ((count + parts - 1) / parts + unit - 1) / unit * unit
     parallelFor(parts) { part in
         let start = part * chunk
-        if start < total { body(start, Swift.min(chunk, total - start)) }
+        if start < count { body(start ..< Swift.min(count, start + chunk)) }
+    }
+}
+
+extension Parallelism {
+    /// Runs `body(range)` on contiguous parts of `0 ..< count`, one per thread (`threads`), when
+    /// the items hold at least 256k elements in all (else one call with the whole range), and
+    /// returns when all are done. For loops whose items are independent (the images of a batch):
+    /// each item is computed by one thread with the same formula, so the results do not depend
+    /// on the number of threads.
+    public static func forEachPart(of count: Int, elementsPerItem: Int, _ body: (Range<Int>) -> Void) {
+        splitWork(count, elementsPerItem: elementsPerItem, body)
     }
 }
 
@@ -184,6 +213,16 @@ func splitElementwise(_ total: Int, _ body: (_ start: Int, _ count: Int) -> Void
 @inline(__always)
 func dispatchBinarySplit<S: TensorScalar>(_ op: BinaryOperation, _ plan: BroadcastPlan,
                                           _ a: UnsafePointer<S>, _ b: UnsafePointer<S>, _ out: UnsafeMutablePointer<S>) {
+    if plan.shape.count == 2 && plan.stridesA[0] == plan.shape[1] && plan.stridesB[0] == 0 {
+        // Every row of A with the same B (a bias): whole rows to each thread.
+        let columns = plan.shape[1]
+        splitWork(plan.shape[0], elementsPerItem: columns) { rows in
+            var part = plan
+            part.shape[0] = rows.count
+            dispatchBinary(op, part, a + rows.lowerBound * columns, b, out + rows.lowerBound * columns)
+        }
+        return
+    }
     guard plan.shape.count == 1 else {
         dispatchBinary(op, plan, a, b, out)
         return

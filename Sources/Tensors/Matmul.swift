@@ -219,18 +219,35 @@ func balanced(_ extent: Int, _ limit: Int, multipleOf granule: Int) -> Int {
 @_specialize(where S == Float)
 @_specialize(where S == Double)
 func gemm<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ b: MatrixView<S>,
-                           _ c: UnsafeMutablePointer<S>, ldc: Int, threads: Int) {
+                           _ c: UnsafeMutablePointer<S>, ldc: Int, bias: UnsafePointer<S>? = nil, threads: Int) {
     if m == 0 || n == 0 { return }
+    if k <= 16 && n >= 16 && b.columnStride == 1 && a.columnStride == 1 {
+        // Shallow (a convolution's patches): the bias is added while each row is in registers.
+        gemmSmallDepth(m: m, n: n, k: k, a, b, c, ldc: ldc, bias: bias, threads: m * n * k < 1 << 19 ? 1 : threads)
+        return
+    }
+    gemmProduct(m: m, n: n, k: k, a, b, c, ldc: ldc, threads: threads)
+    if let bias {
+        // C + bias, row by row: the same numbers as adding the bias afterwards.
+        splitWork(m, elementsPerItem: n) { rows in
+            for i in rows {
+                let row = c + i * ldc
+                for j in 0..<n { row[j] += bias[j] }
+            }
+        }
+    }
+}
+
+/// C = A · B, choosing the path by the operands' shape and contents.
+@inline(__always)
+func gemmProduct<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ b: MatrixView<S>,
+                                  _ c: UnsafeMutablePointer<S>, ldc: Int, threads: Int) {
     if k == 0 {
         for i in 0..<m { (c + i * ldc).initialize(repeating: 0, count: n) }
         return
     }
     if b.columnStride == 1 && isMostlyZeros(a, m: m, k: k) {
         gemmSparseA(m: m, n: n, k: k, a, b, c, ldc: ldc)
-        return
-    }
-    if k <= 16 && n >= 16 && b.columnStride == 1 && a.columnStride == 1 {
-        gemmSmallDepth(m: m, n: n, k: k, a, b, c, ldc: ldc, threads: m * n * k < 1 << 19 ? 1 : threads)
         return
     }
     // Below ~half a million multiply-adds a thread costs more than it saves.
@@ -309,23 +326,67 @@ func gemmSparseA<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ 
     }
 }
 
-/// C = A · B for a shallow product (k ≤ 16: a convolution's im2col rows of 3 × 3 patches, a
-/// dense layer on 2 inputs): packing would cost more than the product. Each row of C is one
-/// fused multiply-add chain over p in order — the same bits as the packed kernel — and rows are
-/// split into contiguous blocks between the threads.
+/// C = A · B (+ bias) for a shallow product (k ≤ 16: a convolution's im2col rows of 3 × 3
+/// patches, a dense layer on 2 inputs): packing would cost more than the product. Each NR-wide
+/// piece of a row of C is one fused multiply-add chain over p in order, kept in registers — the
+/// same bits as the packed kernel — then gains the bias (the same bits as adding it afterwards)
+/// and is stored once. Two rows and two pieces at a time, so that four chains are in flight
+/// (one alone waits on each multiply-add's latency). Rows are split into contiguous blocks
+/// between the threads.
 @_specialize(where S == Float)
 @_specialize(where S == Double)
 func gemmSmallDepth<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ b: MatrixView<S>,
-                                     _ c: UnsafeMutablePointer<S>, ldc: Int, threads: Int) {
+                                     _ c: UnsafeMutablePointer<S>, ldc: Int, bias: UnsafePointer<S>?, threads: Int) {
+    typealias V = S.KernelVector
+    let width = V.scalarCount
+    @inline(__always) func load(_ p: UnsafePointer<S>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+    @inline(__always) func store(_ v: V, _ p: UnsafeMutablePointer<S>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
     let parts = Swift.max(1, Swift.min(threads, m))
     let chunk = (m + parts - 1) / parts
     parallelFor(parts) { part in
-        for i in part * chunk ..< Swift.min(m, (part + 1) * chunk) {
-            let rowA = a.base + i * a.rowStride, rowC = c + i * ldc
-            rowC.initialize(repeating: 0, count: n)
-            for p in 0..<k {
-                let value = rowA[p], rowB = b.base + p * b.rowStride
-                for j in 0..<n { rowC[j].addProduct(value, rowB[j]) }
+        let last = Swift.min(m, (part + 1) * chunk)
+        for i in stride(from: part * chunk, to: last, by: 2) {
+            // Rows i and i + 1 (the last row twice when the count is odd: the same numbers, stored twice).
+            let next = i + 1 < last ? 1 : 0
+            let rowA0 = a.base + i &* a.rowStride, rowA1 = rowA0 + next &* a.rowStride
+            let rowC0 = c + i &* ldc, rowC1 = rowC0 + next &* ldc
+            var j = 0
+            while j + 2 * width <= n {
+                var c00 = V(), c01 = V(), c10 = V(), c11 = V()
+                for p in 0..<k {
+                    let rowB = b.base + (p &* b.rowStride &+ j)
+                    let b0 = load(rowB), b1 = load(rowB + width)
+                    let a0 = V(repeating: rowA0[p]), a1 = V(repeating: rowA1[p])
+                    c00.addProduct(a0, b0); c01.addProduct(a0, b1)
+                    c10.addProduct(a1, b0); c11.addProduct(a1, b1)
+                }
+                if let bias {
+                    let b0 = load(bias + j), b1 = load(bias + j + width)
+                    c00 += b0; c01 += b1; c10 += b0; c11 += b1
+                }
+                store(c00, rowC0 + j); store(c01, rowC0 + j + width)
+                store(c10, rowC1 + j); store(c11, rowC1 + j + width)
+                j += 2 * width
+            }
+            while j + width <= n {
+                var c00 = V(), c10 = V()
+                for p in 0..<k {
+                    let b0 = load(b.base + (p &* b.rowStride &+ j))
+                    c00.addProduct(V(repeating: rowA0[p]), b0); c10.addProduct(V(repeating: rowA1[p]), b0)
+                }
+                if let bias { c00 += load(bias + j); c10 += load(bias + j) }
+                store(c00, rowC0 + j); store(c10, rowC1 + j)
+                j += width
+            }
+            while j < n {
+                var c00 = S(0), c10 = S(0)
+                for p in 0..<k {
+                    let b0 = b.base[p &* b.rowStride &+ j]
+                    c00.addProduct(rowA0[p], b0); c10.addProduct(rowA1[p], b0)
+                }
+                rowC0[j] = bias.map { c00 + $0[j] } ?? c00
+                rowC1[j] = bias.map { c10 + $0[j] } ?? c10
+                j += 1
             }
         }
     }
@@ -395,6 +456,16 @@ public func matmul<S>(_ a: Tensor<S>, _ b: Tensor<S>, transposeA: Bool = false, 
     }
 }
 
+/// A · B + bias, the bias (a vector of one number per column of the result) added to every
+/// row: a layer's S = X·W + b. The same numbers as `matmul(a, b) + bias`, in one pass over the
+/// result instead of two (for a convolution's shallow product, while each row is in registers).
+public func matmul<S>(_ a: Tensor<S>, _ b: Tensor<S>, plus bias: Tensor<S>, transposeA: Bool = false, transposeB: Bool = false,
+                      threads: Int = Parallelism.threads) -> Tensor<S> {
+    checked("matmul") { () throws(ShapeError) in
+        try matmulChecked(a, b, plus: bias, transposeA: transposeA, transposeB: transposeB, threads: threads)
+    }
+}
+
 /// The vector dot product Σ_i a_i b_i of two vectors of the same length.
 public func dot<S>(_ a: Tensor<S>, _ b: Tensor<S>) -> S {
     ensure(a.rank == 1 && b.rank == 1 && a.count == b.count,
@@ -408,10 +479,11 @@ extension Tensor {
 }
 
 /// `matmul`, throwing instead of stopping when the shapes do not line up.
-public func matmulChecked<S>(_ a: Tensor<S>, _ b: Tensor<S>, transposeA: Bool = false, transposeB: Bool = false,
-                             threads: Int = Parallelism.threads) throws(ShapeError) -> Tensor<S> {
+public func matmulChecked<S>(_ a: Tensor<S>, _ b: Tensor<S>, plus bias: Tensor<S>? = nil, transposeA: Bool = false,
+                             transposeB: Bool = false, threads: Int = Parallelism.threads) throws(ShapeError) -> Tensor<S> {
     var shapes: String {
         "\(Shape.describe(a.shape))\(transposeA ? "ᵀ" : "") · \(Shape.describe(b.shape))\(transposeB ? "ᵀ" : "")"
+            + (bias.map { " + \(Shape.describe($0.shape))" } ?? "")
     }
     guard (1...3).contains(a.rank) && (1...3).contains(b.rank) && !(a.rank == 3 && transposeA) && !(b.rank == 3 && transposeB) else {
         throw ShapeError("matmul \(shapes): needs vectors, matrices or untransposed batches of matrices (rank 1 to 3)")
@@ -431,32 +503,40 @@ public func matmulChecked<S>(_ a: Tensor<S>, _ b: Tensor<S>, transposeA: Bool = 
     var shape: [Int] = a.rank == 3 || b.rank == 3 ? [batch] : []
     if a.rank != 1 { shape.append(m) }
     if b.rank != 1 { shape.append(n) }
+    if let bias, bias.shape != [n] {
+        throw ShapeError("matmul \(shapes): the bias must be a vector of \(n) numbers, one per column of the product")
+    }
     let k = ka
     let threads = Swift.max(1, threads)
-    return gemmTensors(a, b, batch: batch, m: m, n: n, k: k,
+    return gemmTensors(a, b, bias: bias, batch: batch, m: m, n: n, k: k,
                        transposeA: transposeA && a.rank == 2, transposeB: transposeB && b.rank == 2,
                        batchedA: a.rank == 3, batchedB: b.rank == 3, shape: shape, threads: threads)
 }
 
 @_specialize(where S == Float)
 @_specialize(where S == Double)
-func gemmTensors<S: TensorScalar>(_ a: Tensor<S>, _ b: Tensor<S>, batch: Int, m: Int, n: Int, k: Int,
+func gemmTensors<S: TensorScalar>(_ a: Tensor<S>, _ b: Tensor<S>, bias: Tensor<S>?, batch: Int, m: Int, n: Int, k: Int,
                                   transposeA: Bool, transposeB: Bool, batchedA: Bool, batchedB: Bool,
                                   shape: [Int], threads: Int) -> Tensor<S> {
-    Tensor(shape: shape) { out in
+    let bias = bias ?? Tensor<S>.zeros([0])   // empty: no bias
+    return Tensor(shape: shape) { out in
         a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
-                guard let c = out.baseAddress else { return }
-                guard let baseA = pa.baseAddress, let baseB = pb.baseAddress else {
-                    out.initialize(repeating: 0)   // k == 0: empty sums
-                    return
-                }
-                for item in 0..<batch {
-                    let viewA = MatrixView(base: baseA + (batchedA ? item * m * k : 0),
-                                           rowStride: transposeA ? 1 : k, columnStride: transposeA ? m : 1)
-                    let viewB = MatrixView(base: baseB + (batchedB ? item * k * n : 0),
-                                           rowStride: transposeB ? 1 : n, columnStride: transposeB ? k : 1)
-                    gemm(m: m, n: n, k: k, viewA, viewB, c + item * m * n, ldc: n, threads: threads)
+                bias.withUnsafeBufferPointer { pbias in
+                    guard let c = out.baseAddress else { return }
+                    guard let baseA = pa.baseAddress, let baseB = pb.baseAddress else {
+                        // k == 0: empty sums, plus the bias.
+                        for i in 0..<out.count { out[i] = pbias.isEmpty ? 0 : pbias[i % n] }
+                        return
+                    }
+                    for item in 0..<batch {
+                        let viewA = MatrixView(base: baseA + (batchedA ? item * m * k : 0),
+                                               rowStride: transposeA ? 1 : k, columnStride: transposeA ? m : 1)
+                        let viewB = MatrixView(base: baseB + (batchedB ? item * k * n : 0),
+                                               rowStride: transposeB ? 1 : n, columnStride: transposeB ? k : 1)
+                        gemm(m: m, n: n, k: k, viewA, viewB, c + item * m * n, ldc: n,
+                             bias: pbias.isEmpty ? nil : UnsafePointer(pbias.baseAddress), threads: threads)
+                    }
                 }
             }
         }

@@ -45,6 +45,83 @@ final class ConvolutionTests: XCTestCase {
         }
     }
 
+    /// One input channel and 16 or more filters take the shallow product with the bias added in
+    /// registers: 35 filters (two 16-wide pieces and 3 single columns in Float; in Double four
+    /// 8-wide pieces and 3), 25 (16 + 8 + 1 in Double), an odd number of patch rows.
+    func testShallowConvolutionsWithManyFiltersMatchTheLoops() {
+        var rng = SeededGenerator(seed: 6)
+        for (filters, image, padding) in [(35, (5, 7), Padding.valid), (25, (4, 5), .same), (16, (3, 3), .valid)] {
+            var layer = Conv2D<Double>(channels: 1, filters: filters, padding: padding, using: &rng)
+            layer.bias = Tensor.normal([filters], using: &rng)
+            let x = Tensor<Double>.normal([3, image.0, image.1, 1], using: &rng)
+            var context = Context.inference
+            let output = layer.forward(x, context: &context).output
+            assertClose(output, naiveConvolution(x, layer), tolerance: 1e-12, "\(filters) filters over \(image), \(padding)")
+            var single = Conv2D<Float>(channels: 1, filters: filters, padding: padding, using: &rng)
+            single.weights = Tensor<Float>(layer.weights)
+            single.bias = Tensor<Float>(layer.bias)
+            assertClose(Tensor<Double>(single.forward(Tensor<Float>(x), context: &context).output), output, tolerance: 1e-5,
+                        "\(filters) filters in Float")
+        }
+    }
+
+    /// Max and average pooling against the loops of their definitions, with overlapping and
+    /// uneven windows.
+    func testPoolingForwardMatchesTheLoopsOfItsDefinition() {
+        var rng = SeededGenerator(seed: 7)
+        for (size, stride, image, channels) in [(2, 2, (6, 6), 3), (3, 1, (5, 6), 17), (2, 3, (7, 8), 1), (3, 2, (7, 7), 33)] {
+            let x = Tensor<Double>.normal([2, image.0, image.1, channels], using: &rng)
+            let (oh, ow) = ((image.0 - size) / stride + 1, (image.1 - size) / stride + 1)
+            var maximum = Tensor<Double>.zeros([2, oh, ow, channels]), mean = maximum
+            for n in 0..<2 { for i in 0..<oh { for j in 0..<ow { for c in 0..<channels {
+                var window: [Double] = []
+                for a in 0..<size { for b in 0..<size { window.append(x[at: [n, i * stride + a, j * stride + b, c]]) } }
+                maximum[at: [n, i, j, c]] = window.max()!
+                mean[at: [n, i, j, c]] = window.reduce(0, +) / Double(size * size)
+            } } } }
+            var context = Context.inference
+            var maxPool = MaxPooling2D<Double>(size: size, stride: stride)
+            var averagePool = AveragePooling2D<Double>(size: size, stride: stride)
+            XCTAssertEqual(maxPool.forward(x, context: &context).output, maximum, "max pooling \(size) × \(size), stride \(stride)")
+            assertClose(averagePool.forward(x, context: &context).output, mean, tolerance: 1e-14, "average pooling \(size), stride \(stride)")
+        }
+    }
+
+    /// Large enough batches are split between the threads (im2col, col2im, pooling): the same
+    /// bits with 1 and 2 threads.
+    func testConvolutionAndPoolingGiveTheSameBitsOnOneAndTwoThreads() {
+        var rng = SeededGenerator(seed: 8)
+        let x = Tensor<Float>.uniform([48, 28, 28, 1], using: &rng)   // 48 · 676 · 9 patch numbers: more than 256k
+        let conv = Conv2D<Float>(channels: 1, filters: 16, activation: .relu, using: &rng)
+        let second = Conv2D<Float>(channels: 16, filters: 8, padding: .same, using: &rng)
+        let pool = MaxPooling2D<Float>(size: 2), average = AveragePooling2D<Float>(size: 2)
+        func run() -> [Tensor<Float>] {
+            var context = Context.inference
+            var (c1, p1, c2, p2) = (conv, pool, second, average)
+            let (h1, cache1) = c1.forward(x, context: &context)
+            let (h2, cache2) = p1.forward(h1, context: &context)
+            let (h3, cache3) = c2.forward(h2, context: &context)
+            let (h4, cache4) = p2.forward(h3, context: &context)
+            let upstream = Tensor<Float>.normal(h4.shape, using: &rng)
+            let g3 = p2.backward(upstream, cache: cache4).inputGradient
+            let g2 = c2.backward(g3, cache: cache3)
+            let g1 = p1.backward(g2.inputGradient, cache: cache2).inputGradient
+            let g0 = c1.backward(g1, cache: cache1)
+            return [h1, h2, h3, h4, g3, g2.inputGradient, g1, g0.inputGradient] + g2.parameters + g0.parameters
+        }
+        let saved = Parallelism.threads
+        defer { Parallelism.threads = saved }
+        let start = rng
+        Parallelism.threads = 1
+        let one = run()
+        rng = start
+        Parallelism.threads = 2
+        let two = run()
+        for (index, (a, b)) in zip(one, two).enumerated() {
+            XCTAssertEqual(a, b, "tensor \(index) of the forward and backward passes: 1 vs 2 threads")
+        }
+    }
+
     func testConv2DGradientsAgainstFiniteDifferences() {
         var rng = SeededGenerator(seed: 2)
         for (i, config) in configurations.enumerated() {

@@ -54,6 +54,28 @@ final class ElementwiseTests: XCTestCase {
         }
     }
 
+    /// A row added to every row (a bias) runs as whole rows, split between the threads when large:
+    /// the same numbers as the loops, on 1 and 2 threads, and in place.
+    func testARowBroadcastOverManyRowsMatchesTheLoopsOnAnyThreadCount() {
+        var rng = SeededGenerator(seed: 12)
+        let saved = Parallelism.threads
+        defer { Parallelism.threads = saved }
+        for (matrix, row) in [([700, 513], [513]), ([64, 3, 32, 10], [32, 10]), ([5, 7], [1, 7])] {
+            let a = Tensor<Float>.uniform(matrix, lower: -2, upper: 2, using: &rng)
+            let b = Tensor<Float>.uniform(row, lower: -2, upper: 2, using: &rng)
+            let expected = naiveBinary(Tensor<Double>(a), Tensor<Double>(b)) { Double(Float($0) + Float($1)) }
+            for threads in [1, 2] {
+                Parallelism.threads = threads
+                assertClose(Tensor<Double>(a + b), expected, tolerance: 0, "\(Shape.describe(matrix)) + \(Shape.describe(row)), \(threads) thread(s)")
+                assertClose(Tensor<Double>(a - b), naiveBinary(Tensor<Double>(a), Tensor<Double>(b)) { Double(Float($0) - Float($1)) },
+                            tolerance: 0, "\(Shape.describe(matrix)) - \(Shape.describe(row)), \(threads) thread(s)")
+                var c = a
+                c += b
+                XCTAssertEqual(c, a + b, "\(Shape.describe(matrix)) += \(Shape.describe(row)), \(threads) thread(s)")
+            }
+        }
+    }
+
     func testTheLecturesBroadcastingExample() throws {
         // (64, 3, 32, 10) + (32, 10) → (64, 3, 32, 10): the matrix is added to each of the 64 × 3 slices.
         XCTAssertEqual(try Shape.broadcast([64, 3, 32, 10], [32, 10]), [64, 3, 32, 10])

@@ -79,6 +79,36 @@ final class MatmulTests: XCTestCase {
         }
     }
 
+    /// `matmul(a, b, plus: bias)` adds the bias in the product's pass: the same bits as
+    /// `matmul(a, b) + bias` on every path (shallow products with their register tiles and odd
+    /// row counts, the packed kernel, few rows on two threads, a mostly-zero A, a batch, k = 0).
+    func testBiasIsAddedInTheSamePassWithTheSameBits() {
+        var rng = SeededGenerator(seed: 6)
+        func check<S: TensorScalar>(_ type: S.Type, m: Int, k: Int, n: Int, sparse: Bool = false, threads: Int = 1) {
+            var a = Tensor<S>.uniform([m, k], lower: -1, upper: 1, using: &rng)
+            if sparse { a = a * Tensor<S>(shape: [m, k], element: { $0 % 41 == 0 ? 1 : 0 }) }
+            let b = Tensor<S>.uniform([k, n], lower: -1, upper: 1, using: &rng)
+            let bias = Tensor<S>.uniform([n], lower: -1, upper: 1, using: &rng)
+            let fused = matmul(a, b, plus: bias, threads: threads)
+            XCTAssertEqual(fused, matmul(a, b, threads: threads) + bias, "\(S.self) (\(m)×\(k))·(\(k)×\(n)) + bias, \(threads) thread(s)")
+            assertClose(fused, naiveMatmul(a, b) + bias, tolerance: S(1e-5) * S(Swift.max(k, 1)), "\(S.self) (\(m)×\(k))·(\(k)×\(n)) + bias against the loops")
+        }
+        for (m, k, n) in [(7, 9, 35), (5, 3, 25), (33, 9, 16), (1, 16, 47), (150, 3, 1030), (31, 257, 17), (128, 784, 10), (2, 5, 7)] {
+            check(Float.self, m: m, k: k, n: n)
+            check(Double.self, m: m, k: k, n: n)
+        }
+        check(Float.self, m: 3, k: 600, n: 700, threads: 2)     // few rows: columns shared out
+        check(Float.self, m: 3001, k: 9, n: 32, threads: 2)     // a convolution's patches on two threads
+        check(Double.self, m: 64, k: 2000, n: 16, sparse: true)  // multi-hot rows
+        let batch = Tensor<Double>.normal([4, 3, 5], using: &rng), b = Tensor<Double>.normal([5, 20], using: &rng)
+        let bias = Tensor<Double>.normal([20], using: &rng)
+        XCTAssertEqual(matmul(batch, b, plus: bias), matmul(batch, b) + bias, "a batch of matrices + bias")
+        XCTAssertEqual(matmul(Tensor<Double>.zeros([3, 0]), Tensor<Double>.zeros([0, 4]), plus: Tensor([1, 2, 3, 4])).scalars,
+                       [1, 2, 3, 4, 1, 2, 3, 4, 1, 2, 3, 4], "k = 0: empty sums plus the bias")
+        assertShapeError({ () throws(ShapeError) in try matmulChecked(Tensor<Float>.zeros([2, 3]), .zeros([3, 4]), plus: .zeros([3])) },
+                         mentions: ["(2, 3)", "(3, 4)", "+ (3,)", "4 numbers"])
+    }
+
     func testVectorsAndBatches() {
         let a = Tensor<Double>([[1, 2], [3, 4], [5, 6]])
         XCTAssertEqual(matmul(a, Tensor([1, 1])).shape, [3], "matrix · vector is a vector")
