@@ -210,7 +210,13 @@ func im2col<S: TensorScalar>(_ x: Tensor<S>, _ g: Conv2D<S>.Geometry) -> Tensor<
                 forEachPatchStrip(g, images: images) { patch, pixel, repeats in
                     let to = patches + patch, from = image + pixel
                     if channels == 1 {
-                        for r in 0..<repeats { to[r &* patchStep] = from[r &* imageStep] }   // one number per piece
+                        // One number per piece.
+                        var (piece, source) = (to, from)
+                        for _ in 0..<repeats {
+                            piece.pointee = source.pointee
+                            piece += patchStep
+                            source += imageStep
+                        }
                     } else {
                         for r in 0..<repeats {
                             let piece = to + r &* patchStep, source = from + r &* imageStep
