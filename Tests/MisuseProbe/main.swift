@@ -20,6 +20,12 @@ let cases: [String: () -> Void] = [
         _ = Sequential<Float>(inputShape: [4], layers: [Dense(inputs: 4, units: 0, using: &rng)])
     },
     "nan-inputs": { fitTiny(x: Tensor(shape: [4, 2], scalars: [1, 2, 3, .nan, 5, 6, 7, 8])) },
+    "nan-inputs-late": {
+        // Past the first block of 4,096 numbers that the check counts at once: example 2500, column 1.
+        var x = Tensor<Float>.zeros([3000, 2])
+        x[2500, 1] = -.infinity
+        fitTiny(x: x, y: .zeros([3000, 1]))
+    },
     "infinite-targets": { fitTiny(y: Tensor(shape: [4, 1], scalars: [1, .infinity, 0, 0])) },
     "zero-batch": { fitTiny(descent: .miniBatch(0)) },
     "zero-epochs": { fitTiny(epochs: 0) },
