@@ -35,6 +35,8 @@ public struct Tensor<Scalar: TensorScalar>: Sendable {
     }
 
     /// Creates a tensor whose elements are all `value`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public init(shape: [Int], repeating value: Scalar) {
         self.init(shape: shape) { $0.initialize(repeating: value) }
     }
