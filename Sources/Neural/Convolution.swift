@@ -155,14 +155,14 @@ public struct Conv2D<Scalar: TensorScalar>: Layer {
 /// comes from the image: for kernel position (a, b) and output row i of an image in `images`,
 /// the output columns j whose pixel (i·stride + a, j·stride + b) is inside the image (not in
 /// the zero padding). The strip's `repeats` pieces of `channels` numbers start at the offsets
-/// given into the patch matrix and the images, and are `patchStep` and `imageStep` apart.
+/// given into the patch matrix and the images, and are `g.patchLength` and `g.pixelStep` apart.
 /// The one walk that `im2col` (copying) and `col2im` (adding back) share.
 @inline(__always)
 func forEachPatchStrip<S>(_ g: Conv2D<S>.Geometry, images: Range<Int>,
                           _ body: (_ patchOffset: Int, _ imageOffset: Int, _ repeats: Int) -> Void) {
     // Every offset is below the size of a tensor that exists: wrapping arithmetic (&+, &*)
     // cannot overflow here, and keeps overflow checks out of the loops.
-    let rowLength = g.kernelHeight &* g.kernelWidth &* g.channels
+    let rowLength = g.patchLength
     for n in images {
         for i in 0..<g.outputHeight {
             let firstRow = (n &* g.outputHeight &+ i) &* g.outputWidth   // patch row of output (n, i, 0)
@@ -184,6 +184,11 @@ func forEachPatchStrip<S>(_ g: Conv2D<S>.Geometry, images: Range<Int>,
 }
 
 extension Conv2D.Geometry {
+    /// The numbers in one patch (a row of the patch matrix): kh · kw · channels.
+    var patchLength: Int { kernelHeight * kernelWidth * channels }
+    /// How far apart in the images the pixels of neighbouring output columns are: stride · channels.
+    var pixelStep: Int { stride * channels }
+
     /// True when some patch reaches into the zero padding (its patch rows have zeros to keep).
     var hasPadding: Bool {
         padTop > 0 || padLeft > 0
@@ -197,16 +202,16 @@ extension Conv2D.Geometry {
 @_specialize(where S == Float)
 @_specialize(where S == Double)
 func im2col<S: TensorScalar>(_ x: Tensor<S>, _ g: Conv2D<S>.Geometry) -> Tensor<S> {
-    Tensor(shape: [g.batch * g.outputHeight * g.outputWidth, g.kernelHeight * g.kernelWidth * g.channels]) { out in
+    Tensor(shape: [g.batch * g.outputHeight * g.outputWidth, g.patchLength]) { out in
         x.withUnsafeBufferPointer { input in
             guard let patches = out.baseAddress, let image = input.baseAddress else { return }   // no images
             // Each image's patches are its own rows: the images are split between the threads.
             Parallelism.forEachPart(of: g.batch, elementsPerItem: out.count / g.batch) { images in
                 if g.hasPadding {   // the padding stays 0
-                    let rows = g.outputHeight * g.outputWidth * g.kernelHeight * g.kernelWidth * g.channels
-                    (patches + images.lowerBound * rows).initialize(repeating: 0, count: images.count * rows)
+                    let perImage = g.outputHeight * g.outputWidth * g.patchLength
+                    (patches + images.lowerBound * perImage).initialize(repeating: 0, count: images.count * perImage)
                 }
-                let (channels, patchStep, imageStep) = (g.channels, g.kernelHeight * g.kernelWidth * g.channels, g.stride * g.channels)
+                let (channels, patchStep, imageStep) = (g.channels, g.patchLength, g.pixelStep)
                 forEachPatchStrip(g, images: images) { patch, pixel, repeats in
                     let to = patches + patch, from = image + pixel
                     if channels == 1 {
@@ -239,7 +244,7 @@ func col2im<S: TensorScalar>(_ patches: Tensor<S>, _ g: Conv2D<S>.Geometry) -> T
             guard let image = out.baseAddress, let patches = columns.baseAddress else { return }   // no images
             // Each image gets back only its own patches: the images are split between the threads.
             Parallelism.forEachPart(of: g.batch, elementsPerItem: columns.count / g.batch) { images in
-                let (channels, patchStep, imageStep) = (g.channels, g.kernelHeight * g.kernelWidth * g.channels, g.stride * g.channels)
+                let (channels, patchStep, imageStep) = (g.channels, g.patchLength, g.pixelStep)
                 forEachPatchStrip(g, images: images) { patch, pixel, repeats in
                     let to = image + pixel, from = patches + patch
                     for r in 0..<repeats {
