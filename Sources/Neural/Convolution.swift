@@ -291,42 +291,53 @@ struct PoolingWindow: Sendable {
         return shape[0] < size || shape[1] < size ? "has a \(size) × \(size) window larger than images of \(shape[0]) × \(shape[1])" : nil
     }
 
+    /// Calls `body(output, window)` for every output position of the images in `images` of a
+    /// batch of `shape`: the offset of its channels in the output and of its window's first input
+    /// in the input. The one walk that the forward and backward passes share.
+    @inline(__always)
+    func forEachWindow(_ shape: [Int], images: Range<Int>, _ body: (_ output: Int, _ window: Int) -> Void) {
+        let (height, width, channels) = (shape[1], shape[2], shape[3])
+        let out = outputShape(forInput: Array(shape.dropFirst()))
+        let (rows, columns, stride) = (out[0], out[1], self.stride)
+        // Offsets inside tensors that exist: wrapping arithmetic cannot overflow here.
+        for n in images {
+            for i in 0..<rows {
+                for j in 0..<columns {
+                    // All channels of one output position at once (channels are contiguous).
+                    body(((n &* rows &+ i) &* columns &+ j) &* channels, ((n &* height &+ i &* stride) &* width &+ j &* stride) &* channels)
+                }
+            }
+        }
+    }
+
     /// The pooled images, and for max pooling where in its window each output's maximum is.
     @_specialize(where S == Float)
     @_specialize(where S == Double)
     func forward<S: TensorScalar>(_ x: Tensor<S>) -> (Tensor<S>, PoolingCache) {
         ensure(x.rank == 4 && inputProblem(forInput: Array(x.shape.dropFirst())) == nil,
                "pooling expects a batch of images (batch, height, width, channels) of at least \(size) × \(size), got \(Shape.describe(x.shape))")
-        let (batch, height, width, channels) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
-        let out = outputShape(forInput: Array(x.shape.dropFirst()))
-        ensure((size * width + size) * channels <= Int(Int32.max), "pooling: windows of \(size) × \(size) over rows of \(width) × \(channels) are too large")
-        let perImage = out[0] * out[1] * channels
+        let (width, channels) = (x.shape[2], x.shape[3])
+        ensure(size * width * channels <= Int(Int32.max),
+               "pooling: images \(width) wide with \(channels) channels are too large (a window's offsets must fit in 32 bits)")
+        let outputShape = [x.shape[0]] + outputShape(forInput: Array(x.shape.dropFirst()))
         // For max pooling: the offset of each output's maximum from its window's first input.
-        var argmax = [Int32](repeating: 0, count: kind == .maximum ? batch * perImage : 0)
-        let (kind, size, stride) = (self.kind, self.size, self.stride)
+        var argmax = [Int32](repeating: 0, count: kind == .maximum ? Shape.elementCount(outputShape) : 0)
+        let (kind, size) = (self.kind, self.size)
         let scale = S(1) / S(size * size)
-        let output = Tensor<S>(shape: [batch] + out) { result in
+        let output = Tensor<S>(shape: outputShape) { result in
             x.withUnsafeBufferPointer { input in
                 argmax.withUnsafeMutableBufferPointer { argmax in
                     guard let input = input.baseAddress, let result = result.baseAddress else { return }   // no images
                     let argmax = argmax.baseAddress
                     // The images are independent: split between the threads, same numbers either way.
-                    Parallelism.forEachPart(of: batch, elementsPerItem: height * width * channels) { images in
-                        for n in images {
-                            for i in 0..<out[0] {
-                                for j in 0..<out[1] {
-                                    // All channels of one output position at once (channels are contiguous).
-                                    let o = ((n * out[0] + i) * out[1] + j) * channels
-                                    let window = input + ((n * height + i * stride) * width + j * stride) * channels
-                                    let pooled = result + o
-                                    if kind == .maximum {
-                                        poolMaximum(window, rowLength: width * channels, channels: channels, size: size,
-                                                    into: pooled, argmax: argmax! + o)
-                                    } else {
-                                        poolMean(window, rowLength: width * channels, channels: channels, size: size,
-                                                 scale: scale, into: pooled)
-                                    }
-                                }
+                    Parallelism.forEachPart(of: x.shape[0], elementsPerItem: x.count / Swift.max(1, x.shape[0])) { images in
+                        forEachWindow(x.shape, images: images) { o, window in
+                            if kind == .maximum {
+                                poolMaximum(input + window, rowLength: width * channels, channels: channels, size: size,
+                                            into: result + o, argmax: argmax! + o)
+                            } else {
+                                poolMean(input + window, rowLength: width * channels, channels: channels, size: size,
+                                         scale: scale, into: result + o)
                             }
                         }
                     }
@@ -340,9 +351,8 @@ struct PoolingWindow: Sendable {
     @_specialize(where S == Double)
     func backward<S: TensorScalar>(_ outputGradient: Tensor<S>, cache: PoolingCache) -> Tensor<S> {
         let shape = cache.inputShape
-        let (height, width, channels) = (shape[1], shape[2], shape[3])
-        let out = outputShape(forInput: Array(shape.dropFirst()))
-        let (kind, size, stride) = (self.kind, self.size, self.stride)
+        let (width, channels) = (shape[2], shape[3])
+        let (kind, size) = (self.kind, self.size)
         let scale = S(1) / S(size * size)
         return Tensor<S>(shape: shape) { result in
             result.initialize(repeating: 0)
@@ -351,25 +361,19 @@ struct PoolingWindow: Sendable {
                     guard let upstream = upstream.baseAddress, let result = result.baseAddress else { return }   // no images
                     let argmax = argmax.baseAddress
                     // Each image's gradient comes from its own outputs: split between the threads.
-                    Parallelism.forEachPart(of: shape[0], elementsPerItem: height * width * channels) { images in
-                        for n in images {
-                            for i in 0..<out[0] {
-                                for j in 0..<out[1] {
-                                    let o = ((n * out[0] + i) * out[1] + j) * channels
-                                    let window = result + ((n * height + i * stride) * width + j * stride) * channels
-                                    let gradient = upstream + o
-                                    if kind == .maximum {
-                                        // Only each window's maximum moved the output: its gradient goes there.
-                                        let offsets = argmax! + o
-                                        for c in 0..<channels { window[Int(offsets[c]) + c] += gradient[c] }
-                                    } else {
-                                        // Each input of the window made 1/size² of the mean.
-                                        for a in 0..<size {
-                                            for b in 0..<size {
-                                                let pixel = window + (a * width + b) * channels
-                                                for c in 0..<channels { pixel[c] += gradient[c] * scale }
-                                            }
-                                        }
+                    Parallelism.forEachPart(of: shape[0], elementsPerItem: shape.dropFirst().reduce(1, *)) { images in
+                        forEachWindow(shape, images: images) { o, window in
+                            let inputs = result + window, gradient = upstream + o
+                            if kind == .maximum {
+                                // Only each window's maximum moved the output: its gradient goes there.
+                                let offsets = argmax! + o
+                                for c in 0..<channels { inputs[Int(offsets[c]) + c] += gradient[c] }
+                            } else {
+                                // Each input of the window made 1/size² of the mean.
+                                for a in 0..<size {
+                                    for b in 0..<size {
+                                        let pixel = inputs + (a * width + b) * channels
+                                        for c in 0..<channels { pixel[c] += gradient[c] * scale }
                                     }
                                 }
                             }
