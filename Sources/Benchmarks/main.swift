@@ -75,9 +75,15 @@ func bestTime(_ repetitions: Int, _ body: () -> Void) -> Double {
 }
 
 /// Prints one measurement line. `rate` is true for GFLOP/s and GB/s (higher is better).
-func report(_ name: String, backprop: Double, reference: Double, unit: String, rate: Bool = true, note: String = "") {
-    let ratio = rate ? backprop / reference : reference / backprop
+/// Without a measurement of Backprop, nothing; without numpy's, the line says so.
+func report(_ name: String, backprop: Double?, reference: Double?, unit: String, rate: Bool = true, note: String = "") {
+    guard let backprop else { return }
     func show(_ x: Double) -> String { String(format: x >= 100 ? "%.1f" : (x >= 1 ? "%.2f" : "%.4f"), x) }
+    guard let reference else {
+        emit("\(name): backprop=\(show(backprop)) \(unit) (no numpy reference)")
+        return
+    }
+    let ratio = rate ? backprop / reference : reference / backprop
     emit("\(name): backprop=\(show(backprop)) reference=\(show(reference)) ratio=\(String(format: "%.2f", ratio)) \(unit)\(note)")
 }
 
@@ -399,11 +405,7 @@ if options.wants("elementwise") {
                                 (false, { numpy[1]?.seconds("elementwise \(name) \(count) \(repetitions)") })])
         let (ours, theirs) = (best[0]!, best[1])
         let label = "\(name) \(count) f32 1t"
-        if let theirs {
-            report(label, backprop: moved / ours / 1e9, reference: moved / theirs / 1e9, unit: "GB/s")
-        } else {
-            emit("\(label): backprop=\(String(format: "%.2f", moved / ours / 1e9)) GB/s (no numpy reference)")
-        }
+        report(label, backprop: moved / ours / 1e9, reference: theirs.map { moved / $0 / 1e9 }, unit: "GB/s")
     }
 }
 
@@ -423,11 +425,8 @@ if options.wants("conv") {
     ])
     Parallelism.threads = Parallelism.defaultThreads
     let label = "conv2d 128x28x28x1-3x3x32 f32 1t"
-    if let mine = best[0], let theirs = best[1] {
-        report(label, backprop: flop / mine / 1e9, reference: flop / theirs / 1e9, unit: "GFLOP/s", note: " (reference: numpy im2col + matmul)")
-    } else if let mine = best[0] {
-        emit("\(label): backprop=\(String(format: "%.2f", flop / mine / 1e9)) GFLOP/s (no numpy reference)")
-    }
+    report(label, backprop: best[0].map { flop / $0 / 1e9 }, reference: best[1].map { flop / $0 / 1e9 }, unit: "GFLOP/s",
+           note: " (reference: numpy im2col + matmul)")
     let releaseBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
     let epochs = interleaved([
         (false, {
@@ -437,11 +436,7 @@ if options.wants("conv") {
         (true, { numpy[2]?.seconds("cnn-epoch 60000 64 1") }),
     ])
     let epochLabel = "epoch cnn-conv32-pool-40-10 f32 2t"
-    if let mine = epochs[0], let theirs = epochs[1] {
-        report(epochLabel, backprop: mine, reference: theirs, unit: "s", rate: false, note: " (60,000 images, batch 64, SGD)")
-    } else if let mine = epochs[0] {
-        emit("\(epochLabel): backprop=\(String(format: "%.2f", mine)) s (no numpy reference)")
-    }
+    report(epochLabel, backprop: epochs[0], reference: epochs[1], unit: "s", rate: false, note: " (60,000 images, batch 64, SGD)")
 }
 
 if options.wants("epoch") {
@@ -467,12 +462,7 @@ if options.wants("epoch") {
     ])
     let label = "mlp-784-512-10 f32"
     for (threads, oursIndex, numpyIndex) in [(1, 0, 1), (2, 2, 3)] {
-        guard let mine = best[oursIndex] else { continue }
-        if let theirs = best[numpyIndex] {
-            report("epoch \(label) \(threads)t", backprop: mine, reference: theirs, unit: "s", rate: false)
-        } else {
-            emit("epoch \(label) \(threads)t: backprop=\(String(format: "%.2f", mine)) s (no numpy reference)")
-        }
+        report("epoch \(label) \(threads)t", backprop: best[oursIndex], reference: best[numpyIndex], unit: "s", rate: false)
     }
     if let release = best[2], let debug = best[4] {
         report("epoch-debug \(label) 2t", backprop: debug, reference: release, unit: "s", rate: false,
@@ -502,11 +492,7 @@ if options.wants("load") {
             (false, { numpy[1]?.seconds("load-idx \(path) \(repetitions)") }),
         ])
         let label = "load fashion-mnist-train-60000 f32"
-        if let mine = best[0], let theirs = best[1] {
-            report(label, backprop: mine, reference: theirs, unit: "s", rate: false)
-        } else if let mine = best[0] {
-            emit("\(label): backprop=\(String(format: "%.3f", mine)) s (no numpy reference)")
-        }
+        report(label, backprop: best[0], reference: best[1], unit: "s", rate: false)
         if let memory {
             let tensor = 47_040_000.0 * 4 / 1_048_576
             report("memory load fashion-mnist-train-60000 f32", backprop: memory, reference: tensor, unit: "MiB", rate: false,
@@ -535,11 +521,7 @@ if options.wants("load") {
         (false, { numpy[1]?.seconds("load-csv \(csvURL.path) \(repetitions)") }),
     ])
     let csvLabel = "load csv-200000x10 f32"
-    if let mine = csvBest[0], let theirs = csvBest[1] {
-        report(csvLabel, backprop: mine, reference: theirs, unit: "s", rate: false, note: " (reference: numpy.loadtxt)")
-    } else if let mine = csvBest[0] {
-        emit("\(csvLabel): backprop=\(String(format: "%.3f", mine)) s (no numpy reference)")
-    }
+    report(csvLabel, backprop: csvBest[0], reference: csvBest[1], unit: "s", rate: false, note: " (reference: numpy.loadtxt)")
     if let csvMemory, let seconds = csvBest[0] {
         emit("memory load csv-200000x10 f32: backprop=\(String(format: "%.1f", csvMemory)) MiB for a \(String(format: "%.1f", csvMiB)) MiB file "
              + "(peak of the whole process; \(String(format: "%.1f", csvMiB / seconds)) MB/s)")
@@ -555,12 +537,6 @@ if options.wants("load") {
             return train + test
         }),
     ])
-    if let mine = best[0] {
-        if let theirs = best[1] {
-            report("load mnist-subset-5000 f32", backprop: mine, reference: theirs, unit: "s", rate: false,
-                   note: " (reference: numpy on the two image files)")
-        } else {
-            emit("load mnist-subset-5000 f32: backprop=\(String(format: "%.4f", mine)) s (no numpy reference)")
-        }
-    }
+    report("load mnist-subset-5000 f32", backprop: best[0], reference: best[1], unit: "s", rate: false,
+           note: " (reference: numpy on the two image files)")
 }

@@ -247,16 +247,15 @@ extension Sequential {
             if let (vx, vy) = validationData {
                 let measured = evaluate(vx, vy, loss: loss, metrics: metrics)
                 logs.append((HistoryKey.validationLoss, measured[.loss]!))
+                for metric in metrics { logs.append((metric.key.validation, measured[metric.key]!)) }
                 if !measured[.loss]!.isFinite {
                     // The data is finite (checked above) and so is the training loss: the outputs on the
                     // validation examples overflowed. Said once, and training stops.
-                    for metric in metrics { logs.append((metric.key.validation, measured[metric.key]!)) }
                     history.append(logs)
                     history.stopReason = .validationDiverged(epoch: epoch, validationLoss: measured[.loss]!, trainingLoss: lossSum / Double(seen))
                     progress.message("\n" + history.stopReason!.description)
                     return history
                 }
-                for metric in metrics { logs.append((metric.key.validation, measured[metric.key]!)) }
             }
             history.append(logs)
             progress.epochEnded(epoch, of: epochs, steps: stepsPerEpoch, seconds: (clock.now - start).seconds, logs: logs)
