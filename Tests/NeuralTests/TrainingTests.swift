@@ -200,6 +200,30 @@ final class TrainingTests: XCTestCase {
         XCTAssertTrue(text.contains("try a smaller learning rate"), text)
     }
 
+    /// Finite data whose validation inputs are 10^20 times larger than the training ones: the
+    /// training loss stays finite, the validation loss overflows Float. Training stops after the
+    /// first epoch, keeps that epoch (with its validation metrics), and says to check the scaling.
+    func testAnOverflowingValidationLossStopsWithItsOwnMessage() {
+        var rng = SeededGenerator(seed: 12)
+        let x = Tensor<Float>.normal([32, 2], using: &rng), y = Tensor<Float>.normal([32, 1], using: &rng)
+        let validationX = Tensor<Float>.normal([8, 2], using: &rng) * 1e20
+        var network = Sequential<Float>(inputShape: [2], layers: [Dense(inputs: 2, units: 1, using: &rng)])
+        var text = ""
+        let history = network.fit(x, y, epochs: 5, descent: .miniBatch(8), loss: MeanSquaredError(), optimizer: SGD(learningRate: 0.01),
+                                  metrics: [.meanAbsoluteError], validation: .data(validationX, .zeros([8, 1])),
+                                  progress: ProgressReporter(style: .epochs, write: { text += $0 }), rng: &rng)
+        guard case let .validationDiverged(epoch, validationLoss, trainingLoss)? = history.stopReason else {
+            return XCTFail("expected the validation loss to overflow, got \(String(describing: history.stopReason))")
+        }
+        XCTAssertEqual(epoch, 1, "stopped after the first epoch")
+        XCTAssertFalse(validationLoss.isFinite, "validation loss \(validationLoss)")
+        XCTAssertTrue(trainingLoss.isFinite, "training loss \(trainingLoss)")
+        XCTAssertEqual(history.epochCount, 1, "the epoch is kept")
+        XCTAssertEqual(history[.validationMeanAbsoluteError].count, 1, "with its validation metrics, once")
+        XCTAssertFalse(history.diverged, "the training itself did not diverge")
+        XCTAssertTrue(text.contains("scaled the same way"), text)
+    }
+
     func testEarlyStoppingAndValidationSplitTakesTheLastExamples() {
         var rng = SeededGenerator(seed: 10)
         let x = Tensor<Float>.normal([50, 2], using: &rng), y = Tensor<Float>.normal([50, 1], using: &rng)
