@@ -70,19 +70,28 @@ let package = Package(
 
         // The homework: the student edits only Sources/Homework (the instructor's copy holds the
         // solutions between BEGIN/END SOLUTION markers; `make handout` replaces them by stubs).
-        .target(name: "Homework", dependencies: ["Tensors"]),
-        // The graders' checks, taking the implementation under test as a value, and the reference
-        // (the library's layers). Does not depend on Homework, so a broken homework still lists its parts.
-        .target(name: "HomeworkGrading", dependencies: ["Tensors", "Neural"]),
-        // The student's functions wired into the graders' `Implementations`.
-        .target(name: "HomeworkParts", dependencies: ["Homework", "HomeworkGrading", "Tensors"]),
-        // Runs one part in its own process (started by backprop-grade).
-        .executableTarget(name: "homework-runner", dependencies: ["HomeworkParts", "HomeworkGrading", "Tensors"],
+        // Every function is dynamically replaceable, so that while part 2c is graded its calls of
+        // 1a's sigmoid can be answered by the reference (Sources/HomeworkFunctions/Substitutes.swift).
+        .target(name: "Homework", dependencies: ["Tensors"],
+                swiftSettings: [.unsafeFlags(["-Xfrontend", "-enable-implicit-dynamic"])]),
+        // The values and messages between the grader and the process that runs student code.
+        .target(name: "HomeworkWire", dependencies: ["Tensors"]),
+        // The student's functions as a table of callable names, and their substitutes.
+        .target(name: "HomeworkFunctions", dependencies: ["Homework", "HomeworkWire", "Tensors"]),
+        // The process that hosts student code: Homework + Tensors (+ the wire), never Neural, the
+        // reference or the hidden cases. Built with --explicit-target-dependency-import-check.
+        .executableTarget(name: "homework-runner", dependencies: ["HomeworkFunctions", "HomeworkWire"],
                           path: "Sources/HomeworkRunner"),
+        // The graders' checks, taking the implementation under test as a value, the reference (the
+        // library's layers) and the hidden cases. Never linked with student code.
+        .target(name: "HomeworkGrading", dependencies: ["Tensors", "Neural", "HomeworkWire"]),
+        // Starts student code contained (session, limits; as root: own user, namespaces, cgroup).
+        .target(name: "GradeSandbox", path: "Sources/GradeSandbox"),
         // `make grade`, `make handout`, `make autograder`: builds homework-runner, grades each part in
-        // its own process with a time limit, prints the table, writes Gradescope's results.json.
+        // its own contained process, compares its answers with the reference here, writes results.json.
         .executableTarget(name: "backprop-grade",
-                          dependencies: ["HomeworkGrading", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          dependencies: ["HomeworkGrading", "HomeworkWire", "GradeSandbox",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Sources/Grade", exclude: ["Autograder", "check-homework.sh"]),
 
         // `make bench`: GFLOP/s and epoch times against numpy measured in the same run.
@@ -104,11 +113,16 @@ let package = Package(
         // Runs every lesson as a user would (--quick) and checks what it wrote and claims.
         // (`swift test` builds every executable first; the tests run them from the build folder.)
         .testTarget(name: "LessonsTests"),
-        // The XCTest graders: one test per part, grading Sources/Homework (points in the messages).
-        .testTarget(name: "HomeworkGraders", dependencies: ["HomeworkParts", "HomeworkGrading"]),
+        // The XCTest graders: one test per part, grading Sources/Homework in the test's process
+        // (points in the messages; for debugging a part; `make grade` is the trusted grade).
+        .testTarget(name: "HomeworkGraders", dependencies: ["HomeworkFunctions", "HomeworkGrading", "HomeworkWire"]),
+        // Test-only stand-ins for homework-runner: the solutions, an untouched homework, a part that
+        // traps, one that hangs. They speak the runner's protocol; the shipped tools have no such modes.
+        .executableTarget(name: "homework-runner-fixtures", dependencies: ["Homework", "HomeworkFunctions", "HomeworkWire", "Tensors"],
+                          path: "Tests/RunnerFixtures"),
         // The graders grade honestly: full marks for the reference, less for each wrong variant,
         // crashes and hangs cost one part (through the real per-process tool).
-        .testTarget(name: "GradersSelfTests", dependencies: ["HomeworkGrading", "Tensors", "Neural"]),
+        .testTarget(name: "GradersSelfTests", dependencies: ["HomeworkGrading", "HomeworkWire", "Tensors", "Neural"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensors", "TestSupport"], exclude: ["Fixtures"]),
     ] + lessons.map { lesson in
         // Lessons are top-level scripts read by students: Swift 5 language mode spares them the

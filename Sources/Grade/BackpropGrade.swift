@@ -22,12 +22,12 @@ struct BackpropGrade: ParsableCommand {
 }
 
 struct GradeCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "grade", abstract: "Grade every part, each in its own process.")
+    static let configuration = CommandConfiguration(commandName: "grade", abstract: "Grade every part, each in its own contained process.")
 
     @Option(help: "Time limit of each part, in seconds.")
     var timeout: Double = 10
 
-    @Option(help: "Where to write the Gradescope-format results (rewritten after every part).")
+    @Option(help: "Where to write the Gradescope-format results (only this grader writes it; it says when grading is incomplete).")
     var results = "results.json"
 
     @Flag(help: "Exit with status 1 unless every part has full marks (for a course's CI).")
@@ -36,13 +36,13 @@ struct GradeCommand: ParsableCommand {
     @Option(help: "The package to grade (the folder with Package.swift).")
     var package = "."
 
-    @Option(help: .hidden)
-    var implementation = "student"
+    @Option(help: "Grade this homework-runner binary instead of building the package's (it must speak the grader's protocol).")
+    var runner: String?
 
-    @Flag(help: "Use the homework-runner already built (do not run swift build first).")
-    var skipBuild = false
+    @Option(help: "An argument for the --runner binary (the graders' self-tests choose a test stand-in's variant this way).")
+    var runnerArgument: [String] = []
 
-    @Option(help: "Address-space limit of each part's process, in MiB (a part that allocates without bound fails alone).")
+    @Option(help: "Memory limit of each part, in MiB (of its process; of all its processes where a cgroup is writable).")
     var memory = 4096
 
     func validate() throws {
@@ -52,66 +52,113 @@ struct GradeCommand: ParsableCommand {
 
     func run() throws {
         let packageURL = URL(fileURLWithPath: package, isDirectory: true).standardizedFileURL
-        var report = Report(resultsPath: URL(fileURLWithPath: results).standardizedFileURL.path)
-        // The parts, as the grading library lists them (no student code needed to list them).
-        let parts = Assignments.parts(.untouched)
-        if !skipBuild { print("Building the homework (swift build --product homework-runner) …") }
-        let build = skipBuild ? ChildRun(status: 0, signaled: false, timedOut: false, stdout: "", stderr: "")
-            : try runChild("/usr/bin/env", ["swift", "build", "--product", "homework-runner"], in: packageURL, timeout: 3600)
-        guard build.status == 0 else {
-            let errors = (build.stdout + "\n" + build.stderr).split(separator: "\n").filter { $0.contains("error:") }
-            var seen = Set<Substring>()
-            let first = errors.filter { seen.insert($0).inserted }.prefix(10).joined(separator: "\n")
-            let message = "the homework does not compile, so no part could run. The compiler's first errors:\n" + first
-            print("\n✗ Build failed:\n\(first)\n")
-            for part in parts { report.add(part, PartOutcome(status: .buildFailed, score: 0, message: message)) }
-            try report.write(output: message)
-            report.printTotal()
-            if strict { throw ExitCode(1) }
-            return
+        let parts = Assignments.parts
+        var report = Report(resultsPath: URL(fileURLWithPath: results).standardizedFileURL.path, expected: parts)
+        // Written first, so an interrupted grading leaves a file that says so (score 0).
+        try report.write()
+        var runnerPath = runner.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        if runnerPath == nil {
+            print("Building the homework (swift build --product homework-runner) …")
+            let build = try runChild("/usr/bin/env", ["swift", "build", "--product", "homework-runner",
+                                                      "--explicit-target-dependency-import-check", "error"], in: packageURL, timeout: 3600)
+            guard build.status == 0 else {
+                let message = buildFailure(build.stdout + "\n" + build.stderr)
+                print("\n✗ Build failed:\n\(message)\n")
+                for part in parts { report.add(part, PartOutcome(status: .buildFailed, score: 0, message: message), substituted: []) }
+                report.output = message
+                try report.write()
+                report.printTotal()
+                if strict { throw ExitCode(1) }
+                return
+            }
+            runnerPath = packageURL.appendingPathComponent(".build/debug/homework-runner").path
         }
-        let runner = packageURL.appendingPathComponent(".build/debug/homework-runner").path
-        print("Grading \(parts.count) parts, each in its own process (time limit \(formatSeconds(timeout)) s each):\n")
+        let containment = try Containment()
+        let limits = Limits(seconds: timeout, memoryMiB: memory)
+        print("Grading \(parts.count) parts, each in its own process (time limit \(formatSeconds(timeout)) s each), "
+              + "\(containment.summary):\n")
         report.printHeader()
         for part in parts {
-            let run = try runChild(runner, ["--part", part.id, "--implementation", implementation], in: packageURL, timeout: timeout,
-                                   memoryLimitKiB: memory * 1024,
-                                   environment: ["SWIFT_BACKTRACE": "enable=yes,interactive=no,color=no,threads=crashed,registers=none,images=none"])
-            var result = outcome(of: run, timeout: timeout)
-            result.score = min(result.score, part.points)
-            report.add(part, result)
-            report.printRow(part, result)
-            try report.write(output: "")
+            let run = containment.run(part, runner: runnerPath!, arguments: runnerArgument, limits: limits)
+            var outcome = run.outcome
+            outcome.score = min(max(outcome.score, 0), part.points)
+            report.add(part, outcome, substituted: run.substituted)
+            report.printRow(part, outcome, substituted: run.substituted)
+            try report.write()
         }
         report.printTotal()
         if strict && report.total < report.maximum { throw ExitCode(1) }
     }
 }
 
+/// The build's errors in plain words: an import of a module the homework may not use is said
+/// as such; otherwise the compiler's first ten distinct errors.
+func buildFailure(_ log: String) -> String {
+    let errors = log.split(separator: "\n").filter { $0.contains("error:") }
+    var seen = Set<Substring>()
+    let distinct = errors.filter { seen.insert($0).inserted }
+    let imports = distinct.compactMap { line -> String? in
+        guard line.contains("imports another target"), let open = line.range(of: "("),
+              let close = line.range(of: ")", range: open.upperBound..<line.endIndex) else { return nil }
+        return String(line[open.upperBound..<close.lowerBound])
+    }
+    if !imports.isEmpty {
+        return "the homework does not compile, so no part could run: Sources/Homework imports \(Set(imports).sorted().joined(separator: ", ")), "
+            + "which the homework may not use (only Tensors, Foundation and the standard library).\n"
+            + distinct.prefix(10).joined(separator: "\n")
+    }
+    return "the homework does not compile, so no part could run. The compiler's first errors:\n" + distinct.prefix(10).joined(separator: "\n")
+}
+
 /// The score table and the Gradescope results file.
 struct Report {
     let resultsPath: String
+    /// Every part that will be graded, so the file can say how many are still missing.
+    let expected: [Part]
     var tests: [[String: Any]] = []
     var total = 0.0, maximum = 0.0
+    /// A message for the whole submission (a build failure).
+    var output = ""
 
-    mutating func add(_ part: Part, _ outcome: PartOutcome) {
+    init(resultsPath: String, expected: [Part]) {
+        (self.resultsPath, self.expected) = (resultsPath, expected)
+    }
+
+    mutating func add(_ part: Part, _ outcome: PartOutcome, substituted: [String]) {
         total += outcome.score
         maximum += part.points
-        let detail = Report.detail(outcome)
+        let detail = Report.detail(outcome) + Report.substitution(substituted)
         tests.append(["number": part.id, "name": "\(part.id) · \(part.title)", "score": outcome.score, "max_score": part.points,
                       "status": outcome.status == .passed ? "passed" : "failed", "output": detail,
                       "visibility": part.hidden ? "hidden" : "visible"])
     }
 
+    /// " (graded with the reference sigmoid, denseForward in place of yours)".
+    static func substitution(_ names: [String]) -> String {
+        names.isEmpty ? "" : " (graded with the reference \(names.joined(separator: ", ")) in place of yours)"
+    }
+
+    var complete: Bool { tests.count == expected.count }
+
     /// Gradescope's results.json (`score`, `tests` with name, score, max_score, status, output,
-    /// visibility), written to a temporary file and renamed, so it is never half written.
-    func write(output: String) throws {
-        var json: [String: Any] = ["score": total, "tests": tests]
-        if !output.isEmpty { json["output"] = output }
+    /// visibility; `extra_data` with the parts expected and graded), written to a temporary
+    /// file and renamed, so it is never half written. Until every part is graded, the score is
+    /// 0 and `output` says grading did not finish: an interrupted run never looks complete.
+    func write() throws {
+        var json: [String: Any] = ["tests": tests,
+                                   "extra_data": ["parts_expected": expected.count, "parts_graded": tests.count, "complete": complete]]
+        if complete {
+            json["score"] = total
+            if !output.isEmpty { json["output"] = output }
+        } else {
+            json["score"] = 0
+            json["output"] = "Grading did not finish: \(tests.count) of \(expected.count) parts were graded, so this is not a score. "
+                + "Ask your instructor to grade the submission again."
+        }
         let data = try JSONSerialization.data(withJSONObject: json, options: [.prettyPrinted, .sortedKeys])
         let url = URL(fileURLWithPath: resultsPath)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).part")
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).part")
         try data.write(to: temporary)
         guard rename(temporary.path, url.path) == 0 else {
             throw ValidationError("cannot write \(url.path): \(String(cString: strerror(errno)))")
@@ -132,11 +179,12 @@ struct Report {
         print(row(String(repeating: "─", count: 24), String(repeating: "─", count: 62), "───────", "─────────────"))
     }
 
-    func printRow(_ part: Part, _ outcome: PartOutcome) {
+    func printRow(_ part: Part, _ outcome: PartOutcome, substituted: [String]) {
         print(row(part.assignment, "\(part.id) \(part.title)", "\(number(outcome.score))/\(number(part.points))", outcome.status.rawValue))
         if outcome.status != .passed {
             print("      ↳ " + Report.detail(outcome).replacingOccurrences(of: "\n", with: "\n        "))
         }
+        if !substituted.isEmpty { print("      ↳ graded with the reference \(substituted.joined(separator: ", ")) in place of yours") }
     }
 
     func printTotal() {

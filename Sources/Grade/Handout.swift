@@ -30,7 +30,7 @@ let hiddenCasesStub = """
     // The hidden tests are not part of the student's copy: the instructor's grading runs them.
 
     extension Assignments {
-        static func hiddenParts(_ implementation: Implementations) -> [Part] { [] }
+        static var hiddenParts: [Part] { [] }
     }
 
     """

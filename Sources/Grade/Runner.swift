@@ -1,5 +1,4 @@
 import Foundation
-import HomeworkGrading
 
 /// What one run of a child process gave.
 struct ChildRun {
@@ -55,26 +54,25 @@ func runChild(_ executable: String, _ arguments: [String], in folder: URL? = nil
                     timedOut: timedOut, stdout: read(out), stderr: read(err))
 }
 
-/// The outcome of a part from its runner's process: the JSON line it printed, or why there is none.
-func outcome(of run: ChildRun, timeout: Double) -> PartOutcome {
-    if run.timedOut {
-        return PartOutcome(status: .timedOut, score: 0, message: "after \(formatSeconds(timeout)) s (an endless loop?)")
-    }
-    if run.status == 0, let line = run.stdout.split(separator: "\n").last(where: { $0.hasPrefix(PartOutcome.marker) }),
-       let decoded = try? JSONDecoder().decode(PartOutcome.self, from: Data(line.dropFirst(PartOutcome.marker.count).utf8)) {
-        return decoded
-    }
-    return PartOutcome(status: .crashed, score: 0, message: crashDescription(run))
-}
-
 /// "Fatal error: Index out of range (at Sources/Homework/Assignment1Activations.swift:12)":
-/// the trap's message from Swift's runtime and the first place in the homework's own files
-/// in the backtrace.
-func crashDescription(_ run: ChildRun) -> String {
-    let lines = run.stderr.split(separator: "\n").map(String.init)
-    var text = lines.first(where: { $0.contains("Fatal error") }).map { line in
-        String(line[line.range(of: "Fatal error")!.lowerBound...])
-    } ?? (run.signaled ? "stopped by signal \(run.status) (\(signalName(run.status)))" : "exited with status \(run.status) without a result")
+/// the trap's message from Swift's runtime (at most 300 characters of it) and the first place
+/// in the homework's own files in the backtrace; or the signal or exit status; "killed: out of
+/// memory" only when the memory limit was what stopped it.
+func crashDescription(stderr: String, status: Containment.Status, outOfMemory: Bool, limits: Limits) -> String {
+    let lines = stderr.split(separator: "\n").map(String.init)
+    let allocationFailed = lines.contains { $0.contains("Could not allocate memory") || $0.contains("failed to allocate") }
+    var text: String
+    if outOfMemory || allocationFailed {
+        text = "killed: out of memory (the limit is \(limits.memoryMiB) MiB)"
+    } else if let line = lines.first(where: { $0.contains("Fatal error") }) {
+        text = String(line[line.range(of: "Fatal error")!.lowerBound...].prefix(300))
+    } else if let signal = status.signal {
+        text = "stopped by signal \(signal) (\(signalName(signal)))"
+    } else if let code = status.exitCode {
+        text = "exited with status \(code) before answering"
+    } else {
+        text = "the process ended before answering"
+    }
     if let frame = lines.first(where: { $0.contains("/Sources/Homework/") }),
        let at = frame.range(of: " at ", options: .backwards) {
         var location = String(frame[at.upperBound...])
@@ -82,7 +80,7 @@ func crashDescription(_ run: ChildRun) -> String {
         // path:line:column → path:line
         let pieces = location.split(separator: ":")
         if pieces.count >= 2 { location = pieces[0] + ":" + pieces[1] }
-        text += " (at \(location))"
+        text += " (at \(location.prefix(200)))"
     }
     return text
 }
@@ -93,7 +91,9 @@ func signalName(_ signal: Int32) -> String {
     case SIGTRAP: "SIGTRAP, a Swift trap"
     case SIGSEGV: "SIGSEGV, invalid memory access"
     case SIGABRT: "SIGABRT"
-    case SIGKILL: "SIGKILL, killed (out of memory?)"
+    case SIGKILL: "SIGKILL, killed"
+    case SIGXCPU: "SIGXCPU, the CPU time limit"
+    case SIGXFSZ: "SIGXFSZ, a file past the size limit"
     case SIGBUS: "SIGBUS"
     default: "signal \(signal)"
     }

@@ -4,16 +4,23 @@ import Tensors
 /// cases given (the visible ones here, the hidden ones in HiddenCases.swift) against the
 /// reference, and explains the first difference.
 public enum Assignments {
-    /// Every part, visible then hidden, graded against `implementation`.
-    public static func parts(_ implementation: Implementations) -> [Part] {
-        visibleParts(implementation) + hiddenParts(implementation)
-    }
+    /// Every part, visible then hidden, in the order they are graded. A part is run on an
+    /// implementation (`part.run(implementations)`): the student's (through the grader's
+    /// channel), the reference, or a deliberately wrong one in the graders' self-tests.
+    public static var parts: [Part] { visibleParts + hiddenParts }
 
     /// The parts and the cases the student's copy shows.
-    static func visibleParts(_ implementation: Implementations) -> [Part] {
-        checks(implementation, visibleCases).map { check in
-            Part(id: check.id, assignment: check.assignment, title: check.title, points: check.points, run: check.run)
+    static var visibleParts: [Part] {
+        checks(visibleCases).map { check in
+            Part(id: check.id, assignment: check.assignment, title: check.title, points: check.points,
+                 functions: check.functions, uses: check.uses, check: check.run)
         }
+    }
+
+    /// The homework functions, in the order of the parts that grade them (each once).
+    public static var functions: [String] {
+        var seen = Set<String>()
+        return checks([]).flatMap(\.functions).filter { seen.insert($0).inserted }
     }
 
     /// The visible inputs: a small batch, and a batch of one example.
@@ -24,7 +31,7 @@ public enum Assignments {
                convolution = "6 · Convolution"
 
     /// One check per part, run on `cases`.
-    static func checks(_ student: Implementations, _ cases: [Case]) -> [Check] {
+    static func checks(_ cases: [Case]) -> [Check] {
         let reference = Implementations.reference
         /// Signals of the case's shape, with exact zeros and ±1000 in the extreme cases.
         @Sendable func signals(_ c: Case) -> Tensor<Double> {
@@ -41,18 +48,18 @@ public enum Assignments {
         }
         let cs = cases
         var checks: [Check] = []
-        checks.append(Check("1a", activations, "sigmoid σ(s) and its derivative σ′(s)", 2) {
+        checks.append(Check("1a", activations, "sigmoid σ(s) and its derivative σ′(s)", 2, functions: ["sigmoid", "sigmoidDerivative"]) { student in
             grade(2, cs) { c in try firstFailure(unary("sigmoid", student.sigmoid, reference.sigmoid)(c),
                                                  unary("sigmoidDerivative", student.sigmoidDerivative, reference.sigmoidDerivative)(c)) }
         })
-        checks.append(Check("1b", activations, "the derivative of tanh", 1) { grade(1, cs, unary("tanhDerivative", student.tanhDerivative, reference.tanhDerivative)) })
-        checks.append(Check("1c", activations, "ReLU and its derivative", 2) {
+        checks.append(Check("1b", activations, "the derivative of tanh", 1, functions: ["tanhDerivative"]) { student in grade(1, cs, unary("tanhDerivative", student.tanhDerivative, reference.tanhDerivative)) })
+        checks.append(Check("1c", activations, "ReLU and its derivative", 2, functions: ["relu", "reluDerivative"]) { student in
             grade(2, cs) { c in try firstFailure(unary("relu", student.relu, reference.relu)(c),
                                                  unary("reluDerivative", student.reluDerivative, reference.reluDerivative)(c)) }
         })
-        checks.append(Check("1d", activations, "softmax of each row, stable for large signals", 2) { grade(2, cs, unary("softmax", student.softmax, reference.softmax)) })
+        checks.append(Check("1d", activations, "softmax of each row, stable for large signals", 2, functions: ["softmax"]) { student in grade(2, cs, unary("softmax", student.softmax, reference.softmax)) })
 
-        checks.append(Check("2a", backpropagation, "dense layer forward: S = X·W + b", 2) {
+        checks.append(Check("2a", backpropagation, "dense layer forward: S = X·W + b", 2, functions: ["denseForward"]) { student in
             grade(2, cs) { c in
                 var rng = c.rng
                 let x = Tensor<Double>.normal([c.batch, c.inputs], using: &rng), w = Tensor<Double>.normal([c.inputs, c.units], using: &rng)
@@ -60,7 +67,7 @@ public enum Assignments {
                 return compare("denseForward(x, W, b)", try student.denseForward(x, w, b), try reference.denseForward(x, w, b))
             }
         })
-        checks.append(Check("2b", backpropagation, "dense layer backward: δ·Wᵀ, Xᵀ·δ, Σδ", 3) {
+        checks.append(Check("2b", backpropagation, "dense layer backward: δ·Wᵀ, Xᵀ·δ, Σδ", 3, functions: ["denseBackward"]) { student in
             grade(3, cs) { c in
                 var rng = c.rng
                 let x = Tensor<Double>.normal([c.batch, c.inputs], using: &rng), w = Tensor<Double>.normal([c.inputs, c.units], using: &rng)
@@ -71,7 +78,7 @@ public enum Assignments {
                                     compare("∂E/∂b", got.biasGradient, expected.biasGradient))
             }
         })
-        checks.append(Check("2c", backpropagation, "the delta recursion through a two-layer network", 3) {
+        checks.append(Check("2c", backpropagation, "the delta recursion through a two-layer network", 3, functions: ["twoLayerGradients"], uses: ["sigmoid", "sigmoidDerivative", "denseForward", "denseBackward"]) { student in
             grade(3, cs) { c in
                 var rng = c.rng
                 let x = Tensor<Double>.normal([c.batch, c.inputs], using: &rng), y = Tensor<Double>.normal([c.batch, c.units], using: &rng)
@@ -83,7 +90,7 @@ public enum Assignments {
                                     compare("∂E/∂W²", got.w2, expected.w2), compare("∂E/∂b²", got.b2, expected.b2))
             }
         })
-        checks.append(Check("2d", backpropagation, "the weight update rule w ← w − η ∂E/∂w", 1) {
+        checks.append(Check("2d", backpropagation, "the weight update rule w ← w − η ∂E/∂w", 1, functions: ["gradientDescentStep"]) { student in
             grade(1, cs) { c in
                 var rng = c.rng
                 let w = Tensor<Double>.normal([c.inputs, c.units], using: &rng), g = Tensor<Double>.normal([c.inputs, c.units], using: &rng)
@@ -91,7 +98,7 @@ public enum Assignments {
             }
         })
 
-        checks.append(Check("3a", descent, "the shuffled mini-batches of an epoch", 2) {
+        checks.append(Check("3a", descent, "the shuffled mini-batches of an epoch", 2, functions: ["miniBatches"]) { student in
             grade(2, cs) { c in
                 let count = c.batch * 3 + c.units, batchSize = c.inputs
                 var studentRNG = c.rng, referenceRNG = c.rng
@@ -104,7 +111,7 @@ public enum Assignments {
         let modes: [(id: String, mode: String, batchSize: @Sendable (Int) -> Int)] = [
             ("3b", "batch", { n in n }), ("3c", "mini-batch", { n in max(2, n / 3) }), ("3d", "stochastic", { _ in 1 })]
         for (id, mode, size) in modes {
-            checks.append(Check(id, descent, "training loop, \(mode) descent", 1.5) {
+            checks.append(Check(id, descent, "training loop, \(mode) descent", 1.5, functions: ["trainLinearRegression"], uses: ["miniBatches"]) { student in
                 grade(1.5, cs) { c in
                     var rng = c.rng
                     let n = c.batch * 3 + 2, d = c.inputs
@@ -121,7 +128,7 @@ public enum Assignments {
                 }
             })
         }
-        checks.append(Check("4a", regularization, "inverted dropout forward: mask, x ⊙ m / keep", 2) {
+        checks.append(Check("4a", regularization, "inverted dropout forward: mask, x ⊙ m / keep", 2, functions: ["dropoutForward"]) { student in
             grade(2, cs) { c in
                 var rng = c.rng
                 let x = Tensor<Double>.normal([c.batch, c.units + 3], using: &rng)
@@ -136,7 +143,7 @@ public enum Assignments {
                 return nil
             }
         })
-        checks.append(Check("4b", regularization, "inverted dropout backward", 1) {
+        checks.append(Check("4b", regularization, "inverted dropout backward", 1, functions: ["dropoutBackward"]) { student in
             grade(1, cs) { c in
                 var rng = c.rng
                 let x = Tensor<Double>.normal([c.batch, c.units + 3], using: &rng), dy = Tensor<Double>.normal(x.shape, using: &rng)
@@ -144,14 +151,14 @@ public enum Assignments {
                 return compare("∂E/∂x", try student.dropoutBackward(dy, mask), try reference.dropoutBackward(dy, mask))
             }
         })
-        checks.append(Check("4c", regularization, "the L2 penalty λ Σ w²", 1) {
+        checks.append(Check("4c", regularization, "the L2 penalty λ Σ w²", 1, functions: ["l2Penalty"]) { student in
             grade(1, cs) { c in
                 var rng = c.rng
                 let w = Tensor<Double>.normal([c.inputs, c.units], using: &rng)
                 return compare("l2Penalty(w, λ = 0.002)", try student.l2Penalty(w, 0.002), try reference.l2Penalty(w, 0.002))
             }
         })
-        checks.append(Check("4d", regularization, "the gradient with L2: ∂E/∂w + 2λw", 1) {
+        checks.append(Check("4d", regularization, "the gradient with L2: ∂E/∂w + 2λw", 1, functions: ["l2Gradient"]) { student in
             grade(1, cs) { c in
                 var rng = c.rng
                 let w = Tensor<Double>.normal([c.inputs, c.units], using: &rng), g = Tensor<Double>.normal(w.shape, using: &rng)
@@ -159,7 +166,7 @@ public enum Assignments {
             }
         })
 
-        checks.append(Check("5a", batchNormalization, "batch normalization forward, training mode", 2) {
+        checks.append(Check("5a", batchNormalization, "batch normalization forward, training mode", 2, functions: ["batchNormTraining"]) { student in
             grade(2, cs) { c in
                 let (x, gamma, beta) = batchNormInputs(c)
                 let got = try student.batchNormTraining(x, gamma, beta, 1e-3), expected = try reference.batchNormTraining(x, gamma, beta, 1e-3)
@@ -168,7 +175,7 @@ public enum Assignments {
                                     compare("y = γ x̂ + β", got.output, expected.output))
             }
         })
-        checks.append(Check("5b", batchNormalization, "batch normalization forward, inference mode", 1) {
+        checks.append(Check("5b", batchNormalization, "batch normalization forward, inference mode", 1, functions: ["batchNormInference"]) { student in
             grade(1, cs) { c in
                 let (x, gamma, beta) = batchNormInputs(c)
                 var rng = SeededGenerator(seed: c.seed + 1000)
@@ -177,7 +184,7 @@ public enum Assignments {
                                try reference.batchNormInference(x, gamma, beta, mean, variance, 1e-3))
             }
         })
-        checks.append(Check("5c", batchNormalization, "batch normalization backward", 3) {
+        checks.append(Check("5c", batchNormalization, "batch normalization backward", 3, functions: ["batchNormBackward"]) { student in
             grade(3, cs) { c in
                 let (x, gamma, _) = batchNormInputs(c)
                 var rng = SeededGenerator(seed: c.seed + 2000)
@@ -188,7 +195,7 @@ public enum Assignments {
                                     compare("∂E/∂β", got.betaGradient, expected.betaGradient))
             }
         })
-        checks.append(Check("5d", batchNormalization, "the running average for inference", 1) {
+        checks.append(Check("5d", batchNormalization, "the running average for inference", 1, functions: ["updateRunningAverage"]) { student in
             grade(1, cs) { c in
                 var rng = c.rng
                 let running = Tensor<Double>.normal([c.units + 1], using: &rng), batch = Tensor<Double>.normal([c.units + 1], using: &rng)
@@ -203,14 +210,14 @@ public enum Assignments {
             return (Tensor<Double>.normal([c.batch, size, size + 1, 2], using: &rng), Tensor<Double>.normal([3, 2, 2, c.units + 1], using: &rng),
                     Tensor<Double>.normal([c.units + 1], using: &rng), stride)
         }
-        checks.append(Check("6a", convolution, "convolution forward (cross-correlation, stride)", 2) {
+        checks.append(Check("6a", convolution, "convolution forward (cross-correlation, stride)", 2, functions: ["conv2DForward"]) { student in
             grade(2, cs) { c in
                 let (x, w, b, stride) = convolutionInputs(c)
                 return compare("conv2DForward(x, W, b, stride \(stride))", try student.conv2DForward(x, w, b, stride),
                                try reference.conv2DForward(x, w, b, stride))
             }
         })
-        checks.append(Check("6b", convolution, "convolution backward: ∂E/∂x, ∂E/∂W, ∂E/∂b", 3) {
+        checks.append(Check("6b", convolution, "convolution backward: ∂E/∂x, ∂E/∂W, ∂E/∂b", 3, functions: ["conv2DBackward"]) { student in
             grade(3, cs) { c in
                 let (x, w, _, stride) = convolutionInputs(c)
                 let shape = try reference.conv2DForward(x, w, .zeros([w.shape[3]]), stride).shape
@@ -222,14 +229,14 @@ public enum Assignments {
                                     compare("∂E/∂b", got.biasGradient, expected.biasGradient))
             }
         })
-        checks.append(Check("6c", convolution, "max pooling forward", 1) {
+        checks.append(Check("6c", convolution, "max pooling forward", 1, functions: ["maxPoolForward"]) { student in
             grade(1, cs) { c in
                 var rng = c.rng
                 let x = Tensor<Double>.normal([c.batch, 2 * c.inputs + 1, 2 * c.units + 2, 3], using: &rng)
                 return compare("maxPoolForward(x, size 2)", try student.maxPoolForward(x, 2), try reference.maxPoolForward(x, 2))
             }
         })
-        checks.append(Check("6d", convolution, "max pooling backward: the gradient to the maximum", 1) {
+        checks.append(Check("6d", convolution, "max pooling backward: the gradient to the maximum", 1, functions: ["maxPoolBackward"]) { student in
             grade(1, cs) { c in
                 var rng = c.rng
                 let x = Tensor<Double>.normal([c.batch, 2 * c.inputs + 2, 2 * c.units + 2, 3], using: &rng)
@@ -243,9 +250,14 @@ public enum Assignments {
     /// A part's check before it is given its points' place in a `Part`.
     struct Check {
         let id: String, assignment: String, title: String, points: Double
-        let run: @Sendable () -> PartOutcome
-        init(_ id: String, _ assignment: String, _ title: String, _ points: Double, run: @escaping @Sendable () -> PartOutcome) {
-            (self.id, self.assignment, self.title, self.points, self.run) = (id, assignment, title, points, run)
+        /// The homework functions the check calls; `uses`: functions of earlier parts that the
+        /// part's solution calls (answered by the reference while this part is graded).
+        let functions: [String], uses: [String]
+        let run: @Sendable (Implementations) -> PartOutcome
+        init(_ id: String, _ assignment: String, _ title: String, _ points: Double, functions: [String], uses: [String] = [],
+             run: @escaping @Sendable (Implementations) -> PartOutcome) {
+            (self.id, self.assignment, self.title, self.points) = (id, assignment, title, points)
+            (self.functions, self.uses, self.run) = (functions, uses, run)
         }
     }
 

@@ -8,10 +8,13 @@ extension Assignments {
                               Case(seed: 103, batch: 2, inputs: 9, units: 4, extreme: true)]
 
     /// The same checks as the visible parts, on the hidden inputs, 1 point each.
-    static func hiddenParts(_ implementation: Implementations) -> [Part] {
-        checks(implementation, hiddenCases).map { check in
+    static var hiddenParts: [Part] {
+        checks(hiddenCases).map { check in
             Part(id: check.id + "·hidden", assignment: check.assignment, title: check.title + " (hidden inputs)", points: 1,
-                 hidden: true, run: { let outcome = check.run(); return outcome.status == .passed ? PartOutcome(status: .passed, score: 1, message: outcome.message) : outcome })
+                 hidden: true, functions: check.functions, uses: check.uses) { implementation in
+                let outcome = check.run(implementation)
+                return outcome.status == .passed ? PartOutcome(status: .passed, score: 1, message: outcome.message) : outcome
+            }
         }
     }
 }

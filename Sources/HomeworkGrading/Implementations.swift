@@ -1,3 +1,4 @@
+import HomeworkWire
 import Neural
 import Tensors
 
@@ -189,4 +190,116 @@ extension Implementations {
     /// Every function throws "not implemented": what the student's untouched copy does, and
     /// how the grading tool lists the parts without running anything.
     public static let untouched = Implementations()
+}
+
+extension Implementations {
+    /// The implementation whose every function is `call(name, arguments)`: how the grader
+    /// calls the student's functions in their own process (`call` sends them over the
+    /// channel), and the XCTest graders call them in theirs. `call` throws
+    /// `HomeworkNotImplemented` for an untouched part and `StudentError` for what the student's
+    /// code threw.
+    public static func calling(_ call: @escaping @Sendable (String, [WireValue]) throws -> [WireValue]) -> Implementations {
+        var r = Implementations()
+        r.sigmoid = { try call("sigmoid", [$0.wire]).decoded() }
+        r.sigmoidDerivative = { try call("sigmoidDerivative", [$0.wire]).decoded() }
+        r.tanhDerivative = { try call("tanhDerivative", [$0.wire]).decoded() }
+        r.relu = { try call("relu", [$0.wire]).decoded() }
+        r.reluDerivative = { try call("reluDerivative", [$0.wire]).decoded() }
+        r.softmax = { try call("softmax", [$0.wire]).decoded() }
+        r.denseForward = { try call("denseForward", [$0.wire, $1.wire, $2.wire]).decoded() }
+        r.denseBackward = { delta, x, w in
+            let (a, b, c): (Tensor<Double>, Tensor<Double>, Tensor<Double>) = try call("denseBackward", [delta.wire, x.wire, w.wire]).decoded()
+            return (a, b, c)
+        }
+        r.twoLayerGradients = { x, y, w1, b1, w2, b2 in
+            let (a, b, c, d): (Tensor<Double>, Tensor<Double>, Tensor<Double>, Tensor<Double>)
+                = try call("twoLayerGradients", [x.wire, y.wire, w1.wire, b1.wire, w2.wire, b2.wire]).decoded()
+            return (a, b, c, d)
+        }
+        r.gradientDescentStep = { try call("gradientDescentStep", [$0.wire, $1.wire, $2.wire]).decoded() }
+        r.miniBatches = { count, batchSize, rng in
+            let (batches, generator): ([[Int]], SeededGenerator) = try call("miniBatches", [count.wire, batchSize.wire, rng.wire]).decoded()
+            rng = generator
+            return batches
+        }
+        r.trainLinearRegression = { x, y, epochs, batchSize, eta, rng in
+            let (w, b, losses, generator): (Tensor<Double>, Tensor<Double>, [Double], SeededGenerator)
+                = try call("trainLinearRegression", [x.wire, y.wire, epochs.wire, batchSize.wire, eta.wire, rng.wire]).decoded()
+            rng = generator
+            return (w, b, losses)
+        }
+        r.dropoutForward = { x, rate, rng in
+            let (output, mask, generator): (Tensor<Double>, Tensor<Double>, SeededGenerator) = try call("dropoutForward", [x.wire, rate.wire, rng.wire]).decoded()
+            rng = generator
+            return (output, mask)
+        }
+        r.dropoutBackward = { try call("dropoutBackward", [$0.wire, $1.wire]).decoded() }
+        r.l2Penalty = { try call("l2Penalty", [$0.wire, $1.wire]).decoded() }
+        r.l2Gradient = { try call("l2Gradient", [$0.wire, $1.wire, $2.wire]).decoded() }
+        r.batchNormTraining = { x, gamma, beta, epsilon in
+            let (a, b, c): (Tensor<Double>, Tensor<Double>, Tensor<Double>) = try call("batchNormTraining", [x.wire, gamma.wire, beta.wire, epsilon.wire]).decoded()
+            return (a, b, c)
+        }
+        r.batchNormInference = { try call("batchNormInference", [$0.wire, $1.wire, $2.wire, $3.wire, $4.wire, $5.wire]).decoded() }
+        r.batchNormBackward = { g, x, gamma, epsilon in
+            let (a, b, c): (Tensor<Double>, Tensor<Double>, Tensor<Double>) = try call("batchNormBackward", [g.wire, x.wire, gamma.wire, epsilon.wire]).decoded()
+            return (a, b, c)
+        }
+        r.updateRunningAverage = { try call("updateRunningAverage", [$0.wire, $1.wire, $2.wire]).decoded() }
+        r.conv2DForward = { try call("conv2DForward", [$0.wire, $1.wire, $2.wire, $3.wire]).decoded() }
+        r.conv2DBackward = { g, x, w, stride in
+            let (a, b, c): (Tensor<Double>, Tensor<Double>, Tensor<Double>) = try call("conv2DBackward", [g.wire, x.wire, w.wire, stride.wire]).decoded()
+            return (a, b, c)
+        }
+        r.maxPoolForward = { try call("maxPoolForward", [$0.wire, $1.wire]).decoded() }
+        r.maxPoolBackward = { try call("maxPoolBackward", [$0.wire, $1.wire, $2.wire]).decoded() }
+        return r
+    }
+
+    /// The reference's answers to the student's calls of functions a part `uses` (2c's calls of
+    /// sigmoid, σ′, denseForward and denseBackward; 3b–3d's of miniBatches). The arguments come
+    /// from student code: each is checked (shapes that fit, sizes within limits) before the
+    /// library sees it, since a library precondition would stop the grader itself.
+    public static let referenceForUses: FunctionTable = {
+        let reference = Implementations.reference
+        /// At most this many multiply-adds per call, so a hostile call cannot hold up the grader.
+        let work = 50_000_000
+        @Sendable func matrix(_ t: Tensor<Double>, _ name: String) throws {
+            guard t.rank == 2, t.shape.allSatisfy({ $0 >= 1 }) else { throw WireError("\(name) must be a non-empty matrix, got shape \(Shape.describe(t.shape))") }
+        }
+        var table = FunctionTable()
+        table.add("sigmoid", arity: 1) { a in [try reference.sigmoid(a.argument(0)).wire] }
+        table.add("sigmoidDerivative", arity: 1) { a in [try reference.sigmoidDerivative(a.argument(0)).wire] }
+        table.add("denseForward", arity: 3) { a in
+            let x: Tensor<Double> = try a.argument(0), w: Tensor<Double> = try a.argument(1), b: Tensor<Double> = try a.argument(2)
+            try matrix(x, "x")
+            try matrix(w, "W")
+            guard x.shape[1] == w.shape[0], b.shape == [w.shape[1]], x.shape[0] * x.shape[1] * w.shape[1] <= work else {
+                throw WireError("denseForward: shapes x \(Shape.describe(x.shape)), W \(Shape.describe(w.shape)), b \(Shape.describe(b.shape)) do not fit")
+            }
+            return [try reference.denseForward(x, w, b).wire]
+        }
+        table.add("denseBackward", arity: 3) { a in
+            let delta: Tensor<Double> = try a.argument(0), x: Tensor<Double> = try a.argument(1), w: Tensor<Double> = try a.argument(2)
+            try matrix(delta, "δ")
+            try matrix(x, "x")
+            try matrix(w, "W")
+            guard x.shape[0] == delta.shape[0], x.shape[1] == w.shape[0], w.shape[1] == delta.shape[1],
+                  x.shape[0] * x.shape[1] * w.shape[1] <= work else {
+                throw WireError("denseBackward: shapes δ \(Shape.describe(delta.shape)), x \(Shape.describe(x.shape)), W \(Shape.describe(w.shape)) do not fit")
+            }
+            let r = try reference.denseBackward(delta, x, w)
+            return [r.0.wire, r.1.wire, r.2.wire]
+        }
+        table.add("miniBatches", arity: 3) { a in
+            let count: Int = try a.argument(0), batchSize: Int = try a.argument(1)
+            var rng: SeededGenerator = try a.argument(2)
+            guard (0...1_000_000).contains(count), batchSize >= 1 else {
+                throw WireError("miniBatches: count \(count) must be in 0…1,000,000 and batchSize \(batchSize) at least 1")
+            }
+            let batches = try reference.miniBatches(count, batchSize, &rng)
+            return [batches.wire, rng.wire]
+        }
+        return table
+    }()
 }

@@ -32,10 +32,10 @@ public struct PartOutcome: Codable, Sendable, Equatable {
     }
 }
 
-extension PartOutcome {
-    /// The prefix of the one line on which `homework-runner` prints a part's outcome as JSON,
-    /// so that whatever the student's code prints is never taken for it.
-    public static let marker = "BACKPROP-GRADE-OUTCOME "
+/// What the student's function threw (its text, as the student's process sent it).
+public struct StudentError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }
 
 /// One graded part of an assignment.
@@ -49,18 +49,29 @@ public struct Part: Sendable {
     public let points: Double
     /// Hidden tests: graded, but their inputs are not in the student's copy.
     public let hidden: Bool
-    /// Runs the checks (in the calling process; the grading tool calls it in a child process).
-    public let run: @Sendable () -> PartOutcome
+    /// The homework functions this part grades ("sigmoid", "sigmoidDerivative").
+    public let functions: [String]
+    /// Functions of parts graded before this one that this part's solution calls (2c calls
+    /// sigmoid, denseForward, …): while this part is graded, the student's calls of them are
+    /// answered by the reference, so a bug there costs only that earlier part.
+    public let uses: [String]
+    let check: @Sendable (Implementations) -> PartOutcome
 
     public init(id: String, assignment: String, title: String, points: Double, hidden: Bool = false,
-                run: @escaping @Sendable () -> PartOutcome) {
+                functions: [String], uses: [String] = [], check: @escaping @Sendable (Implementations) -> PartOutcome) {
         self.id = id
         self.assignment = assignment
         self.title = title
         self.points = points
         self.hidden = hidden
-        self.run = run
+        self.functions = functions
+        self.uses = uses
+        self.check = check
     }
+
+    /// Runs the part's checks on `implementation` (in this process; the student's functions
+    /// run in their own process behind `Implementations.calling`).
+    public func run(_ implementation: Implementations) -> PartOutcome { check(implementation) }
 }
 
 /// One input of a check: sizes and a seed for its random tensors, and whether to use extreme

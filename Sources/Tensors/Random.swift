@@ -52,6 +52,18 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         return result
     }
 
+    /// The generator's whole state (its seed and its four 64-bit words), to carry it to another
+    /// process and back: the homework grader sends a generator to the student's code this way.
+    public var stateWords: [UInt64] { [seed, state.0, state.1, state.2, state.3] }
+
+    /// The generator whose `stateWords` are `words`; nil unless there are five words and the
+    /// state is not all zero (a state xoshiro256** never reaches).
+    public init?(stateWords words: [UInt64]) {
+        guard words.count == 5, words[1...].contains(where: { $0 != 0 }) else { return nil }
+        seed = words[0]
+        state = (words[1], words[2], words[3], words[4])
+    }
+
     @inline(__always)
     private func rotateLeft(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
 

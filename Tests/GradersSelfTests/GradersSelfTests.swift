@@ -1,5 +1,6 @@
 import Foundation
 import HomeworkGrading
+import HomeworkWire
 import Neural
 import Tensors
 import XCTest
@@ -11,27 +12,53 @@ import XCTest
 /// implementation is a bug.
 final class GradersSelfTests: XCTestCase {
     func outcome(_ id: String, _ implementation: Implementations) -> (Part, PartOutcome) {
-        let part = Assignments.parts(implementation).first { $0.id == id }!
-        return (part, part.run())
+        let part = Assignments.parts.first { $0.id == id }!
+        return (part, part.run(implementation))
     }
 
     func testTheReferenceScoresFullMarksOnEveryPart() {
-        let parts = Assignments.parts(.reference)
-        let hidden = parts.filter(\.hidden).count
-        XCTAssertEqual(parts.count - hidden, 24, "24 visible parts")
-        XCTAssertTrue(hidden == 24 || hidden == 0, "a hidden test per part (none in the student's copy), got \(hidden)")
+        let parts = Assignments.parts
+        let visible = parts.filter { !$0.hidden }, hidden = parts.filter(\.hidden)
+        // The totals follow from the assignments: one hidden test (1 point) per visible part, or
+        // none in the student's copy.
+        XCTAssertTrue(hidden.isEmpty || hidden.map(\.id) == visible.map { $0.id + "·hidden" },
+                      "a hidden test per visible part, in the same order: \(hidden.map(\.id))")
+        XCTAssertEqual(Set(parts.map(\.id)).count, parts.count, "part ids are unique")
         for part in parts {
-            let result = part.run()
+            let result = part.run(.reference)
             XCTAssertEqual(result.status, .passed, "\(part.id): \(result.message)")
             XCTAssertEqual(result.score, part.points, "\(part.id): full marks")
+            // A part may lean only on parts graded before it.
+            let earlier = parts.prefix { $0.id != part.id }.flatMap(\.functions)
+            XCTAssertTrue(part.uses.allSatisfy { earlier.contains($0) || (part.hidden && Assignments.functions.contains($0)) },
+                          "\(part.id) uses \(part.uses), not all of them parts graded before it")
         }
-        XCTAssertEqual(parts.filter { !$0.hidden }.reduce(0) { $0 + $1.points }, 41.5, "visible points")
-        XCTAssertEqual(parts.reduce(0) { $0 + $1.points }, 41.5 + Double(hidden), "all points, 1 per hidden test")
+        let points = parts.reduce(0) { $0 + $1.points }
+        XCTAssertEqual(points, visible.reduce(0) { $0 + $1.points } + Double(hidden.count), "all points, 1 per hidden test")
+    }
+
+    func testTheReferenceAnswersOnlyWellFormedCallsOfUsedParts() throws {
+        // Student code chooses these arguments: shapes that do not fit are refused with a message,
+        // never passed to the library (whose preconditions would stop the grader).
+        let table = Implementations.referenceForUses
+        XCTAssertEqual(Set(table.names), Set(Assignments.parts.flatMap(\.uses)), "an answer for every function a part uses, and no other")
+        let x = Tensor<Double>.zeros([2, 3]), w = Tensor<Double>.zeros([4, 5])
+        XCTAssertThrowsError(try table.call("denseForward", [x.wire, w.wire, Tensor<Double>.zeros([5]).wire])) { error in
+            XCTAssertTrue("\(error)".contains("do not fit"), "\(error)")
+        }
+        XCTAssertThrowsError(try table.call("denseBackward", [x.wire, x.wire, w.wire]))
+        XCTAssertThrowsError(try table.call("miniBatches", [Int.max.wire, 1.wire, SeededGenerator(seed: 1).wire]))
+        XCTAssertThrowsError(try table.call("twoLayerGradients", [])) { error in
+            XCTAssertTrue("\(error)".contains("no homework function named twoLayerGradients"), "\(error)")
+        }
+        let ok = try table.call("denseForward", [x.wire, Tensor<Double>.ones([3, 5]).wire, Tensor<Double>.ones([5]).wire])
+        let output: Tensor<Double> = try ok.decoded()
+        XCTAssertEqual(output.scalars, [Double](repeating: 1, count: 10), "x·W + b with x = 0, b = 1")
     }
 
     func testAnUntouchedPartIsNotAttemptedNotACrash() {
-        for part in Assignments.parts(.untouched) {
-            let result = part.run()
+        for part in Assignments.parts {
+            let result = part.run(Implementations())
             XCTAssertEqual(result.status, .notAttempted, "\(part.id): \(result.message)")
             XCTAssertEqual(result.score, 0)
             XCTAssertTrue(result.message.hasPrefix("not implemented yet"), result.message)
@@ -216,26 +243,22 @@ final class GradersSelfTests: XCTestCase {
 
     static let buildFolder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
 
-    /// Runs `backprop-grade --skip-build` on the built homework-runner with one implementation and
-    /// returns the printed table, the results file and the time it took.
-    func grade(_ implementation: String, timeout: Double) throws -> (output: String, results: [String: Any], seconds: Double) {
+    /// Runs `backprop-grade` on the test stand-in for homework-runner (`homework-runner-fixtures`,
+    /// one of its variants) and returns the printed table, the results file and the time it took.
+    func grade(_ variant: String, timeout: Double) throws -> (output: String, results: [String: Any], seconds: Double) {
         let tool = Self.buildFolder.appendingPathComponent("backprop-grade")
-        guard FileManager.default.isExecutableFile(atPath: tool.path) else {
-            XCTFail("\(tool.path) is missing: `swift build` builds it")
+        let runner = Self.buildFolder.appendingPathComponent("homework-runner-fixtures")
+        for executable in [tool, runner] where !FileManager.default.isExecutableFile(atPath: executable.path) {
+            XCTFail("\(executable.path) is missing: `swift build` builds it")
             throw XCTSkip("no executable")
         }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("backprop-grade-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        // The package root: the build folder is <root>/.build/<triple>/debug.
-        var root = Self.buildFolder
-        while root.path != "/" && !FileManager.default.fileExists(atPath: root.appendingPathComponent("Package.swift").path) {
-            root = root.deletingLastPathComponent()
-        }
         let process = Process()
         process.executableURL = tool
-        process.arguments = ["--skip-build", "--implementation", implementation, "--timeout", String(timeout),
-                             "--results", folder.appendingPathComponent("results.json").path, "--package", root.path]
+        process.arguments = ["--runner", runner.path, "--runner-argument", variant, "--timeout", String(timeout),
+                             "--results", folder.appendingPathComponent("results.json").path]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output
@@ -257,10 +280,20 @@ final class GradersSelfTests: XCTestCase {
         Dictionary(uniqueKeysWithValues: (results["tests"] as? [[String: Any]] ?? []).map { ($0["number"] as? String ?? "?", $0) })
     }
 
+    func testTheSolutionsScoreFullMarksThroughTheTool() throws {
+        let (output, results, _) = try grade("solutions", timeout: 10)
+        let parts = Assignments.parts, total = parts.reduce(0) { $0 + $1.points }
+        XCTAssertEqual(results["score"] as? Double, total, output)
+        let extra = results["extra_data"] as? [String: Any] ?? [:]
+        XCTAssertEqual(extra["parts_expected"] as? Int, parts.count)
+        XCTAssertEqual(extra["parts_graded"] as? Int, parts.count)
+        XCTAssertEqual(extra["complete"] as? Bool, true)
+    }
+
     func testATrappingPartCostsOnlyItsOwnPoints() throws {
         let (output, results, _) = try grade("trap", timeout: 10)
         let byPart = tests(results)
-        let parts = Assignments.parts(.reference), total = parts.reduce(0) { $0 + $1.points }
+        let parts = Assignments.parts, total = parts.reduce(0) { $0 + $1.points }
         let hiddenIncluded = parts.contains { $0.hidden }
         XCTAssertEqual(byPart.count, parts.count, "every part graded and reported:\n\(output)")
         for id in hiddenIncluded ? ["1a", "1a·hidden"] : ["1a"] {
@@ -271,6 +304,9 @@ final class GradersSelfTests: XCTestCase {
         let others = byPart.filter { !$0.key.hasPrefix("1a") }
         XCTAssertTrue(others.allSatisfy { ($0.value["score"] as? Double) == ($0.value["max_score"] as? Double) },
                       "every other part still gets full marks:\n\(output)")
+        // 2c calls sigmoid (part 1a): graded with the reference's in its place, and says so.
+        let twoC = byPart["2c"]?["output"] as? String ?? ""
+        XCTAssertTrue(twoC.contains("graded with the reference") && twoC.contains("sigmoid"), "2c: \(twoC)")
         let lost = hiddenIncluded ? 3.0 : 2.0   // 1a (2 points) and its hidden test (1)
         XCTAssertEqual(results["score"] as? Double, total - lost, "\(total) points in all, minus the \(lost) of 1a")
         XCTAssertTrue(output.contains("crashed") && output.contains("Total: \(Report.number(total - lost)) / \(Report.number(total))"), output)
@@ -289,7 +325,7 @@ final class GradersSelfTests: XCTestCase {
         let (output, results, _) = try grade("untouched", timeout: 10)
         XCTAssertEqual(results["score"] as? Double, 0)
         let all = tests(results).values
-        XCTAssertEqual(all.count, Assignments.parts(.untouched).count)
+        XCTAssertEqual(all.count, Assignments.parts.count)
         XCTAssertTrue(all.allSatisfy { ($0["output"] as? String ?? "").hasPrefix("not attempted: not implemented yet") }, output)
         XCTAssertTrue(all.allSatisfy { ["visible", "hidden"].contains($0["visibility"] as? String ?? "") }, "Gradescope visibility")
     }
