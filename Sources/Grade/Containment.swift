@@ -148,12 +148,14 @@ final class Containment {
         }
         let session = RemoteSession(channel: Channel(fd: process.channel), deadline: started + limits.seconds, uses: part.uses)
         var outcome = part.run(.calling(session.call))
-        // The part answered (or failed): stop everything it started before looking further.
+        // The part answered (or failed): stop everything it started before looking further. A
+        // runner that closed the channel gets a moment to end, so its own exit status is seen.
+        if case .closed = session.failure { waitForExit(process.pid, seconds: 2) }
         let status = stop(process, cgroups: cgroups)
         close(process.channel)
         let outOfMemory = cgroups.contains { memoryLimitWasHit($0) }
         if let failure = session.failure {
-            let stderr = readPrefix(folder.appendingPathComponent("stderr")); if ProcessInfo.processInfo.environment["DEBUGGRADE"] != nil { print("STDERR:", stderr, status) }
+            let stderr = readPrefix(folder.appendingPathComponent("stderr"))
             switch failure {
             case .timedOut:
                 outcome = PartOutcome(status: .timedOut, score: 0, message: "after \(formatSeconds(limits.seconds)) s (an endless loop?)")
@@ -254,7 +256,11 @@ final class Containment {
         var status = Status()
         var raw: Int32 = 0
         // Already gone? Its status says how it ended (a trap, the CPU limit).
-        if waitpid(process.pid, &raw, WNOHANG) == process.pid { status = decode(raw) }
+        if let ended = exited.removeValue(forKey: process.pid) {
+            status = decode(ended)
+        } else if waitpid(process.pid, &raw, WNOHANG) == process.pid {
+            status = decode(raw)
+        }
         kill(process.pid, SIGKILL)
         kill(-process.pid, SIGKILL)
         if isolate { _ = backprop_kill_user(uid) }
@@ -268,6 +274,18 @@ final class Containment {
         }
         reapOrphans()
         return status
+    }
+
+    private var exited: [pid_t: Int32] = [:]
+
+    /// Waits until `pid` ends by itself (its status kept for `stop`) or `seconds` pass.
+    private func waitForExit(_ pid: pid_t, seconds: Double) {
+        let deadline = Channel.now() + seconds
+        var raw: Int32 = 0
+        while Channel.now() < deadline {
+            if waitpid(pid, &raw, WNOHANG) == pid { exited[pid] = raw; return }
+            usleep(1000)
+        }
     }
 
     private func decode(_ raw: Int32) -> Status {

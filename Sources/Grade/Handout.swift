@@ -162,12 +162,27 @@ struct AutograderCommand: ParsableCommand {
             try FileManager.default.copyItem(at: source, to: target)
             try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: target.path)
         }
+        // grader.sha256: every file but the homework's own (which each submission replaces), so
+        // run_autograder can refuse to grade with a folder that changed since (sha256sum format).
+        let manifest = """
+            import hashlib, os, sys
+            lines = []
+            for folder, _, names in os.walk("."):
+                for name in names:
+                    path = os.path.relpath(os.path.join(folder, name), ".")
+                    if path == "grader.sha256" or (path.startswith("Sources/Homework/") and path.endswith(".swift")):
+                        continue
+                    lines.append(hashlib.sha256(open(path, "rb").read()).hexdigest() + "  " + path)
+            open("grader.sha256", "w").write("\\n".join(sorted(lines, key=lambda l: l[66:])) + "\\n")
+            """
+        let checksums = try runChild("/usr/bin/env", ["python3", "-c", manifest], in: staging, timeout: 600)
+        guard checksums.status == 0 else { throw ValidationError("could not write grader.sha256 (python3): \(checksums.stderr)") }
         let zip = URL(fileURLWithPath: out).standardizedFileURL
         try? FileManager.default.removeItem(at: zip)
         let entries = try FileManager.default.contentsOfDirectory(atPath: staging.path).sorted()
         let run = try runChild("/usr/bin/env", ["python3", "-m", "zipfile", "-c", zip.path] + entries, in: staging, timeout: 600)
         guard run.status == 0 else { throw ValidationError("could not write \(zip.path) (python3 -m zipfile): \(run.stderr)") }
-        print("Wrote \(zip.path): setup.sh, run_autograder and the package (\(files) files, hidden tests included, homework files as stubs).")
+        print("Wrote \(zip.path): setup.sh, run_autograder, grader.sha256 and the package (\(files) files, hidden tests included, homework files as stubs).")
         print("Upload it as the assignment's autograder on Gradescope; students submit their Sources/Homework/*.swift files.")
     }
 }

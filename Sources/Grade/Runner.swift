@@ -1,4 +1,5 @@
 import Foundation
+import HomeworkGrading
 
 /// What one run of a child process gave.
 struct ChildRun {
@@ -59,7 +60,7 @@ func runChild(_ executable: String, _ arguments: [String], in folder: URL? = nil
 /// in the homework's own files in the backtrace; or the signal or exit status; "killed: out of
 /// memory" only when the memory limit was what stopped it.
 func crashDescription(stderr: String, status: Containment.Status, outOfMemory: Bool, limits: Limits) -> String {
-    let lines = stderr.split(separator: "\n").map(String.init)
+    let lines = printable(stderr, limit: 65_536).split(separator: "\n").map(String.init)
     let allocationFailed = lines.contains { $0.contains("Could not allocate memory") || $0.contains("failed to allocate") }
     var text: String
     if outOfMemory || allocationFailed {

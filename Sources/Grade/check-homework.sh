@@ -25,10 +25,14 @@ chmod +x "$work/autograder/run_autograder"
 mkdir -p "$work/submission/nested"
 cp Sources/Homework/*.swift "$work/submission/nested/"
 "$work/autograder/run_autograder" "$work/submission" "$work/results-full"
-[ "$(json "$work/results-full/results.json" "r['score'] == sum(t['max_score'] for t in r['tests']) and len(r['tests']) == 48")" = "True" ]
-echo "   the instructor's solutions, submitted: full marks on all 48 parts (hidden included)"
+[ "$(json "$work/results-full/results.json" "r['score'] == sum(t['max_score'] for t in r['tests']) and len(r['tests']) == r['extra_data']['parts_expected'] and r['extra_data']['complete']")" = "True" ]
+echo "   the instructor's solutions, submitted: full marks on all $(json "$work/results-full/results.json" "len(r['tests'])") parts (hidden included)"
 mkdir "$work/empty"
 "$work/autograder/run_autograder" "$work/empty" "$work/results-empty"
 [ "$(json "$work/results-empty/results.json" "r['score']")" = "0" ]
 echo "   an empty submission: 0 points"
+
+# Hostile submissions through both paths (Tests/Attacks): no submission changes any score but
+# its own parts', sees hidden cases or others' work, or holds up the class.
+bash Tests/Attacks/run.sh "$work"
 echo "check-homework: all passed"

@@ -32,10 +32,19 @@ public struct PartOutcome: Codable, Sendable, Equatable {
     }
 }
 
-/// What the student's function threw (its text, as the student's process sent it).
+/// What the student's function threw: its text as the student's process sent it, made
+/// printable (at most 1,000 characters, control characters shown as �).
 public struct StudentError: Error, CustomStringConvertible, Sendable {
     public let description: String
-    public init(_ description: String) { self.description = description }
+    public init(_ description: String) { self.description = printable(description, limit: 1000) }
+}
+
+/// `text` cut to `limit` characters, every control character but newline and tab replaced by
+/// U+FFFD: text from student code goes into the table and results.json.
+public func printable(_ text: String, limit: Int) -> String {
+    String(String.UnicodeScalarView(text.unicodeScalars.prefix(limit).map { scalar in
+        scalar.properties.generalCategory == .control && scalar != "\n" && scalar != "\t" ? "\u{FFFD}" : scalar
+    }))
 }
 
 /// One graded part of an assignment.
