@@ -250,8 +250,10 @@ final class Containment {
     /// How the part's process ended.
     struct Status { var exitCode: Int32?; var signal: Int32? }
 
-    /// Kills the part's process, its session, everything of the student user, and everything
-    /// in its cgroups; reaps what became this process's children. Returns how the runner ended.
+    /// Kills the part's process (isolated: with it, its PID namespace and every process in it),
+    /// its session and everything in its cgroups; reaps what became this process's children (a
+    /// subreaper's). Returns how the runner ended. Nothing is killed by user, so two graders can
+    /// run at once.
     private func stop(_ process: Started, cgroups: [(kind: CgroupKind, path: String)]) -> Status {
         var status = Status()
         var raw: Int32 = 0
@@ -263,7 +265,6 @@ final class Containment {
         }
         kill(process.pid, SIGKILL)
         kill(-process.pid, SIGKILL)
-        if isolate { _ = backprop_kill_user(uid) }
         for group in cgroups { killCgroup(group) }
         if status.exitCode == nil && status.signal == nil {
             let deadline = Channel.now() + 5

@@ -336,20 +336,6 @@ pid_t backprop_sandbox_spawn(const backprop_sandbox *sandbox, char *error, size_
     return -1;
 }
 
-int backprop_kill_user(uid_t uid) {
-    if (uid == 0) return -1;
-    pid_t pid = fork();
-    if (pid < 0) return -1;
-    if (pid == 0) {
-        if (setgroups(0, NULL) != 0 || setresuid(uid, uid, uid) != 0) _exit(1);
-        kill(-1, SIGKILL);   // every process of this user but this one
-        _exit(0);
-    }
-    int status;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
-    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
-}
-
 int backprop_become_subreaper(void) {
 #if defined(__linux__) && defined(PR_SET_CHILD_SUBREAPER)
     return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);

@@ -78,112 +78,12 @@ extension Implementations {
     /// finite differences in NeuralTests), used for the expected values.
     public static let reference: Implementations = {
         var r = Implementations()
-        r.sigmoid = { Activation.sigmoid($0) }
-        r.sigmoidDerivative = { Activation.sigmoid.derivative($0, output: Activation.sigmoid($0)) }
-        r.tanhDerivative = { Activation.tanh.derivative($0, output: Activation.tanh($0)) }
-        r.relu = { Activation.relu($0) }
-        r.reluDerivative = { Activation.relu.derivative($0, output: Activation.relu($0)) }
-        r.softmax = { Activation.softmax($0) }
-        r.denseForward = { x, w, b in
-            var layer = Dense(weights: w, bias: b)
-            var context = Context.inference
-            return layer.forward(x, context: &context).output
-        }
-        r.denseBackward = { delta, x, w in
-            var layer = Dense(weights: w, bias: .zeros([w.shape[1]]))
-            var context = Context.inference
-            let cache = layer.forward(x, context: &context).cache
-            let g = layer.backward(delta: delta, cache: cache)
-            return (g.inputGradient, g.parameters[0], g.parameters[1])
-        }
-        r.twoLayerGradients = { x, y, w1, b1, w2, b2 in
-            var network = Sequential<Double>(inputShape: [w1.shape[0]], layers: [
-                Dense(weights: w1, bias: b1, activation: .sigmoid), Dense(weights: w2, bias: b2),
-            ])
-            var context = Context.inference
-            let (output, caches) = network.forward(x, context: &context)
-            let g = network.backward(output: output, target: y, loss: MeanSquaredError(), caches: caches)
-            return (g[0][0], g[0][1], g[1][0], g[1][1])
-        }
-        r.gradientDescentStep = { w, g, eta in
-            SGD<Double>(learningRate: .constant(eta)).update(w, gradient: g, state: nil, step: 1).parameter
-        }
-        r.miniBatches = { count, batchSize, rng in
-            // The library's `fit` cuts its epochs the same way (Sources/Neural/Training.swift).
-            let order = rng.permutation(count)
-            return stride(from: 0, to: count, by: batchSize).map { Array(order[$0 ..< min(count, $0 + batchSize)]) }
-        }
-        r.trainLinearRegression = { x, y, epochs, batchSize, eta, rng in
-            var network = Sequential<Double>(inputShape: [x.shape[1]], layers: [
-                Dense(weights: .zeros([x.shape[1], 1]), bias: .zeros([1])),
-            ])
-            var losses: [Double] = []
-            network.fit(x, y, epochs: epochs, descent: .miniBatch(batchSize), loss: MeanSquaredError(),
-                        optimizer: SGD(learningRate: .constant(eta)), progress: .quiet,
-                        callbacks: Callbacks(onEpoch: { losses.append($0.network.evaluate(x, y, loss: MeanSquaredError())[.loss]!) }),
-                        rng: &rng)
-            let layer = network.layers[0] as! Dense<Double>
-            return (layer.weights, layer.bias, losses)
-        }
-        r.dropoutForward = { x, rate, rng in
-            var layer = Dropout<Double>(rate: rate)
-            var context = Context(mode: .training, rng: rng)
-            let (output, mask) = layer.forward(x, context: &context)
-            rng = context.rng
-            return (output, mask ?? .ones(x.shape))
-        }
-        r.dropoutBackward = { dy, mask in Dropout<Double>(rate: 0.5).backward(dy, cache: mask).inputGradient }
-        r.l2Penalty = { w, lambda in Regularizer.l2(lambda).penalty(w) }
-        r.l2Gradient = { w, g, lambda in g + Regularizer.l2(lambda).gradient(w) }
-        r.batchNormTraining = { x, gamma, beta, epsilon in
-            // momentum 0: the running statistics become the batch's μ and σ².
-            var layer = BatchNorm<Double>(features: gamma.count, momentum: 0, epsilon: epsilon)
-            layer.gamma = gamma
-            layer.beta = beta
-            var context = Context(mode: .training, rng: SeededGenerator(seed: 0))
-            let output = layer.forward(x, context: &context).output
-            return (output, layer.runningMean, layer.runningVariance)
-        }
-        r.batchNormInference = { x, gamma, beta, mean, variance, epsilon in
-            var layer = BatchNorm<Double>(features: gamma.count, epsilon: epsilon)
-            layer.gamma = gamma
-            layer.beta = beta
-            layer.runningMean = mean
-            layer.runningVariance = variance
-            var context = Context.inference
-            return layer.forward(x, context: &context).output
-        }
-        r.batchNormBackward = { dy, x, gamma, epsilon in
-            var layer = BatchNorm<Double>(features: gamma.count, epsilon: epsilon)
-            layer.gamma = gamma
-            var context = Context(mode: .training, rng: SeededGenerator(seed: 0))
-            let cache = layer.forward(x, context: &context).cache
-            let g = layer.backward(dy, cache: cache)
-            return (g.inputGradient, g.parameters[0], g.parameters[1])
-        }
-        r.updateRunningAverage = { running, batch, momentum in momentum * running + (1 - momentum) * batch }
-        r.conv2DForward = { x, w, b, stride in
-            var layer = Conv2D(weights: w, bias: b, stride: stride)
-            var context = Context.inference
-            return layer.forward(x, context: &context).output
-        }
-        r.conv2DBackward = { g, x, w, stride in
-            var layer = Conv2D(weights: w, bias: .zeros([w.shape[3]]), stride: stride)
-            var context = Context.inference
-            let cache = layer.forward(x, context: &context).cache
-            let gradients = layer.backward(g, cache: cache)
-            return (gradients.inputGradient, gradients.parameters[0], gradients.parameters[1])
-        }
-        r.maxPoolForward = { x, size in
-            var layer = MaxPooling2D<Double>(size: size)
-            var context = Context.inference
-            return layer.forward(x, context: &context).output
-        }
-        r.maxPoolBackward = { g, x, size in
-            var layer = MaxPooling2D<Double>(size: size)
-            var context = Context.inference
-            return layer.backward(g, cache: layer.forward(x, context: &context).cache).inputGradient
-        }
+        setActivationsReference(&r)
+        setBackpropagationReference(&r)
+        setDescentReference(&r)
+        setRegularizationReference(&r)
+        setBatchNormalizationReference(&r)
+        setConvolutionReference(&r)
         return r
     }()
 
@@ -200,59 +100,12 @@ extension Implementations {
     /// code threw.
     public static func calling(_ call: @escaping @Sendable (String, [WireValue]) throws -> [WireValue]) -> Implementations {
         var r = Implementations()
-        r.sigmoid = { try call("sigmoid", [$0.wire]).decoded() }
-        r.sigmoidDerivative = { try call("sigmoidDerivative", [$0.wire]).decoded() }
-        r.tanhDerivative = { try call("tanhDerivative", [$0.wire]).decoded() }
-        r.relu = { try call("relu", [$0.wire]).decoded() }
-        r.reluDerivative = { try call("reluDerivative", [$0.wire]).decoded() }
-        r.softmax = { try call("softmax", [$0.wire]).decoded() }
-        r.denseForward = { try call("denseForward", [$0.wire, $1.wire, $2.wire]).decoded() }
-        r.denseBackward = { delta, x, w in
-            let (a, b, c): (Tensor<Double>, Tensor<Double>, Tensor<Double>) = try call("denseBackward", [delta.wire, x.wire, w.wire]).decoded()
-            return (a, b, c)
-        }
-        r.twoLayerGradients = { x, y, w1, b1, w2, b2 in
-            let (a, b, c, d): (Tensor<Double>, Tensor<Double>, Tensor<Double>, Tensor<Double>)
-                = try call("twoLayerGradients", [x.wire, y.wire, w1.wire, b1.wire, w2.wire, b2.wire]).decoded()
-            return (a, b, c, d)
-        }
-        r.gradientDescentStep = { try call("gradientDescentStep", [$0.wire, $1.wire, $2.wire]).decoded() }
-        r.miniBatches = { count, batchSize, rng in
-            let (batches, generator): ([[Int]], SeededGenerator) = try call("miniBatches", [count.wire, batchSize.wire, rng.wire]).decoded()
-            rng = generator
-            return batches
-        }
-        r.trainLinearRegression = { x, y, epochs, batchSize, eta, rng in
-            let (w, b, losses, generator): (Tensor<Double>, Tensor<Double>, [Double], SeededGenerator)
-                = try call("trainLinearRegression", [x.wire, y.wire, epochs.wire, batchSize.wire, eta.wire, rng.wire]).decoded()
-            rng = generator
-            return (w, b, losses)
-        }
-        r.dropoutForward = { x, rate, rng in
-            let (output, mask, generator): (Tensor<Double>, Tensor<Double>, SeededGenerator) = try call("dropoutForward", [x.wire, rate.wire, rng.wire]).decoded()
-            rng = generator
-            return (output, mask)
-        }
-        r.dropoutBackward = { try call("dropoutBackward", [$0.wire, $1.wire]).decoded() }
-        r.l2Penalty = { try call("l2Penalty", [$0.wire, $1.wire]).decoded() }
-        r.l2Gradient = { try call("l2Gradient", [$0.wire, $1.wire, $2.wire]).decoded() }
-        r.batchNormTraining = { x, gamma, beta, epsilon in
-            let (a, b, c): (Tensor<Double>, Tensor<Double>, Tensor<Double>) = try call("batchNormTraining", [x.wire, gamma.wire, beta.wire, epsilon.wire]).decoded()
-            return (a, b, c)
-        }
-        r.batchNormInference = { try call("batchNormInference", [$0.wire, $1.wire, $2.wire, $3.wire, $4.wire, $5.wire]).decoded() }
-        r.batchNormBackward = { g, x, gamma, epsilon in
-            let (a, b, c): (Tensor<Double>, Tensor<Double>, Tensor<Double>) = try call("batchNormBackward", [g.wire, x.wire, gamma.wire, epsilon.wire]).decoded()
-            return (a, b, c)
-        }
-        r.updateRunningAverage = { try call("updateRunningAverage", [$0.wire, $1.wire, $2.wire]).decoded() }
-        r.conv2DForward = { try call("conv2DForward", [$0.wire, $1.wire, $2.wire, $3.wire]).decoded() }
-        r.conv2DBackward = { g, x, w, stride in
-            let (a, b, c): (Tensor<Double>, Tensor<Double>, Tensor<Double>) = try call("conv2DBackward", [g.wire, x.wire, w.wire, stride.wire]).decoded()
-            return (a, b, c)
-        }
-        r.maxPoolForward = { try call("maxPoolForward", [$0.wire, $1.wire]).decoded() }
-        r.maxPoolBackward = { try call("maxPoolBackward", [$0.wire, $1.wire, $2.wire]).decoded() }
+        setActivationsCalls(&r, call)
+        setBackpropagationCalls(&r, call)
+        setDescentCalls(&r, call)
+        setRegularizationCalls(&r, call)
+        setBatchNormalizationCalls(&r, call)
+        setConvolutionCalls(&r, call)
         return r
     }
 

@@ -6,11 +6,13 @@ import XCTest
 /// The student's functions (Sources/Homework) called in this test's process, the way
 /// homework-runner calls them for `make grade`: through the same table and wire values, with
 /// the functions of earlier parts that `part` uses answered by the reference.
-func studentImplementation(for part: Part) -> Implementations {
+/// `substituted` collects the functions the reference answered.
+func studentImplementation(for part: Part, substituted: Substituted = Substituted()) -> Implementations {
     .calling { function, arguments in
-        let (message, _) = answer(studentFunctions, function, arguments, substitutes: part.uses) { name, values in
+        let (message, used) = answer(studentFunctions, function, arguments, substitutes: part.uses) { name, values in
             try Implementations.referenceForUses.call(name, values)
         }
+        substituted.names.formUnion(used)
         switch message {
         case .result(let values): return values
         case .notImplemented(let name): throw HomeworkNotImplemented(name)
@@ -18,6 +20,11 @@ func studentImplementation(for part: Part) -> Implementations {
         case .call, .callback: throw StudentError("unexpected message")
         }
     }
+}
+
+/// The names of the functions the reference answered while a part was graded.
+final class Substituted: @unchecked Sendable {
+    var names: Set<String> = []
 }
 
 extension XCTestCase {

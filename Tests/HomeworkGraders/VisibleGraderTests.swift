@@ -32,6 +32,17 @@ final class VisibleGraderTests: XCTestCase {
     func testPart6cMaxPoolForward() { assertFullMarks("6c") }
     func testPart6dMaxPoolBackward() { assertFullMarks("6d") }
 
+    func testEveryUsedFunctionIsAnsweredByTheReference() {
+        // The solutions of 2c and 3b–3d call the earlier parts' functions: each call must reach
+        // the reference (its forwarder in Sources/HomeworkFunctions/Substitutes.swift).
+        for part in Assignments.parts where !part.uses.isEmpty {
+            let substituted = Substituted()
+            let outcome = part.run(studentImplementation(for: part, substituted: substituted))
+            XCTAssertEqual(outcome.status, .passed, "\(part.id): \(outcome.message)")
+            XCTAssertEqual(substituted.names, Set(part.uses), "\(part.id): the reference answered \(substituted.names.sorted()), expected \(part.uses.sorted())")
+        }
+    }
+
     func testEveryGradedFunctionIsWiredToTheHomework() {
         // A part whose function is missing from Sources/HomeworkFunctions could never be graded.
         XCTAssertEqual(studentFunctions.names, Assignments.functions, "the student's table lists the graded functions, in order")

@@ -50,10 +50,6 @@ typedef struct backprop_sandbox {
 /// `error_size` bytes) saying which step failed and why, e.g. "unshare: Operation not permitted".
 pid_t backprop_sandbox_spawn(const backprop_sandbox *sandbox, char *error, size_t error_size);
 
-/// Kills every process the user `uid` owns (as that user: kill(-1, SIGKILL)), then returns.
-/// Used after each part when student code ran as its own user. Returns 0, or -1 on failure.
-int backprop_kill_user(uid_t uid);
-
 /// Makes this process a subreaper: orphaned descendants (a student's setsid daemons) become its
 /// children, so the grader can find and kill them. Returns 0, or -1 (not Linux).
 int backprop_become_subreaper(void);
