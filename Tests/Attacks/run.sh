@@ -45,15 +45,18 @@ print("   %s/%s points, identical to the same files graded before the attacks" %
 PY
 
 echo "── importing modules the homework may not use is a build failure, said in plain words"
-mkdir -p "$work/submissions/imports"
-cp Sources/Homework/*.swift "$work/submissions/imports/"
-sed -i '1i @_exported import Neural\n@testable import HomeworkGrading\nimport struct HomeworkWire.Channel' "$work/submissions/imports/Assignment1Activations.swift"
-"$work/autograder/run_autograder" "$work/submissions/imports" "$work/results-imports" > "$work/imports.log" 2>&1 || true
-[ "$(json "$work/results-imports/results.json" "r['score']")" = "0" ]
-for module in Neural HomeworkGrading HomeworkWire; do
-    grep -q "imports.*$module" "$work/results-imports/results.json" || { echo "the import of $module is not reported"; cat "$work/imports.log"; exit 1; }
+for form in "@_exported import Neural" "@testable import HomeworkGrading" "import struct HomeworkWire.Channel"; do
+    module="$(echo "$form" | sed 's/.*import \(struct \)\{0,1\}\([A-Za-z]*\).*/\2/')"
+    rm -rf "$work/submissions/imports" "$work/results-imports"
+    mkdir -p "$work/submissions/imports"
+    cp Sources/Homework/*.swift "$work/submissions/imports/"
+    sed -i "1i $form" "$work/submissions/imports/Assignment1Activations.swift"
+    "$work/autograder/run_autograder" "$work/submissions/imports" "$work/results-imports" > "$work/imports.log" 2>&1 || true
+    [ "$(json "$work/results-imports/results.json" "r['score']")" = "0" ] || { echo "$form: not 0 points"; cat "$work/imports.log"; exit 1; }
+    grep -q "Sources/Homework imports $module, which the homework may not use" "$work/results-imports/results.json" \
+        || { echo "$form: the import of $module is not reported"; cat "$work/imports.log"; exit 1; }
+    echo "   $form: build failed, 0 points, \"Sources/Homework imports $module, which the homework may not use\""
 done
-echo "   build failed, 0 points: $(json "$work/results-imports/results.json" "r['tests'][0]['output'].splitlines()[0]")"
 
 echo "── attacks through make grade in a handout"
 python3 "$attacks/hostile.py" Sources/Homework "$work/hostile-handout" "$work/handout" "$work/handout-hostile.json" \
