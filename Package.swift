@@ -21,6 +21,13 @@ let targetCPU: [String] = ["-Xcc", "-march=x86-64-v3"]
 let targetCPU: [String] = []
 #endif
 let optimized: [SwiftSetting] = [.unsafeFlags(["-O"] + targetCPU)]
+// The AVX-512 kernels (Sources/TensorKernels512) are built for x86-64-v4 and called only on a
+// CPU that has AVX-512 (chosen at run time, `KernelPath`), so one build runs on every x86-64 CPU.
+#if arch(x86_64)
+let avx512: [SwiftSetting] = [.unsafeFlags(["-O", "-Xcc", "-march=x86-64-v4"])]
+#else
+let avx512: [SwiftSetting] = optimized
+#endif
 
 /// The course's lessons, one executable each (`swift run lesson04`), in the folders
 /// Lessons/lesson01 … This line is the one definition of the lesson list: the Makefile reads it
@@ -47,7 +54,11 @@ let package = Package(
     ],
     targets: [
         // Ground floor: tensors, SIMD kernels, the seeded generator. Standard library + libm + Dispatch.
-        .target(name: "Tensors", swiftSettings: optimized),
+        // What the CPU can do (cpuid), for choosing the kernels at run time. C: Swift has no cpuid.
+        .target(name: "TensorsCPU", path: "Sources/TensorsCPU"),
+        // The matrix product's AVX-512 micro-kernel, compiled for x86-64-v4.
+        .target(name: "TensorKernels512", swiftSettings: avx512),
+        .target(name: "Tensors", dependencies: ["TensorsCPU", "TensorKernels512"], swiftSettings: optimized),
         // Layers with explicit backprop, losses, optimizers, the trainer, gradient check.
         .target(name: "Neural", dependencies: ["Tensors"], swiftSettings: optimized),
         // Readers for IDX, CSV/TSV, .npy/.npz, bag-of-words files; the shipped datasets; splits,

@@ -276,6 +276,9 @@ if let dims = options.study, dims.count == 3 {
     exit(0)
 }
 
+// First line: the kernel path and the CPU (other tools read it).
+emit("# kernels: \(KernelPath.current) on \(KernelPath.cpuModel) (this CPU can run: "
+     + "\(KernelPath.supported.map(\.rawValue).joined(separator: ", ")); BACKPROP_KERNELS=avx2 forces the AVX2 path)")
 #if DEBUG
 emit("# this is a DEBUG build of backprop-bench: run `make bench` for the release numbers")
 #endif

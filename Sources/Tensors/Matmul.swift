@@ -13,9 +13,13 @@
 // zero-padded to whole tiles), which is also where transposes are handled for free.
 // Everything is generic over the scalar: `S.KernelVector` is SIMD16<Float> or SIMD8<Double>
 // (64 bytes, two AVX2 registers), so NR is 16 floats or 8 doubles and the micro-kernel
-// holds 6 × 2 = 12 vector accumulators.
+// holds 6 × 2 = 12 vector accumulators. On a CPU with AVX-512 (`KernelPath.avx512`) the tile
+// is 12 rows × 2 such vectors instead, each one 512-bit register (Sources/TensorKernels512):
+// the same arithmetic for every element of C, so the same bits.
 
-/// Rows of C in one micro-kernel tile.
+import TensorKernels512
+
+/// Rows of C in one AVX2 (or NEON) micro-kernel tile.
 let microRows = 6
 /// Depth of one packed panel (rows of B, columns of A).
 let panelDepth = 256
@@ -38,28 +42,29 @@ struct MatrixView<S> {
     }
 }
 
-/// Packs the `rows × depth` block of A into strips of `microRows` rows: for each strip and
-/// each k, the strip's `microRows` values of column k, contiguous (zero-padded).
+/// Packs the `rows × depth` block of A into strips of `stripRows` rows (the tile's): for each
+/// strip and each k, the strip's `stripRows` values of column k, contiguous (zero-padded).
 @inline(__always)
-func packA<S: TensorScalar>(_ a: MatrixView<S>, rows: Int, depth: Int, into packed: UnsafeMutablePointer<S>) {
+func packA<S: TensorScalar>(_ a: MatrixView<S>, rows: Int, depth: Int, into packed: UnsafeMutablePointer<S>, stripRows: Int) {
     var destination = packed
-    for strip in stride(from: 0, to: rows, by: microRows) {
-        let height = Swift.min(microRows, rows - strip)
+    for strip in stride(from: 0, to: rows, by: stripRows) {
+        let height = Swift.min(stripRows, rows - strip)
         let source = a.offset(row: strip, column: 0)
         for p in 0..<depth {
             let column = source.base + p * a.columnStride
             for r in 0..<height { destination[r] = column[r * a.rowStride] }
-            for r in height..<microRows { destination[r] = 0 }
-            destination += microRows
+            for r in height..<stripRows { destination[r] = 0 }
+            destination += stripRows
         }
     }
 }
 
-/// Packs the `depth × columns` panel of B into strips of NR columns: for each strip and each
-/// k, the strip's NR values of row k, contiguous (zero-padded).
+/// Packs the `depth × columns` panel of B into strips of `width` columns (NR, a whole number of
+/// kernel vectors): for each strip and each k, the strip's NR values of row k, contiguous
+/// (zero-padded).
 @inline(__always)
-func packB<S: TensorScalar>(_ b: MatrixView<S>, depth: Int, columns: Int, into packed: UnsafeMutablePointer<S>) {
-    let width = S.KernelVector.scalarCount
+func packB<S: TensorScalar>(_ b: MatrixView<S>, depth: Int, columns: Int, into packed: UnsafeMutablePointer<S>, width: Int) {
+    typealias V = S.KernelVector
     var destination = packed
     for strip in stride(from: 0, to: columns, by: width) {
         let stripWidth = Swift.min(width, columns - strip)
@@ -67,8 +72,10 @@ func packB<S: TensorScalar>(_ b: MatrixView<S>, depth: Int, columns: Int, into p
         if stripWidth == width && b.columnStride == 1 {
             for p in 0..<depth {
                 let row = UnsafeRawPointer(source.base + p * b.rowStride)
-                UnsafeMutableRawPointer(destination + p * width)
-                    .storeBytes(of: row.loadUnaligned(as: S.KernelVector.self), as: S.KernelVector.self)
+                let target = UnsafeMutableRawPointer(destination + p * width)
+                for v in stride(from: 0, to: width * MemoryLayout<S>.stride, by: MemoryLayout<V>.stride) {
+                    target.storeBytes(of: row.loadUnaligned(fromByteOffset: v, as: V.self), toByteOffset: v, as: V.self)
+                }
             }
         } else {
             // Read along k (contiguous when B is transposed), write into the strip.
@@ -135,16 +142,46 @@ func packingBuffer<S>(_ count: Int) -> UnsafeMutablePointer<S> {
 }
 
 /// The `rows × columns` block of C at `c` (+)= a packed block of A times a packed panel of B:
-/// for each NR-wide strip of B (kept in L1), every MR-high strip of A (kept in L2).
+/// for each NR-wide strip of B (kept in L1), every MR-high strip of A (kept in L2), with the
+/// micro-kernel of `path`.
 @inline(__always)
 func multiplyPacked<S: TensorScalar>(rows: Int, columns: Int, depth: Int, _ packedA: UnsafePointer<S>,
-                                     _ packedB: UnsafePointer<S>, _ c: UnsafeMutablePointer<S>, ldc: Int, accumulate: Bool) {
-    let width = S.KernelVector.scalarCount
-    for jr in stride(from: 0, to: columns, by: width) {
-        for ir in stride(from: 0, to: rows, by: microRows) {
-            microKernel(depth: depth, packedA + ir * depth, packedB + jr * depth, c + ir * ldc + jr, rowStride: ldc,
-                        rows: Swift.min(microRows, rows - ir), columns: Swift.min(width, columns - jr), accumulate: accumulate)
+                                     _ packedB: UnsafePointer<S>, _ c: UnsafeMutablePointer<S>, ldc: Int, accumulate: Bool,
+                                     path: KernelPath) {
+    let mr = path.tileRows, nr = path.tileVectors * S.KernelVector.scalarCount
+    if path == .avx512 {
+        // A strip of A (12 × kc, 12 KB) stays in L1 while the strips of B stream from L2: a
+        // strip of B (kc × 32, 32 KB) would fill L1 by itself.
+        for ir in stride(from: 0, to: rows, by: mr) {
+            for jr in stride(from: 0, to: columns, by: nr) {
+                wideKernel(depth: depth, packedA + ir * depth, packedB + jr * depth, c + ir * ldc + jr, rowStride: ldc,
+                           rows: Swift.min(mr, rows - ir), columns: Swift.min(nr, columns - jr), accumulate: accumulate)
+            }
         }
+        return
+    }
+    for jr in stride(from: 0, to: columns, by: nr) {
+        for ir in stride(from: 0, to: rows, by: mr) {
+            microKernel(depth: depth, packedA + ir * depth, packedB + jr * depth, c + ir * ldc + jr, rowStride: ldc,
+                        rows: Swift.min(mr, rows - ir), columns: Swift.min(nr, columns - jr), accumulate: accumulate)
+        }
+    }
+}
+
+/// The AVX-512 micro-kernel (TensorKernels512, built for x86-64-v4) for this scalar type.
+@inline(__always)
+func wideKernel<S: TensorScalar>(depth: Int, _ a: UnsafePointer<S>, _ b: UnsafePointer<S>, _ c: UnsafeMutablePointer<S>,
+                                 rowStride: Int, rows: Int, columns: Int, accumulate: Bool) {
+    if S.self == Float.self {
+        avx512MicroKernel(depth: depth, UnsafeRawPointer(a).assumingMemoryBound(to: Float.self),
+                          UnsafeRawPointer(b).assumingMemoryBound(to: Float.self), UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self),
+                          rowStride: rowStride, rows: rows, columns: columns, accumulate: accumulate)
+    } else if S.self == Double.self {
+        avx512MicroKernel(depth: depth, UnsafeRawPointer(a).assumingMemoryBound(to: Double.self),
+                          UnsafeRawPointer(b).assumingMemoryBound(to: Double.self), UnsafeMutableRawPointer(c).assumingMemoryBound(to: Double.self),
+                          rowStride: rowStride, rows: rows, columns: columns, accumulate: accumulate)
+    } else {
+        preconditionFailure("matmul: no AVX-512 kernel for \(S.self)")
     }
 }
 
@@ -157,14 +194,14 @@ func multiplyPacked<S: TensorScalar>(rows: Int, columns: Int, depth: Int, _ pack
 /// one worker, always summing the panels in the same order.
 @inline(__always)
 func gemmBlocked<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ b: MatrixView<S>,
-                                  _ c: UnsafeMutablePointer<S>, ldc: Int, threads: Int) {
-    let width = S.KernelVector.scalarCount
+                                  _ c: UnsafeMutablePointer<S>, ldc: Int, threads: Int, path: KernelPath) {
+    let mr = path.tileRows, width = path.tileVectors * S.KernelVector.scalarCount
     // Equal blocks: no thin last panel that would pay the full cost of loading and storing C
     // for a few steps (784 = 4 × 196, not 3 × 256 + 16), and as many row blocks per worker.
     let kc = balanced(k, panelDepth, multipleOf: 1)
     let rowBlockCount = threads == 1 ? (m + blockRows - 1) / blockRows
         : Swift.max((m + blockRows - 1) / blockRows, 4 * threads)
-    let mc = ((m + rowBlockCount - 1) / rowBlockCount + microRows - 1) / microRows * microRows
+    let mc = ((m + rowBlockCount - 1) / rowBlockCount + mr - 1) / mr * mr
     let bCount = kc * ((Swift.min(n, blockColumns) + width - 1) / width * width)
     let aCount = kc * mc
     let packedB: UnsafeMutablePointer<S> = packingBuffer(bCount), packedA: UnsafeMutablePointer<S> = packingBuffer(threads * aCount)
@@ -185,7 +222,7 @@ func gemmBlocked<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ 
                 let first = worker * stripsPerWorker, last = Swift.min(strips, first + stripsPerWorker)
                 guard first < last else { return }
                 packB(b.offset(row: pc, column: jc + first * width), depth: depth,
-                      columns: Swift.min(nc, last * width) - first * width, into: packedB + first * depth * width)
+                      columns: Swift.min(nc, last * width) - first * width, into: packedB + first * depth * width, width: width)
             }
             // Row blocks are handed out in order to whichever worker is free (a busy host can
             // slow one vCPU down); each block is still computed by one worker in one order.
@@ -197,9 +234,9 @@ func gemmBlocked<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ 
                     let ic = nextBlock.next() * mc
                     guard ic < m else { break }
                     let rows = Swift.min(mc, m - ic)
-                    packA(a.offset(row: ic, column: pc), rows: rows, depth: depth, into: ownA)
+                    packA(a.offset(row: ic, column: pc), rows: rows, depth: depth, into: ownA, stripRows: mr)
                     multiplyPacked(rows: rows, columns: nc, depth: depth, ownA, packedB, c + ic * ldc + jc, ldc: ldc,
-                                   accumulate: pc > 0)
+                                   accumulate: pc > 0, path: path)
                 }
             }
         }
@@ -252,14 +289,15 @@ func gemmProduct<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ 
     }
     // Below ~half a million multiply-adds a thread costs more than it saves.
     let threads = m * n * k < 1 << 19 ? 1 : threads
+    let path = KernelPath.current
     if threads == 1 || m >= 96 * threads {
         // Enough rows for every thread: share each packed panel of B, split the rows.
-        gemmBlocked(m: m, n: n, k: k, a, b, c, ldc: ldc, threads: threads)
+        gemmBlocked(m: m, n: n, k: k, a, b, c, ldc: ldc, threads: threads, path: path)
         return
     }
     // Few rows (a mini-batch of 128 times a wide matrix): share the packed rows of A and hand
     // out groups of columns instead.
-    gemmSharedA(m: m, n: n, k: k, a, b, c, ldc: ldc, threads: threads)
+    gemmSharedA(m: m, n: n, k: k, a, b, c, ldc: ldc, threads: threads, path: path)
 }
 
 /// Calls `body(i, line[i])` for each nonzero element of `line[0 ..< count]`, in order,
@@ -400,12 +438,12 @@ func gemmSmallDepth<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>,
 /// computed by one worker per panel, summing the panels in the same order.
 @inline(__always)
 func gemmSharedA<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ b: MatrixView<S>,
-                                  _ c: UnsafeMutablePointer<S>, ldc: Int, threads: Int) {
-    let width = S.KernelVector.scalarCount
+                                  _ c: UnsafeMutablePointer<S>, ldc: Int, threads: Int, path: KernelPath) {
+    let mr = path.tileRows, width = path.tileVectors * S.KernelVector.scalarCount
     let kc = balanced(k, panelDepth, multipleOf: 1)
-    let strips = (m + microRows - 1) / microRows
-    let groupColumns = 4 * width                  // columns per unit of work
-    let aCount = strips * microRows * kc, bCount = kc * groupColumns
+    let strips = (m + mr - 1) / mr
+    let groupColumns = 4 * S.KernelVector.scalarCount   // columns per unit of work: 64 floats, 32 doubles (whole tiles)
+    let aCount = strips * mr * kc, bCount = kc * groupColumns
     let packedA: UnsafeMutablePointer<S> = packingBuffer(aCount), packedB: UnsafeMutablePointer<S> = packingBuffer(threads * bCount)
     defer {
         packedA.deallocate()
@@ -419,8 +457,8 @@ func gemmSharedA<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ 
             let (a, _, _, packedA, _) = shared.value
             let first = worker * stripsPerWorker, last = Swift.min(strips, first + stripsPerWorker)
             guard first < last else { return }
-            packA(a.offset(row: first * microRows, column: pc), rows: Swift.min(m, last * microRows) - first * microRows,
-                  depth: depth, into: packedA + first * microRows * depth)
+            packA(a.offset(row: first * mr, column: pc), rows: Swift.min(m, last * mr) - first * mr,
+                  depth: depth, into: packedA + first * mr * depth, stripRows: mr)
         }
         let nextGroup = Counter()
         parallelFor(threads) { worker in
@@ -430,8 +468,8 @@ func gemmSharedA<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ 
                 let jc = nextGroup.next() * groupColumns
                 guard jc < n else { break }
                 let columns = Swift.min(groupColumns, n - jc)
-                packB(b.offset(row: pc, column: jc), depth: depth, columns: columns, into: ownB)
-                multiplyPacked(rows: m, columns: columns, depth: depth, packedA, ownB, c + jc, ldc: ldc, accumulate: pc > 0)
+                packB(b.offset(row: pc, column: jc), depth: depth, columns: columns, into: ownB, width: width)
+                multiplyPacked(rows: m, columns: columns, depth: depth, packedA, ownB, c + jc, ldc: ldc, accumulate: pc > 0, path: path)
             }
         }
     }

@@ -109,8 +109,8 @@ final class ConvolutionTests: XCTestCase {
             let g0 = c1.backward(g1, cache: cache1)
             return [h1, h2, h3, h4, g3, g2.inputGradient, g1, g0.inputGradient] + g2.parameters + g0.parameters
         }
-        let saved = Parallelism.threads
-        defer { Parallelism.threads = saved }
+        let saved = (Parallelism.threads, KernelPath.current)
+        defer { (Parallelism.threads, KernelPath.current) = saved }
         let start = rng
         Parallelism.threads = 1
         let one = run()
@@ -119,6 +119,15 @@ final class ConvolutionTests: XCTestCase {
         let two = run()
         for (index, (a, b)) in zip(one, two).enumerated() {
             XCTAssertEqual(a, b, "tensor \(index) of the forward and backward passes: 1 vs 2 threads")
+        }
+        // A CNN step on every kernel path this CPU supports: the same bits.
+        for path in KernelPath.supported where path != saved.1 {
+            rng = start
+            KernelPath.current = path
+            let other = run()
+            for (index, (a, b)) in zip(one, other).enumerated() {
+                XCTAssertEqual(a, b, "tensor \(index) of the forward and backward passes: \(path) vs \(saved.1)")
+            }
         }
     }
 

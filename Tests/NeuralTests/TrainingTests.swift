@@ -124,6 +124,33 @@ final class TrainingTests: XCTestCase {
         XCTAssertEqual(first.stepLosses.count, 5 * 5, "80 training examples in batches of 16: 5 updates per epoch")
     }
 
+    /// An epoch of an MNIST-sized MLP (784-64-10, 512 examples, RMSProp) gives the same weights
+    /// and history, bit for bit, on every kernel path this CPU supports.
+    func testAnMLPEpochIsTheSameBitsOnEveryKernelPath() throws {
+        let paths = KernelPath.supported
+        guard paths.count > 1 else { throw XCTSkip("this CPU runs one kernel path (\(paths)): nothing to compare") }
+        let saved = KernelPath.current
+        defer { KernelPath.current = saved }
+        func run(_ path: KernelPath) -> (History, [Tensor<Float>]) {
+            KernelPath.current = path
+            var rng = SeededGenerator(seed: 21)
+            let x = Tensor<Float>.uniform([512, 784], using: &rng)
+            let y = Tensor<Float>.oneHot((0..<512).map { $0 % 10 }, classes: 10)
+            var network = Sequential<Float>(inputShape: [784], layers: [
+                Dense(inputs: 784, units: 64, activation: .relu, using: &rng), Dense(inputs: 64, units: 10, activation: .softmax, using: &rng),
+            ])
+            let history = network.fit(x, y, epochs: 2, descent: .miniBatch(128), loss: CategoricalCrossentropy(),
+                                      optimizer: RMSProp(), metrics: [.accuracy], progress: .quiet, rng: &rng)
+            return (history, network.layers.flatMap { $0.parameters })
+        }
+        let first = run(paths[0])
+        for path in paths.dropFirst() {
+            let other = run(path)
+            XCTAssertEqual(other.0, first.0, "history: \(path) vs \(paths[0])")
+            XCTAssertEqual(other.1, first.1, "weights after 2 epochs: \(path) vs \(paths[0])")
+        }
+    }
+
     func testHistoryExportsCSV() {
         var history = History()
         history.append([(.loss, 0.5), (.accuracy, 0.75)])

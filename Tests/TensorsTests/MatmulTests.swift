@@ -69,6 +69,37 @@ final class MatmulTests: XCTestCase {
         }
     }
 
+    /// Every kernel path this CPU supports (AVX-512's 12 × 32 tiles, AVX2's 6 × 16) gives the same
+    /// bits: each element is the same fused multiply-add chain. Edge tiles, several panels
+    /// (k > 256), transposes, few rows on two threads, Float and Double.
+    func testEveryKernelPathGivesTheSameBits() throws {
+        let paths = KernelPath.supported
+        print("kernel paths on \(KernelPath.cpuModel): \(paths) (current \(KernelPath.current))")
+        guard paths.count > 1 else { throw XCTSkip("this CPU runs one kernel path (\(paths)): nothing to compare") }
+        let saved = KernelPath.current
+        defer { KernelPath.current = saved }
+        var rng = SeededGenerator(seed: 11)
+        func check<S: TensorScalar>(_ type: S.Type, m: Int, k: Int, n: Int, transposeA: Bool = false, transposeB: Bool = false, threads: Int) {
+            let a = Tensor<S>.normal(transposeA ? [k, m] : [m, k], using: &rng), b = Tensor<S>.normal(transposeB ? [n, k] : [k, n], using: &rng)
+            var results: [Tensor<S>] = []
+            for path in paths {
+                KernelPath.current = path
+                results.append(matmul(a, b, transposeA: transposeA, transposeB: transposeB, threads: threads))
+            }
+            for (path, result) in zip(paths.dropFirst(), results.dropFirst()) {
+                XCTAssertEqual(result, results[0], "\(S.self) (\(m)×\(k))·(\(k)×\(n)) Aᵀ \(transposeA) Bᵀ \(transposeB), \(threads)t: \(path) vs \(paths[0])")
+            }
+        }
+        for (m, k, n) in [(128, 784, 512), (784, 128, 512), (13, 257, 33), (25, 600, 47), (300, 200, 37), (1, 40, 100), (12, 17, 32)] {
+            for threads in [1, 2] {
+                check(Float.self, m: m, k: k, n: n, threads: threads)
+                check(Double.self, m: m, k: k, n: n, threads: threads)
+            }
+            check(Float.self, m: m, k: k, n: n, transposeA: true, threads: 2)
+            check(Float.self, m: m, k: k, n: n, transposeB: true, threads: 1)
+        }
+    }
+
     func testTwoThreadsGiveTheSameBitsAsOne() {
         var rng = SeededGenerator(seed: 4)
         for (m, k, n) in [(128, 784, 512), (784, 128, 512), (300, 200, 37), (33, 600, 700)] {

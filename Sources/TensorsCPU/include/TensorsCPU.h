@@ -1,0 +1,24 @@
+// What the CPU can do, for choosing the tensor kernels at run time (x86-64: AVX-512 or AVX2).
+#ifndef BACKPROP_TENSORS_CPU_H
+#define BACKPROP_TENSORS_CPU_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// 1 when the CPU has AVX-512 F, BW, DQ and VL (x86-64-v4) and the operating system saves the
+/// 512-bit registers, else 0 (and always 0 off x86-64).
+int backprop_cpu_has_avx512(void);
+
+/// 1 when the CPU has AVX2 and FMA (x86-64-v3) with OS support, else 0 (always 0 off x86-64).
+int backprop_cpu_has_avx2(void);
+
+/// The CPU's brand string ("Intel(R) Xeon(R) Processor …"), or "" where the CPU does not say;
+/// written into `buffer` (at least 49 bytes).
+void backprop_cpu_model(char *buffer, int size);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
