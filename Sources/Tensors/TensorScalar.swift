@@ -1,3 +1,4 @@
+import TensorKernels512
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -57,45 +58,15 @@ extension Float: TensorScalar {
     @inline(__always) public static func log1p(_ x: Float) -> Float { log1pf(x) }
     @inline(__always) public static func expm1(_ x: Float) -> Float { expm1f(x) }
 
-    /// e^x, 16 lanes at a time (Cephes' `expf`: e^x = 2^n · e^r with n = round(x / ln 2),
-    /// |r| ≤ ln 2 / 2, and a degree-6 polynomial for e^r; within 2 ulp of the C library).
-    /// Blocks with a lane outside [−87, 88] or NaN, and the tail, go through `expf`.
+    /// e^x, 16 lanes at a time (`exponential(_:into:count:)` in TensorKernels512: Cephes' `expf`
+    /// with a degree-6 polynomial, within 2 ulp of the C library), in 512-bit registers on the
+    /// AVX-512 path: the same operations, so the same bits.
     public static func exp(_ x: UnsafeBufferPointer<Float>, into out: UnsafeMutableBufferPointer<Float>) {
-        typealias V = SIMD16<Float>
-        let count = x.count
-        var i = 0
-        if let source = x.baseAddress, let destination = out.baseAddress {
-            let input = UnsafeRawPointer(source), output = UnsafeMutableRawPointer(destination)
-            while i + 16 <= count {
-                let v = input.loadUnaligned(fromByteOffset: i * 4, as: V.self)
-                var outside: UInt32 = 0
-                for j in i ..< i + 16 { outside |= x[j] >= -87 && x[j] <= 88 ? 0 : 1 }   // NaN is outside
-                if outside == 0 {
-                    // n = round(x / ln 2): adding 1.5 · 2^23 rounds to an integer held in the low bits.
-                    let shifted = v * 1.44269504088896341 + 12_582_912
-                    let n = shifted - 12_582_912
-                    // r = x − n·ln 2, with ln 2 split in two parts so the product is exact.
-                    let r = v - n * 0.693359375 + n * 2.12194440e-4
-                    var p = V(repeating: 1.9875691500e-4)
-                    p = p * r + 1.3981999507e-3
-                    p = p * r + 8.3334519073e-3
-                    p = p * r + 4.1665795894e-2
-                    p = p * r + 1.6666665459e-1
-                    p = p * r + 5.0000001201e-1
-                    let er = p * (r * r) + r + 1
-                    // 2^n built directly in the exponent bits: (n + 127) << 23.
-                    let integerN = unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- 0x4B40_0000
-                    let twoToN = unsafeBitCast((integerN &+ 127) &<< 23, to: V.self)
-                    output.storeBytes(of: er * twoToN, toByteOffset: i * 4, as: V.self)
-                } else {
-                    for j in i ..< i + 16 { out[j] = expf(x[j]) }
-                }
-                i += 16
-            }
-        }
-        while i < count {
-            out[i] = expf(x[i])
-            i += 1
+        guard let source = x.baseAddress, let destination = out.baseAddress else { return }
+        if KernelPath.current == .avx512 {
+            avx512Exponential(source, into: destination, count: x.count)
+        } else {
+            exponential(source, into: destination, count: x.count)
         }
     }
 }

@@ -53,7 +53,7 @@ for form in "@_exported import Neural" "@testable import HomeworkGrading" "impor
     sed -i "1i $form" "$work/submissions/imports/Assignment1Activations.swift"
     "$work/autograder/run_autograder" "$work/submissions/imports" "$work/results-imports" > "$work/imports.log" 2>&1 || true
     [ "$(json "$work/results-imports/results.json" "r['score']")" = "0" ] || { echo "$form: not 0 points"; cat "$work/imports.log"; exit 1; }
-    grep -q "Sources/Homework imports $module, which the homework may not use" "$work/results-imports/results.json" \
+    [ "$(json "$work/results-imports/results.json" "all('Sources/Homework imports $module, which the homework may not use' in t['output'] for t in r['tests'])")" = "True" ] \
         || { echo "$form: the import of $module is not reported"; cat "$work/imports.log"; exit 1; }
     echo "   $form: build failed, 0 points, \"Sources/Homework imports $module, which the homework may not use\""
 done

@@ -98,6 +98,18 @@ final class MatmulTests: XCTestCase {
             check(Float.self, m: m, k: k, n: n, transposeA: true, threads: 2)
             check(Float.self, m: m, k: k, n: n, transposeB: true, threads: 1)
         }
+        // e^x: the same polynomial in 512-bit registers (blocks with a lane past ±88 or NaN, and
+        // the tail, go through expf on both).
+        var x = Tensor<Float>.uniform([10_007], lower: -100, upper: 100, using: &rng)
+        x[5] = .nan
+        var exps: [Tensor<Float>] = []
+        for path in paths {
+            KernelPath.current = path
+            exps.append(exp(x))
+        }
+        for (path, result) in zip(paths.dropFirst(), exps.dropFirst()) {
+            XCTAssertEqual(result.scalars.map(\.bitPattern), exps[0].scalars.map(\.bitPattern), "exp: \(path) vs \(paths[0])")
+        }
     }
 
     func testTwoThreadsGiveTheSameBitsAsOne() {
