@@ -28,6 +28,21 @@ import numpy as np
 rng = np.random.default_rng(0)
 
 
+def peak_memory_mib():
+    """Peak memory of this program: VmHWM on Linux (ru_maxrss there also counts what the process
+    held before exec, so a child of a large process reports its parent's size); ru_maxrss elsewhere."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    # ru_maxrss is in KiB on Linux, in bytes on macOS.
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 1024 if sys.platform != "darwin" else peak / 1024 / 1024
+
+
 def best_of(reps, fn):
     fn()  # warm up (first-touch page faults, BLAS buffers)
     best = float("inf")
@@ -205,9 +220,7 @@ def main():
         elif words[0] == "load-csv":
             seconds = load_csv(words[1], int(words[2]))
         elif words[0] == "memory":
-            # ru_maxrss is in KiB on Linux, in bytes on macOS.
-            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-            seconds = peak / 1024 if sys.platform != "darwin" else peak / 1024 / 1024
+            seconds = peak_memory_mib()
         else:
             print(f"error unknown command {words[0]}", flush=True)
             continue
