@@ -15,12 +15,11 @@ public let avx512TileRows = 12
 public let avx512TileVectors = 2
 
 /// The tile of C at `c` becomes (or, when `accumulate`, gains) the product of a packed strip of
-/// A (12 values per k) and a strip of B (2 vectors per k, `bStride` elements apart: packed, or
-/// B's own rows) over `depth` steps; only its top-left `rows × columns` part is written (edge tiles).
+/// A (12 values per k) and a packed strip of B (2 vectors per k) over `depth` steps; only its
+/// top-left `rows × columns` part is written (edge tiles).
 @inline(__always)
-func microKernel<V: SIMD>(_ vector: V.Type, depth: Int, _ a: UnsafePointer<V.Scalar>, _ b: UnsafePointer<V.Scalar>, bStride: Int,
-                          _ c: UnsafeMutablePointer<V.Scalar>, rowStride: Int, rows: Int, columns: Int, accumulate: Bool)
-    where V.Scalar: BinaryFloatingPoint {
+func microKernel<V: SIMD>(_ vector: V.Type, depth: Int, _ a: UnsafePointer<V.Scalar>, _ b: UnsafePointer<V.Scalar>, _ c: UnsafeMutablePointer<V.Scalar>,
+                          rowStride: Int, rows: Int, columns: Int, accumulate: Bool) where V.Scalar: BinaryFloatingPoint {
     var c0a = V(), c0b = V(), c1a = V(), c1b = V(), c2a = V(), c2b = V(), c3a = V(), c3b = V()
     var c4a = V(), c4b = V(), c5a = V(), c5b = V(), c6a = V(), c6b = V(), c7a = V(), c7b = V()
     var c8a = V(), c8b = V(), c9a = V(), c9b = V(), c10a = V(), c10b = V(), c11a = V(), c11b = V()
@@ -42,7 +41,7 @@ func microKernel<V: SIMD>(_ vector: V.Type, depth: Int, _ a: UnsafePointer<V.Sca
         ar = V(repeating: pa[10]); c10a.addProduct(ar, b0); c10b.addProduct(ar, b1)
         ar = V(repeating: pa[11]); c11a.addProduct(ar, b0); c11b.addProduct(ar, b1)
         pa += avx512TileRows
-        pb += bStride * MemoryLayout<V.Scalar>.stride
+        pb += 2 * MemoryLayout<V>.stride
     }
     let width = V.scalarCount
     if rows == avx512TileRows && columns == 2 * width {
@@ -77,15 +76,13 @@ func microKernel<V: SIMD>(_ vector: V.Type, depth: Int, _ a: UnsafePointer<V.Sca
 }
 
 /// The AVX-512 tile for `Float` (12 × 32).
-public func avx512MicroKernel(depth: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, bStride: Int, _ c: UnsafeMutablePointer<Float>,
+public func avx512MicroKernel(depth: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
                               rowStride: Int, rows: Int, columns: Int, accumulate: Bool) {
-    microKernel(SIMD16<Float>.self, depth: depth, a, b, bStride: bStride, c, rowStride: rowStride, rows: rows, columns: columns,
-                accumulate: accumulate)
+    microKernel(SIMD16<Float>.self, depth: depth, a, b, c, rowStride: rowStride, rows: rows, columns: columns, accumulate: accumulate)
 }
 
 /// The AVX-512 tile for `Double` (12 × 16).
-public func avx512MicroKernel(depth: Int, _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, bStride: Int, _ c: UnsafeMutablePointer<Double>,
+public func avx512MicroKernel(depth: Int, _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>,
                               rowStride: Int, rows: Int, columns: Int, accumulate: Bool) {
-    microKernel(SIMD8<Double>.self, depth: depth, a, b, bStride: bStride, c, rowStride: rowStride, rows: rows, columns: columns,
-                accumulate: accumulate)
+    microKernel(SIMD8<Double>.self, depth: depth, a, b, c, rowStride: rowStride, rows: rows, columns: columns, accumulate: accumulate)
 }

@@ -141,23 +141,12 @@ func packingBuffer<S>(_ count: Int) -> UnsafeMutablePointer<S> {
     UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<S>.stride, alignment: 64).bindMemory(to: S.self, capacity: count)
 }
 
-/// Where the micro-kernels read a panel of B: packed (strips of NR columns, NR values per k), or
-/// in B itself for the AVX-512 kernel when B's rows are contiguous and A has few rows (packing
-/// would cost a large share of the product: each value of B is used by only m rows), with its
-/// last partial strip packed.
-struct PanelB<S> {
-    var packed: UnsafePointer<S>
-    /// B at the panel's first row and column, its row stride, and how many columns are read
-    /// there (whole strips); nil when the whole panel is packed.
-    var direct: (base: UnsafePointer<S>, rowStride: Int, columns: Int)?
-}
-
-/// The `rows × columns` block of C at `c` (+)= a packed block of A times a panel of B:
+/// The `rows × columns` block of C at `c` (+)= a packed block of A times a packed panel of B:
 /// for each NR-wide strip of B (kept in L1), every MR-high strip of A (kept in L2), with the
 /// micro-kernel of `path`.
 @inline(__always)
 func multiplyPacked<S: TensorScalar>(rows: Int, columns: Int, depth: Int, _ packedA: UnsafePointer<S>,
-                                     _ panel: PanelB<S>, _ c: UnsafeMutablePointer<S>, ldc: Int, accumulate: Bool,
+                                     _ packedB: UnsafePointer<S>, _ c: UnsafeMutablePointer<S>, ldc: Int, accumulate: Bool,
                                      path: KernelPath) {
     let mr = path.tileRows, nr = path.tileVectors * S.KernelVector.scalarCount
     if path == .avx512 {
@@ -165,9 +154,7 @@ func multiplyPacked<S: TensorScalar>(rows: Int, columns: Int, depth: Int, _ pack
         // strip of B (kc × 32, 32 KB) would fill L1 by itself.
         for ir in stride(from: 0, to: rows, by: mr) {
             for jr in stride(from: 0, to: columns, by: nr) {
-                let (b, bStride) = panel.direct.map { jr < $0.columns ? ($0.base + jr, $0.rowStride) : (panel.packed + (jr - $0.columns) * depth, nr) }
-                    ?? (panel.packed + jr * depth, nr)
-                wideKernel(depth: depth, packedA + ir * depth, b, bStride: bStride, c + ir * ldc + jr, rowStride: ldc,
+                wideKernel(depth: depth, packedA + ir * depth, packedB + jr * depth, c + ir * ldc + jr, rowStride: ldc,
                            rows: Swift.min(mr, rows - ir), columns: Swift.min(nr, columns - jr), accumulate: accumulate)
             }
         }
@@ -175,47 +162,23 @@ func multiplyPacked<S: TensorScalar>(rows: Int, columns: Int, depth: Int, _ pack
     }
     for jr in stride(from: 0, to: columns, by: nr) {
         for ir in stride(from: 0, to: rows, by: mr) {
-            microKernel(depth: depth, packedA + ir * depth, panel.packed + jr * depth, c + ir * ldc + jr, rowStride: ldc,
+            microKernel(depth: depth, packedA + ir * depth, packedB + jr * depth, c + ir * ldc + jr, rowStride: ldc,
                         rows: Swift.min(mr, rows - ir), columns: Swift.min(nr, columns - jr), accumulate: accumulate)
         }
     }
 }
 
-/// Packs the part of B's panel the kernels read packed (the whole panel, or only the last
-/// partial strip when `direct` reads the rest in B), and says where the kernels read it.
-@inline(__always)
-func panelB<S: TensorScalar>(_ b: MatrixView<S>, depth: Int, columns: Int, into packed: UnsafeMutablePointer<S>,
-                             width: Int, direct: Bool) -> PanelB<S> {
-    guard direct else {
-        packB(b, depth: depth, columns: columns, into: packed, width: width)
-        return PanelB(packed: packed, direct: nil)
-    }
-    let whole = columns / width * width
-    if whole < columns {
-        packB(b.offset(row: 0, column: whole), depth: depth, columns: columns - whole, into: packed, width: width)
-    }
-    return PanelB(packed: packed, direct: (b.base, b.rowStride, whole))
-}
-
-/// Whether the AVX-512 kernel reads B in place: B's rows contiguous, and few rows in A.
-@inline(__always)
-func readsBDirectly<S>(_ b: MatrixView<S>, m: Int, path: KernelPath) -> Bool {
-    path == .avx512 && b.columnStride == 1 && m <= 256
-}
-
 /// The AVX-512 micro-kernel (TensorKernels512, built for x86-64-v4) for this scalar type.
 @inline(__always)
-func wideKernel<S: TensorScalar>(depth: Int, _ a: UnsafePointer<S>, _ b: UnsafePointer<S>, bStride: Int, _ c: UnsafeMutablePointer<S>,
+func wideKernel<S: TensorScalar>(depth: Int, _ a: UnsafePointer<S>, _ b: UnsafePointer<S>, _ c: UnsafeMutablePointer<S>,
                                  rowStride: Int, rows: Int, columns: Int, accumulate: Bool) {
     if S.self == Float.self {
         avx512MicroKernel(depth: depth, UnsafeRawPointer(a).assumingMemoryBound(to: Float.self),
-                          UnsafeRawPointer(b).assumingMemoryBound(to: Float.self), bStride: bStride,
-                          UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self),
+                          UnsafeRawPointer(b).assumingMemoryBound(to: Float.self), UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self),
                           rowStride: rowStride, rows: rows, columns: columns, accumulate: accumulate)
     } else if S.self == Double.self {
         avx512MicroKernel(depth: depth, UnsafeRawPointer(a).assumingMemoryBound(to: Double.self),
-                          UnsafeRawPointer(b).assumingMemoryBound(to: Double.self), bStride: bStride,
-                          UnsafeMutableRawPointer(c).assumingMemoryBound(to: Double.self),
+                          UnsafeRawPointer(b).assumingMemoryBound(to: Double.self), UnsafeMutableRawPointer(c).assumingMemoryBound(to: Double.self),
                           rowStride: rowStride, rows: rows, columns: columns, accumulate: accumulate)
     } else {
         preconditionFailure("matmul: no AVX-512 kernel for \(S.self)")
@@ -233,7 +196,6 @@ func wideKernel<S: TensorScalar>(depth: Int, _ a: UnsafePointer<S>, _ b: UnsafeP
 func gemmBlocked<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ b: MatrixView<S>,
                                   _ c: UnsafeMutablePointer<S>, ldc: Int, threads: Int, path: KernelPath) {
     let mr = path.tileRows, width = path.tileVectors * S.KernelVector.scalarCount
-    let direct = readsBDirectly(b, m: m, path: path)
     // Equal blocks: no thin last panel that would pay the full cost of loading and storing C
     // for a few steps (784 = 4 × 196, not 3 × 256 + 16), and as many row blocks per worker.
     let kc = balanced(k, panelDepth, multipleOf: 1)
@@ -255,36 +217,28 @@ func gemmBlocked<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ 
         let nc = Swift.min(blockColumns, n - jc)
         for pc in stride(from: 0, to: k, by: kc) {
             let depth = Swift.min(kc, k - pc)
-            // Pack the panel of B, each worker a share of its strips (or, read in place, only its
-            // last partial strip); then compute.
-            let panel: PanelB<S>
-            if direct {
-                panel = panelB(b.offset(row: pc, column: jc), depth: depth, columns: nc, into: packedB, width: width, direct: true)
-            } else {
-                panel = PanelB(packed: packedB, direct: nil)
-                let strips = (nc + width - 1) / width
-                let stripsPerWorker = (strips + threads - 1) / threads
-                parallelFor(threads) { worker in
-                    let (_, b, _, _, packedB) = shared.value
-                    let first = worker * stripsPerWorker, last = Swift.min(strips, first + stripsPerWorker)
-                    guard first < last else { return }
-                    packB(b.offset(row: pc, column: jc + first * width), depth: depth,
-                          columns: Swift.min(nc, last * width) - first * width, into: packedB + first * depth * width, width: width)
-                }
+            // Pack the panel of B, each worker a share of its strips; then compute.
+            let strips = (nc + width - 1) / width
+            let stripsPerWorker = (strips + threads - 1) / threads
+            parallelFor(threads) { worker in
+                let (_, b, _, _, packedB) = shared.value
+                let first = worker * stripsPerWorker, last = Swift.min(strips, first + stripsPerWorker)
+                guard first < last else { return }
+                packB(b.offset(row: pc, column: jc + first * width), depth: depth,
+                      columns: Swift.min(nc, last * width) - first * width, into: packedB + first * depth * width, width: width)
             }
-            let sharedPanel = UnsafeTransfer(panel)
             // Row blocks are handed out in order to whichever worker is free (a busy host can
             // slow one vCPU down); each block is still computed by one worker in one order.
             let nextBlock = Counter()
             parallelFor(threads) { worker in
-                let (a, _, c, packedA, _) = shared.value
+                let (a, _, c, packedA, packedB) = shared.value
                 let ownA = packedA + worker * aCount
                 while true {
                     let ic = nextBlock.next() * mc
                     guard ic < m else { break }
                     let rows = Swift.min(mc, m - ic)
                     packA(a.offset(row: ic, column: pc), rows: rows, depth: depth, into: ownA, stripRows: mr)
-                    multiplyPacked(rows: rows, columns: nc, depth: depth, ownA, sharedPanel.value, c + ic * ldc + jc, ldc: ldc,
+                    multiplyPacked(rows: rows, columns: nc, depth: depth, ownA, packedB, c + ic * ldc + jc, ldc: ldc,
                                    accumulate: pc > 0, path: path)
                 }
             }
@@ -517,9 +471,8 @@ func gemmSharedA<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ 
                 let jc = nextGroup.next() * groupColumns
                 guard jc < n else { break }
                 let columns = Swift.min(groupColumns, n - jc)
-                let panel = panelB(b.offset(row: pc, column: jc), depth: depth, columns: columns, into: ownB, width: width,
-                                   direct: readsBDirectly(b, m: m, path: path))
-                multiplyPacked(rows: m, columns: columns, depth: depth, packedA, panel, c + jc, ldc: ldc, accumulate: pc > 0, path: path)
+                packB(b.offset(row: pc, column: jc), depth: depth, columns: columns, into: ownB, width: width)
+                multiplyPacked(rows: m, columns: columns, depth: depth, packedA, ownB, c + jc, ldc: ldc, accumulate: pc > 0, path: path)
             }
         }
     }

@@ -1,0 +1,147 @@
+import Foundation
+import Tensors
+
+// Experiments repeated over several seeds. A single run of a network is one draw: another seed
+// (other initial weights, another order of the mini-batches) gives other numbers, and a
+// difference between two settings smaller than that seed-to-seed spread says nothing. A lesson
+// that compares settings runs each one with several seeds, reports the spread, and builds its
+// sentence from `Comparison`, so the sentence changes when the numbers do.
+
+/// One number measured in several runs (one per seed): mean, standard deviation and range.
+public struct Spread: Sendable, CustomStringConvertible {
+    /// The number in each run, in the order of the seeds.
+    public let values: [Double]
+
+    public init(_ values: [Double]) {
+        precondition(!values.isEmpty, "Spread: needs at least one run")
+        self.values = values
+    }
+
+    public var count: Int { values.count }
+    public var mean: Double { values.reduce(0, +) / Double(values.count) }
+    /// The sample standard deviation, √(Σ (x − mean)² / (n − 1)); 0 for a single run.
+    public var standardDeviation: Double {
+        guard values.count > 1 else { return 0 }
+        let m = mean
+        return (values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(values.count - 1)).squareRoot()
+    }
+    public var minimum: Double { values.min()! }
+    public var maximum: Double { values.max()! }
+
+    /// "0.8712 ± 0.0042" (mean ± standard deviation).
+    public func formatted(_ format: String = "%.4f") -> String {
+        count == 1 ? formatNumber(format, mean) : "\(formatNumber(format, mean)) ± \(formatNumber(format, standardDeviation))"
+    }
+
+    /// "0.8712 ± 0.0042 (0.8650 to 0.8760)".
+    public func formattedWithRange(_ format: String = "%.4f") -> String {
+        count == 1 ? formatNumber(format, mean) : "\(formatted(format)) (\(formatNumber(format, minimum)) to \(formatNumber(format, maximum)))"
+    }
+
+    public var description: String { formattedWithRange() }
+}
+
+/// What an experiment recorded in each of its runs: for each name, a list of numbers (a curve
+/// with one value per epoch, or a single number).
+public struct RepeatedRuns: Sendable {
+    /// The seed of each run.
+    public let seeds: [UInt64]
+    /// Each run's records, in the order of the seeds.
+    public let runs: [[String: [Double]]]
+
+    public init(seeds: [UInt64], runs: [[String: [Double]]]) {
+        precondition(seeds.count == runs.count && !runs.isEmpty, "RepeatedRuns: one record per seed")
+        (self.seeds, self.runs) = (seeds, runs)
+    }
+
+    /// The list `name` of every run.
+    public func values(_ name: String) -> [[Double]] {
+        runs.map { run in
+            guard let values = run[name] else { preconditionFailure("RepeatedRuns: no record named \(name) (have \(run.keys.sorted()))") }
+            return values
+        }
+    }
+
+    /// The spread of `name` at each position (epoch) across the runs.
+    public func curve(_ name: String) -> [Spread] {
+        let all = values(name)
+        let length = all.map(\.count).min() ?? 0
+        return (0..<length).map { i in Spread(all.map { $0[i] }) }
+    }
+
+    /// The spread of one number per run taken from its list `name`: the last value by default,
+    /// or `reduce` of the list (its lowest, the epoch of its lowest, …).
+    public func spread(_ name: String, _ reduce: ([Double]) -> Double = { $0.last! }) -> Spread {
+        Spread(values(name).map(reduce))
+    }
+}
+
+/// Whether two settings measured on the same seeds differ by more than their seed-to-seed
+/// spread. The runs are paired (run i of both settings starts from the same seed), so the
+/// difference is taken run by run: d_i = a_i − b_i, its mean d̄ and its standard error
+/// s_d / √n. The rule: the settings differ when |d̄| is more than twice its standard error
+/// (about a 95 % confidence interval that excludes 0); with two runs (--quick) the standard
+/// error rests on one degree of freedom and the rule only flags large differences.
+public struct Comparison: Sendable {
+    public let a: Spread, b: Spread
+    /// The run-by-run differences a_i − b_i.
+    public let differences: Spread
+
+    public init(_ a: Spread, _ b: Spread) {
+        precondition(a.count == b.count, "Comparison: the two settings need the same seeds (\(a.count) and \(b.count) runs)")
+        (self.a, self.b) = (a, b)
+        differences = Spread(zip(a.values, b.values).map { $0 - $1 })
+    }
+
+    /// The mean of a − b.
+    public var difference: Double { differences.mean }
+    /// The standard error of that mean, s_d / √n.
+    public var standardError: Double { differences.standardDeviation / Double(differences.count).squareRoot() }
+    /// How many standard errors the difference is (∞ when every run differs by the same amount).
+    public var standardErrors: Double {
+        standardError > 0 ? abs(difference) / standardError : (difference == 0 ? 0 : .infinity)
+    }
+    /// The rule: more than twice the standard error, and more than one run.
+    public var isClear: Bool { differences.count > 1 && standardErrors > 2 }
+
+    /// A sentence that says what the runs show, e.g. "l2(0.002) ends higher than no penalty
+    /// (0.8712 ± 0.0042 against 0.8601 ± 0.0051 over 5 seeds; the difference, 0.0111, is 5.1
+    /// standard errors)" or "… no penalty: within the seed-to-seed spread (… is 0.6 standard
+    /// errors), so these runs do not tell them apart".
+    ///
+    /// - `what`: the quantity, written after "ends"/"is" by the caller's verb: "higher", "lower".
+    public func sentence(_ nameA: String, _ nameB: String, verb: String = "ends", higher: String = "higher", lower: String = "lower",
+                         format: String = "%.4f") -> String {
+        let numbers = "\(a.formatted(format)) against \(b.formatted(format)) over \(a.count) seeds"
+        let size = standardErrors.isFinite ? String(format: "%.1f", standardErrors) : "many"
+        let differenceText = formatNumber(format, abs(difference))
+        if isClear {
+            return "\(nameA) \(verb) \(difference > 0 ? higher : lower) than \(nameB) (\(numbers); the difference, "
+                + "\(differenceText), is \(size) standard errors)"
+        }
+        return "\(nameA) and \(nameB) do not differ beyond the seed-to-seed spread (\(numbers); the difference, "
+            + "\(differenceText), is \(size) standard error\(size == "1.0" ? "" : "s"), under the 2 the rule asks)"
+    }
+}
+
+extension LessonNotebook {
+    /// The seeds of `count` repeated runs (2 with --quick): the lesson's seed first, then seeds
+    /// drawn from it, so `--seed` changes them all and the same seed repeats them all.
+    public func seeds(_ count: Int = 5, quick: Int = 2) -> [UInt64] {
+        var generator = SeededGenerator(seed: seed &+ 0x5EED)
+        let n = self.quick ? quick : count
+        return [seed] + (1..<max(n, 1)).map { _ in generator.next() }
+    }
+
+    /// Runs `experiment` once per seed of `seeds` and collects what each run recorded (its
+    /// curves and numbers, by name). Runs one after the other, each with all the threads.
+    public func repeated(_ seeds: [UInt64], _ experiment: (UInt64) -> [String: [Double]]) -> RepeatedRuns {
+        RepeatedRuns(seeds: seeds, runs: seeds.map(experiment))
+    }
+
+    /// "Mean ± standard deviation over 5 seeds (the band: their lowest and highest)", said once
+    /// per figure that draws repeated runs.
+    public func bandNote(_ runs: RepeatedRuns) -> String {
+        "lines: mean over \(runs.seeds.count) seeds; bands: the lowest and highest of the \(runs.seeds.count) runs"
+    }
+}
