@@ -95,66 +95,133 @@ notebook.say("sign(0) is taken as 0: at exactly 0 the L1 penalty has no slope, a
 notebook.record("elasticPenalty", elastic.penalty(w))
 
 // MARK: - The reviews experiment
-notebook.section("The three regularizers on the movie reviews")
+notebook.section("The three regularizers on the movie reviews, over several seeds")
 let reviews = notebook.require {
     try ReviewSet.forLesson(requested: notebook.options.data, quick: notebook.quick, using: &rng) { notebook.say($0) }
 }
 let words = reviews.trainInputs.shape[1]
 let epochs = notebook.epochs(20, quick: 6)
+let seeds = notebook.seeds()
 notebook.say("Data: \(reviews.source). The original 16-16-1 network of lesson 09, and the same with a penalty on the "
     + "weights of each hidden layer: l2(0.002) (the DSCI353 deck; the Module II deck uses 0.001), l1(0.001) and "
-    + "l1_l2(l1 = 0.001, l2 = 0.001), the course's three regularizers. The same initial weights for all four (the same "
-    + "seed), so only the penalty differs.")
-notebook.settings(["epochs": epochs, "batch": 512, "optimizer": "RMSProp (η = 0.001)", "seed": notebook.seed])
+    + "l1_l2(l1 = 0.001, l2 = 0.001), the course's three regularizers.")
+notebook.say("""
+    One training run is one draw: another seed gives other initial weights and another order of the mini-batches, \
+    and so other numbers. Each of the four networks is therefore trained from \(seeds.count) seeds; for a given seed \
+    the four start from the same weights and see the batches in the same order, so within a seed only the penalty \
+    differs. The tables give the mean ± standard deviation over the seeds. Two settings are called different only \
+    when their seed-by-seed difference, averaged, is more than twice its standard error (s_d / √n, with s_d the \
+    standard deviation of the \(seeds.count) differences): otherwise the runs cannot tell them apart. \
+    \(notebook.quick ? "With --quick there are only 2 seeds, and the rule flags only large differences." : "")
+    """)
+notebook.settings(["epochs": epochs, "batch": 512, "optimizer": "RMSProp (η = 0.001)", "seeds": seeds.map(String.init).joined(separator: ", ")])
 let variants: [(name: String, regularizer: Regularizer?)] = [("no penalty", nil), ("l2(0.002)", .l2(0.002)),
                                                              ("l1(0.001)", .l1(0.001)), ("l1_l2(0.001, 0.001)", .l1l2(l1: 0.001, l2: 0.001))]
-var dataLosses: [[Double]] = []
+/// The first layer's weights after training, for the first seed (the histograms).
 var firstLayerWeights: [[Float]] = []
-var rows: [[String]] = []
-let initialSeed = rng.next()
-for variant in variants {
-    var initRNG = SeededGenerator(seed: initialSeed)
-    var network = Sequential<Float>(inputShape: [words], layers: [
-        Dense(inputs: words, units: 16, activation: .relu, regularizer: variant.regularizer, using: &initRNG),
-        Dense(inputs: 16, units: 16, activation: .relu, regularizer: variant.regularizer, using: &initRNG),
-        Dense(inputs: 16, units: 1, activation: .sigmoid, using: &initRNG),
-    ])
-    // Keras's val_loss includes the penalty; the cross-entropy alone is recorded too, to compare the
-    // four networks on what they predict.
-    var validationCrossEntropy: [Double] = []
-    let history = network.fit(reviews.trainInputs, reviews.trainLabels, epochs: epochs, descent: .miniBatch(512),
-                              loss: BinaryCrossentropy(), optimizer: RMSProp(), metrics: [.binaryAccuracy],
-                              validation: .data(reviews.validationInputs, reviews.validationLabels), progress: .quiet,
-                              callbacks: Callbacks(onEpoch: { event in
-                                  let predicted = event.network.predict(reviews.validationInputs)
-                                  validationCrossEntropy.append(Double(BinaryCrossentropy().value(predicted, reviews.validationLabels)))
-                              }), rng: &initRNG)
-    dataLosses.append(validationCrossEntropy)
-    let first = (network.layers[0] as! Dense<Float>).weights.scalars
-    firstLayerWeights.append(first)
-    let best = validationCrossEntropy.indices.min { validationCrossEntropy[$0] < validationCrossEntropy[$1] }!
-    rows.append([variant.name, String(best + 1), formatNumber("%.4f", validationCrossEntropy[best]),
-                 formatNumber("%.4f", validationCrossEntropy.last!), formatNumber("%.4f", history[.validationLoss].last!),
-                 formatNumber("%.4f", history[.validationBinaryAccuracy].last!)])
-    notebook.record("validationCrossEntropy.\(variant.name)", validationCrossEntropy)
+let runs: [RepeatedRuns] = variants.map { variant in
+    notebook.repeated(seeds) { seed in
+        var initRNG = SeededGenerator(seed: seed)
+        var network = Sequential<Float>(inputShape: [words], layers: [
+            Dense(inputs: words, units: 16, activation: .relu, regularizer: variant.regularizer, using: &initRNG),
+            Dense(inputs: 16, units: 16, activation: .relu, regularizer: variant.regularizer, using: &initRNG),
+            Dense(inputs: 16, units: 1, activation: .sigmoid, using: &initRNG),
+        ])
+        // Keras's val_loss includes the penalty; the cross-entropy alone is recorded too, to compare
+        // the four networks on what they predict.
+        var validationCrossEntropy: [Double] = []
+        let history = network.fit(reviews.trainInputs, reviews.trainLabels, epochs: epochs, descent: .miniBatch(512),
+                                  loss: BinaryCrossentropy(), optimizer: RMSProp(), metrics: [.binaryAccuracy],
+                                  validation: .data(reviews.validationInputs, reviews.validationLabels), progress: .quiet,
+                                  callbacks: Callbacks(onEpoch: { event in
+                                      let predicted = event.network.predict(reviews.validationInputs)
+                                      validationCrossEntropy.append(Double(BinaryCrossentropy().value(predicted, reviews.validationLabels)))
+                                  }), rng: &initRNG)
+        let first = (network.layers[0] as! Dense<Float>).weights.scalars
+        if seed == seeds[0] { firstLayerWeights.append(first) }
+        return ["crossEntropy": validationCrossEntropy, "valLoss": history[.validationLoss],
+                "accuracy": history[.validationBinaryAccuracy], "nearZero": [Double(first.filter { abs($0) < 1e-3 }.count)]]
+    }
 }
-notebook.table(["penalty", "lowest val cross-entropy at epoch", "lowest", "final val cross-entropy", "final val_loss (with penalty)",
-                "final val accuracy"], rows)
-let finals = dataLosses.map { $0.last! }, lowests = dataLosses.map { $0.min()! }
-let lowestWithPenalty = lowests.dropFirst().min()!
-let regularizedBetter = (1..<variants.count).filter { finals[$0] < finals[0] }.map { variants[$0].name }
-notebook.say("After \(epochs) epochs the unpenalized network's validation cross-entropy is \(formatNumber("%.4f", finals[0])); "
-    + (regularizedBetter.isEmpty ? "none of the penalized networks ends lower. "
-        : "\(regularizedBetter.joined(separator: ", ")) end\(regularizedBetter.count == 1 ? "s" : "") lower. ")
-    + (lowestWithPenalty >= lowests[0]
-        ? "None of the penalties reaches a lower minimum (\(formatNumber("%.4f", lowests[0])) without, "
-            + "\(formatNumber("%.4f", lowestWithPenalty)) at best with one): a penalty does not make the network fit better; it "
-            + "makes the validation loss rise more slowly once the network has learned what generalizes, so training "
-            + "too long costs less. "
-        : "The best penalized network also reaches a lower minimum (\(formatNumber("%.4f", lowestWithPenalty)) against "
-            + "\(formatNumber("%.4f", lowests[0]))). ")
-    + "Keras's val_loss adds the penalty itself "
-    + "(the fifth column), which is why the figure compares the cross-entropy alone.")
+/// Per network and seed: the lowest validation cross-entropy, its epoch, how far it rises after
+/// it by the last epoch, and the final accuracy.
+let lowest = runs.map { $0.spread("crossEntropy") { $0.min()! } }
+let lowestEpoch = runs.map { $0.spread("crossEntropy") { Double($0.firstIndex(of: $0.min()!)! + 1) } }
+let rise = runs.map { $0.spread("crossEntropy") { $0.last! - $0.min()! } }
+let finalCrossEntropy = runs.map { $0.spread("crossEntropy") }
+let finalAccuracy = runs.map { $0.spread("accuracy") }
+notebook.table(["penalty", "lowest val cross-entropy", "at epoch", "rise after it by epoch \(epochs)", "final val cross-entropy",
+                "final val_loss (with penalty)", "final val accuracy"], variants.indices.map { v in
+    [variants[v].name, lowest[v].formatted(), lowestEpoch[v].formatted("%.1f"), rise[v].formatted(), finalCrossEntropy[v].formatted(),
+     runs[v].spread("valLoss").formatted(), finalAccuracy[v].formatted()]
+})
+for v in variants.indices {
+    notebook.record("validationCrossEntropy.\(variants[v].name)", runs[v].curve("crossEntropy").map(\.mean))
+    notebook.record("finalAccuracy.\(variants[v].name)", finalAccuracy[v].values)
+}
+// The sentences below are built from the comparisons, each penalty against no penalty.
+let againstNone = variants.indices.dropFirst().map { v in
+    (name: variants[v].name, lowest: Comparison(lowest[v], lowest[0]), rise: Comparison(rise[v], rise[0]),
+     accuracy: Comparison(finalAccuracy[v], finalAccuracy[0]))
+}
+notebook.say("Each penalty minus no penalty, seed by seed (mean difference, and how many standard errors it is; ✓ where "
+    + "it is more than 2, the rule):")
+notebook.table(["penalty", "lowest val cross-entropy", "rise after the lowest", "final val accuracy"], againstNone.map { c in
+    [c.name, c.lowest.cell(), c.rise.cell(), c.accuracy.cell()]
+})
+for c in againstNone {
+    notebook.record("clearlyLowerMinimum.\(c.name)", c.lowest.isClear && c.lowest.difference < 0)
+    notebook.record("clearlyLessRise.\(c.name)", c.rise.isClear && c.rise.difference < 0)
+    notebook.record("clearlyLowerAccuracy.\(c.name)", c.accuracy.isClear && c.accuracy.difference < 0)
+}
+/// A network whose lowest validation loss is at the last epoch in every run never rose.
+let neverRises = variants.indices.map { v in runs[v].values("crossEntropy").allSatisfy { $0.last! == $0.min()! } }
+var summary: [String] = []
+for (index, c) in againstNone.enumerated() {
+    let v = index + 1
+    var sentence: String
+    if neverRises[v] {
+        sentence = "\(c.name) never rises: its lowest validation cross-entropy is at the last epoch in every run"
+    } else if c.rise.isClear && c.rise.difference < 0 {
+        sentence = c.rise.sentence(c.name, "no penalty", higher: "rises more after its lowest epoch", lower: "rises less after its lowest epoch")
+            + ": training past the best epoch costs less"
+    } else {
+        sentence = "\(c.name) rises after its lowest epoch about as much as without a penalty (\(c.rise.cell()))"
+    }
+    if c.lowest.isClear {
+        sentence += "; " + c.lowest.sentence("its lowest", "no penalty's", higher: "is higher", lower: "is lower")
+    } else {
+        sentence += "; its lowest is not measurably different from no penalty's (\(c.lowest.cell()))"
+    }
+    if c.accuracy.isClear && c.accuracy.difference < 0 {
+        sentence += "; and " + c.accuracy.sentence(c.name, "no penalty") + " in final validation accuracy: at this λ the penalty is "
+            + "too strong for the data and the network underfits (its loss does not rise because it never fits the training "
+            + "reviews closely)"
+    }
+    summary.append(sentence + ".")
+    notebook.record("neverRises.\(c.name)", neverRises[v])
+}
+summary.append("Keras's val_loss adds the penalty itself (the sixth column of the first table), which is why the figure "
+    + "compares the cross-entropy alone.")
+notebook.say(summary.joined(separator: " "))
+notebook.record("summary", summary.joined(separator: " "))
+
+// MARK: - RMSProp is not SGD
+notebook.section("With RMSProp, L2 is not weight decay and L1's step does not depend on λ")
+notebook.say("""
+    The weight-decay identity above, w ← (1 − 2ηλ) w − η ∂E/∂w, holds for plain gradient descent. Every network in \
+    this experiment trains with RMSProp, which divides each weight's gradient, penalty included, by a running root \
+    mean square of that weight's recent gradients: w ← w − η (∂E/∂w + 2λw) / √(r + ε). The penalty's share is \
+    rescaled weight by weight, so L2 with RMSProp (or Adam) is not a decay by a fixed factor; AdamW was introduced to \
+    put the decay back outside the division. For a weight whose data gradient is small next to the penalty's (a \
+    word that rarely occurs), the division cancels the size of the penalty: r settles near the square of the \
+    penalty's gradient and the step is about η sign(w), whatever λ is. L1's gradient λ sign(w) keeps its size however \
+    small w gets, so it dominates every weight whose data gradient is below λ, and those weights march to 0 at about \
+    η = 0.001 per update and then jitter around it within about η; L2's gradient 2λw shrinks with w, so it dominates \
+    fewer weights and lets go of them as they approach 0. That is why the next table counts weights with \
+    |w| < 0.001: that threshold is η as well as λ here, and the count says where RMSProp's L1 steps leave the \
+    weights rather than how large λ is.
+    """)
 
 // MARK: - What the penalties do to the weights
 notebook.section("What the penalties do to the weights")
@@ -167,10 +234,16 @@ notebook.table(["penalty", "weights", "exactly 0", "|w| < 0.001", "mean |w|", "l
             formatNumber("%.4f", Double(weights.map(abs).max()!))]
 })
 let nearZeroCounts = firstLayerWeights.map { weights in weights.filter { abs($0) < nearZero }.count }
-notebook.say("The first layer's \(grouped(firstLayerWeights[0].count)) weights: with L1, \(grouped(nearZeroCounts[2])) of them "
-    + "end within 0.001 of 0 (without a penalty: \(grouped(nearZeroCounts[0])); with L2: \(grouped(nearZeroCounts[1]))). "
-    + "Most of the 10,000 words say nothing about whether a review is positive, and L1 switches their weights off; L2 "
-    + "shrinks all weights but leaves them spread around 0.")
+let nearZeroSpread = runs.map { $0.spread("nearZero") }
+let l1Zeros = Comparison(nearZeroSpread[2], nearZeroSpread[0]), l2Zeros = Comparison(nearZeroSpread[1], nearZeroSpread[0])
+notebook.say("The first layer's \(grouped(firstLayerWeights[0].count)) weights after the first seed's run: with L1, "
+    + "\(grouped(nearZeroCounts[2])) of them end within 0.001 of 0 (without a penalty: \(grouped(nearZeroCounts[0])); with L2: "
+    + "\(grouped(nearZeroCounts[1]))). Over the \(seeds.count) seeds, "
+    + l1Zeros.sentence("L1", "no penalty", higher: "leaves more weights within 0.001 of 0", lower: "leaves fewer weights within 0.001 of 0",
+                       format: "%.0f") + "; "
+    + l2Zeros.sentence("L2", "no penalty", higher: "leaves more", lower: "leaves fewer", format: "%.0f") + ". "
+    + "Most of the 10,000 words say nothing about whether a review is positive; a penalty that dominates their small data "
+    + "gradients walks their weights to 0, and with RMSProp at about the same rate η for L1 and L2 (the section above).")
 notebook.record("nearZero.none", nearZeroCounts[0])
 notebook.record("nearZero.l2", nearZeroCounts[1])
 notebook.record("nearZero.l1", nearZeroCounts[2])
@@ -178,11 +251,15 @@ notebook.record("nearZero.l1", nearZeroCounts[2])
 // MARK: - Figures
 notebook.section("Figures")
 let epochAxis = (1...epochs).map(Double.init)
+let curves = runs.map { $0.curve("crossEntropy") }
 notebook.figure(Figure(name: "lesson10-validation", panel: Panel(
-    title: "Effect of weight regularization on validation loss", xLabel: "epoch", yLabel: "validation cross-entropy",
+    title: "Effect of weight regularization on validation loss (\(seeds.count) seeds)", xLabel: "epoch", yLabel: "validation cross-entropy",
     series: variants.indices.map { v in
-        Series(variants[v].name, x: epochAxis, y: dataLosses[v], style: .linesPoints, color: seriesColors[v], pointType: 7, pointSize: 0.8)
-    }, legend: .topLeft)), caption: "validation cross-entropy per epoch without a penalty and with L2, L1 and L1+L2", main: true)
+        Series.band("", x: epochAxis, lower: curves[v].map(\.minimum), upper: curves[v].map(\.maximum), color: seriesColors[v])
+    } + variants.indices.map { v in
+        Series(variants[v].name, x: epochAxis, y: curves[v].map(\.mean), style: .linesPoints, color: seriesColors[v], pointType: 7, pointSize: 0.8)
+    }, legend: .topLeft)),
+    caption: "validation cross-entropy per epoch without a penalty and with L2, L1 and L1+L2; \(notebook.bandNote(runs[0]))", main: true)
 let limit = Double(firstLayerWeights[0].map(abs).max()!)
 notebook.figure(Figure(name: "lesson10-weights", title: "First-layer weights after training", panels: [0, 1, 2].map { v in
     Panel(title: "\(variants[v].name): \(grouped(nearZeroCounts[v])) of \(grouped(firstLayerWeights[v].count)) within 0.001 of 0",

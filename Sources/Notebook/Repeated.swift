@@ -104,23 +104,29 @@ public struct Comparison: Sendable {
     /// The rule: more than twice the standard error, and more than one run.
     public var isClear: Bool { differences.count > 1 && standardErrors > 2 }
 
-    /// A sentence that says what the runs show, e.g. "l2(0.002) ends higher than no penalty
-    /// (0.8712 ± 0.0042 against 0.8601 ± 0.0051 over 5 seeds; the difference, 0.0111, is 5.1
-    /// standard errors)" or "… no penalty: within the seed-to-seed spread (… is 0.6 standard
-    /// errors), so these runs do not tell them apart".
-    ///
-    /// - `what`: the quantity, written after "ends"/"is" by the caller's verb: "higher", "lower".
-    public func sentence(_ nameA: String, _ nameB: String, verb: String = "ends", higher: String = "higher", lower: String = "lower",
+    /// A sentence that says what the runs show: "l2(0.002) ends higher than no penalty (0.8712 ±
+    /// 0.0042 against 0.8601 ± 0.0051 over 5 seeds; the difference, 0.0111, is 5.1 standard
+    /// errors)" when the rule says they differ, else "l2(0.002) and no penalty do not differ
+    /// beyond the seed-to-seed spread (…; the difference, 0.0021, is 0.6 standard errors, under
+    /// the 2 the rule asks)". `higher` and `lower` say what a is when a − b is positive or negative.
+    public func sentence(_ nameA: String, _ nameB: String, higher: String = "ends higher", lower: String = "ends lower",
                          format: String = "%.4f") -> String {
         let numbers = "\(a.formatted(format)) against \(b.formatted(format)) over \(a.count) seeds"
         let size = standardErrors.isFinite ? String(format: "%.1f", standardErrors) : "many"
         let differenceText = formatNumber(format, abs(difference))
         if isClear {
-            return "\(nameA) \(verb) \(difference > 0 ? higher : lower) than \(nameB) (\(numbers); the difference, "
+            return "\(nameA) \(difference > 0 ? higher : lower) than \(nameB) (\(numbers); the difference, "
                 + "\(differenceText), is \(size) standard errors)"
         }
         return "\(nameA) and \(nameB) do not differ beyond the seed-to-seed spread (\(numbers); the difference, "
             + "\(differenceText), is \(size) standard error\(size == "1.0" ? "" : "s"), under the 2 the rule asks)"
+    }
+
+    /// "−0.0007 (0.9 SE)", or "−0.0307 (7.7 SE) ✓" when the rule says the settings differ: a
+    /// table cell.
+    public func cell(_ format: String = "%+.4f") -> String {
+        let size = standardErrors.isFinite ? String(format: "%.1f", standardErrors) : "∞"
+        return "\(formatNumber(format, difference)) (\(size) SE)\(isClear ? " ✓" : "")"
     }
 }
 

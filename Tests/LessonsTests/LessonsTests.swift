@@ -197,6 +197,19 @@ final class LessonsTests: XCTestCase {
                                  "one SGD step with .l2(λ) = (1 − 2ηλ) w − η ∂E/∂w")
         assertNear(number(results, "elasticPenalty"), 0.001 * 2.2 + 0.001 * 2.54, 1e-15, "l1_l2(0.001, 0.001) of [[0.5, −0.2], [0, 1.5]]")
         XCTAssertGreaterThan(number(results, "nearZero.l1"), 5 * number(results, "nearZero.none"), "L1 puts many weights at 0")
+        // The summary says exactly what the seed-by-seed comparisons found, no more.
+        let summary = results["summary"] as? String ?? ""
+        for name in ["l2(0.002)", "l1(0.001)", "l1_l2(0.001, 0.001)"] {
+            func flag(_ key: String) -> Bool {
+                let found = results["\(key).\(name)"] as? Bool
+                XCTAssertNotNil(found, "\(key).\(name) recorded")
+                return found == true
+            }
+            let never = flag("neverRises"), lessRise = flag("clearlyLessRise"), lowerAccuracy = flag("clearlyLowerAccuracy")
+            XCTAssertEqual(summary.contains("\(name) never rises"), never, summary)
+            XCTAssertEqual(summary.contains("\(name) rises less after its lowest epoch than no penalty"), lessRise && !never, summary)
+            XCTAssertEqual(summary.contains("\(name) ends lower than no penalty"), lowerAccuracy, summary)
+        }
     }
 
     func testLesson11DropoutByHand() throws {

@@ -98,6 +98,43 @@ final class NotebookTests: XCTestCase {
         XCTAssertEqual(summary.high, [3, 3])
     }
 
+    /// Mean, sample standard deviation and range of a number over runs, checked by hand.
+    func testSpreadOfRepeatedRuns() {
+        let spread = Spread([1, 2, 3, 6])
+        XCTAssertEqual(spread.mean, 3, "(1 + 2 + 3 + 6) / 4")
+        XCTAssertEqual(spread.standardDeviation, (14.0 / 3).squareRoot(), accuracy: 1e-15, "√((4 + 1 + 0 + 9) / 3)")
+        XCTAssertEqual(spread.formattedWithRange("%.2f"), "3.00 ± 2.16 (1.00 to 6.00)")
+        XCTAssertEqual(Spread([0.5]).formatted(), "0.5000", "one run: no ± (no spread to show)")
+        let runs = RepeatedRuns(seeds: [1, 2], runs: [["loss": [3, 2, 4]], ["loss": [5, 1, 2]]])
+        XCTAssertEqual(runs.curve("loss").map(\.mean), [4, 1.5, 3], "per epoch across runs")
+        XCTAssertEqual(runs.spread("loss") { $0.min()! }.values, [2, 1], "each run's lowest")
+    }
+
+    /// The comparison's sentence follows its numbers: a paired difference more than twice its
+    /// standard error is called a difference, with the right direction; a smaller one is not.
+    func testComparisonSentencesFollowTheNumbers() {
+        // Every seed 0.01 higher, with a little noise: 0.010 ± 0.001 per seed, far beyond 2 SE.
+        let base = Spread([0.80, 0.82, 0.79, 0.81, 0.83])
+        let higher = Spread(zip(base.values, [0.010, 0.011, 0.009, 0.010, 0.012]).map { $0 + $1 })
+        let clear = Comparison(higher, base)
+        XCTAssertTrue(clear.isClear)
+        XCTAssertEqual(clear.difference, 0.0104, accuracy: 1e-12)
+        let sentence = clear.sentence("dropout", "no dropout", higher: "ends higher", lower: "ends lower")
+        XCTAssertTrue(sentence.hasPrefix("dropout ends higher than no dropout (0.8204 ± 0.0169 against 0.8100 ± 0.0158 over 5 seeds"),
+                      sentence)
+        XCTAssertTrue(Comparison(base, higher).sentence("a", "b").hasPrefix("a ends lower than b"), "the other direction")
+        // The same mean difference, but the per-seed differences swing around it: not a difference.
+        let noisy = Spread(zip(base.values, [0.05, -0.04, 0.06, -0.03, 0.012]).map { $0 + $1 })
+        let unclear = Comparison(noisy, base)
+        XCTAssertEqual(unclear.difference, 0.0104, accuracy: 1e-12)
+        XCTAssertFalse(unclear.isClear, "\(unclear.standardErrors) standard errors")
+        XCTAssertTrue(unclear.sentence("a", "b").hasPrefix("a and b do not differ beyond the seed-to-seed spread"), unclear.sentence("a", "b"))
+        XCTAssertEqual(unclear.cell(), "+0.0104 (0.5 SE)")
+        XCTAssertEqual(clear.cell(), "+0.0104 (20.4 SE) ✓")
+        // One run cannot show a spread: never called a difference.
+        XCTAssertFalse(Comparison(Spread([1]), Spread([0])).isClear)
+    }
+
     func testHistoryFigureIsKerasStyle() {
         var history = History()
         history.append([(.loss, 1.0), (.accuracy, 0.5), (.validationLoss, 1.2), (.validationAccuracy, 0.4)])
