@@ -12,17 +12,21 @@ if (format eq "dumb") { set terminal dumb size textWidth,textHeight; set output 
 set termoption noenhanced
 data = "lesson10-validation.dat"
 
-# ---- panel 1: Effect of weight regularization on validation loss
+# ---- panel 1: Effect of weight regularization on validation loss (5 seeds)
 reset
 set border 3 lc rgb "#555555"
 set tics nomirror out
 if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
-set title "Effect of weight regularization on validation loss"
+set title "Effect of weight regularization on validation loss (5 seeds)"
 set xlabel "epoch"
 set ylabel "validation cross-entropy"
 set key top left noautotitle opaque box lc rgb "#cccccc"
 if (format eq "dumb") { unset ylabel; unset y2label; set key nobox noopaque }
-plot data index 0 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 7 ps 0.8 title "no penalty", \
-     data index 1 using 1:2 with linespoints lw 2 lc rgb "#ff7f0e" pt 7 ps 0.8 title "l2(0.002)", \
-     data index 2 using 1:2 with linespoints lw 2 lc rgb "#2ca02c" pt 7 ps 0.8 title "l1(0.001)", \
-     data index 3 using 1:2 with linespoints lw 2 lc rgb "#d62728" pt 7 ps 0.8 title "l1_l2(0.001, 0.001)"
+plot data index 0 using 1:2:3 with filledcurves fill transparent solid 0.25 noborder lc rgb "#1f77b4" notitle, \
+     data index 1 using 1:2:3 with filledcurves fill transparent solid 0.25 noborder lc rgb "#ff7f0e" notitle, \
+     data index 2 using 1:2:3 with filledcurves fill transparent solid 0.25 noborder lc rgb "#2ca02c" notitle, \
+     data index 3 using 1:2:3 with filledcurves fill transparent solid 0.25 noborder lc rgb "#d62728" notitle, \
+     data index 4 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 7 ps 0.8 title "no penalty", \
+     data index 5 using 1:2 with linespoints lw 2 lc rgb "#ff7f0e" pt 7 ps 0.8 title "l2(0.002)", \
+     data index 6 using 1:2 with linespoints lw 2 lc rgb "#2ca02c" pt 7 ps 0.8 title "l1(0.001)", \
+     data index 7 using 1:2 with linespoints lw 2 lc rgb "#d62728" pt 7 ps 0.8 title "l1_l2(0.001, 0.001)"
