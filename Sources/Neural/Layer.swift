@@ -53,8 +53,10 @@ public struct LayerGradients<Scalar: TensorScalar> {
 ///
 /// `forward` returns the output and a cache holding what `backward` needs (the input, the
 /// signals, a dropout mask…); `backward` takes the gradient of the error with respect to the
-/// output and that cache. Nothing is stored in the layer between the two calls, so the same
-/// layer can run several forward passes (a gradient check does) without confusion.
+/// output and that cache. Nothing `backward` needs is stored in the layer between the two
+/// calls, so the same layer can run several forward passes (a gradient check does) without
+/// confusion. (`forward` is `mutating` for one reason: BatchNorm's forward pass in training
+/// mode updates the running mean and variance it uses at inference.)
 public protocol Layer<Scalar> {
     associatedtype Scalar: TensorScalar
     associatedtype Cache

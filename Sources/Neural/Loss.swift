@@ -16,7 +16,8 @@ public protocol Loss: Sendable {
     func gradient<S: TensorScalar>(_ output: Tensor<S>, _ target: Tensor<S>) -> Tensor<S>
 
     /// δ^(L) = ∂E/∂s^(L) at the signals of the output layer, when its activation pairs with this
-    /// loss so the chain rule collapses (softmax or sigmoid with cross-entropy: δ = (ŷ − y)/m).
+    /// loss so the chain rule collapses (softmax with categorical cross-entropy: δ = (ŷ − y)/m;
+    /// sigmoid with binary cross-entropy, which averages over the K outputs too: δ = (ŷ − y)/(m·K)).
     /// Simpler and numerically stable; nil when there is no such shortcut.
     func delta<S: TensorScalar>(_ output: Tensor<S>, _ target: Tensor<S>, outputActivation: Activation) -> Tensor<S>?
 }

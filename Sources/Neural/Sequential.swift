@@ -125,7 +125,9 @@ public struct Sequential<Scalar: TensorScalar> {
     /// ∂E/∂θ for every parameter of every layer (same layout as `parameters`).
     ///
     /// When the loss supplies δ^(L) for the last layer's activation (softmax or sigmoid with
-    /// cross-entropy), backpropagation starts from δ^(L) = (ŷ − y)/m; otherwise from ∂E/∂o.
+    /// cross-entropy), backpropagation starts from δ^(L) = (ŷ − y)/m (softmax with categorical
+    /// cross-entropy) or (ŷ − y)/(m·K) (sigmoid with binary cross-entropy over K outputs);
+    /// otherwise from ∂E/∂o.
     public func backward(output: Tensor<Scalar>, target: Tensor<Scalar>, loss: some Loss, caches: ForwardCaches) -> [[Tensor<Scalar>]] {
         ensure(caches.count == layers.count, "backward needs the caches of the forward pass, one per layer")
         var gradients = [[Tensor<Scalar>]](repeating: [], count: layers.count)
