@@ -154,95 +154,119 @@ notebook.say("Hinton's bank: the tellers kept changing, so no group of employees
     + "own, and the network behaves like an average of the many thinned networks trained together.")
 
 // MARK: - Reviews
-notebook.section("Training with dropout: the movie reviews")
+notebook.section("Training with dropout: the movie reviews, over several seeds")
+// The reviews split by a generator of the lesson's seed, as in lessons 09 and 10: the same data there.
+var dataRNG = SeededGenerator(seed: notebook.seed)
 let reviews = notebook.require {
-    try ReviewSet.forLesson(requested: notebook.options.data, quick: notebook.quick, using: &rng) { notebook.say($0) }
+    try ReviewSet.forLesson(requested: notebook.options.data, quick: notebook.quick, using: &dataRNG) { notebook.say($0) }
 }
 let words = reviews.trainInputs.shape[1]
 let epochs = notebook.epochs(20, quick: 6)
+let seeds = notebook.seeds()
 notebook.say("Data: \(reviews.source). The 16-16-1 network of lesson 09, and the same with Dropout(0.5) after each "
-    + "hidden layer (the same initial weights):")
-notebook.settings(["epochs": epochs, "batch": 512, "optimizer": "RMSProp (η = 0.001)", "seed": notebook.seed])
-let initialSeed = rng.next()
-var reviewHistories: [(String, History)] = []
-for withDropout in [false, true] {
-    var initRNG = SeededGenerator(seed: initialSeed)
-    let first = Dense<Float>(inputs: words, units: 16, activation: .relu, using: &initRNG)
-    let second = Dense<Float>(inputs: 16, units: 16, activation: .relu, using: &initRNG)
-    let output = Dense<Float>(inputs: 16, units: 1, activation: .sigmoid, using: &initRNG)
-    let layers: [any Layer<Float>] = withDropout ? [first, Dropout(rate: 0.5), second, Dropout(rate: 0.5), output] : [first, second, output]
-    var network = Sequential<Float>(inputShape: [words], layers: layers)
-    let history = network.fit(reviews.trainInputs, reviews.trainLabels, epochs: epochs, descent: .miniBatch(512),
-                              loss: BinaryCrossentropy(), optimizer: RMSProp(), metrics: [.binaryAccuracy],
-                              validation: .data(reviews.validationInputs, reviews.validationLabels), progress: .quiet, rng: &initRNG)
-    reviewHistories.append((withDropout ? "dropout 0.5" : "no dropout", history))
+    + "hidden layer, each trained from \(seeds.count) seeds (for a seed both start from the same weights; the first seed's "
+    + "run without dropout is the very run of lessons 09 and 10). As in lesson 10, two settings are called different when "
+    + "their seed-by-seed difference is more than twice its standard error.")
+notebook.settings(["epochs": epochs, "batch": 512, "optimizer": "RMSProp (η = 0.001)", "seeds": seeds.map(String.init).joined(separator: ", ")])
+/// What a run records: its losses per epoch and its accuracies.
+func record(_ history: History, accuracy: HistoryKey) -> [String: [Double]] {
+    ["loss": history[.loss], "valLoss": history[.validationLoss], "accuracy": history[accuracy]]
 }
-notebook.table(["network", "lowest val_loss at epoch", "lowest val_loss", "final val_loss", "final val accuracy"], reviewHistories.map { name, h in
-    let best = h[.validationLoss].indices.min { h[.validationLoss][$0] < h[.validationLoss][$1] }!
-    return [name, String(best + 1), formatNumber("%.4f", h[.validationLoss][best]), formatNumber("%.4f", h[.validationLoss].last!),
-            formatNumber("%.4f", h[.validationBinaryAccuracy].last!)]
-})
-let finalWithout = reviewHistories[0].1[.validationLoss].last!, finalWith = reviewHistories[1].1[.validationLoss].last!
-notebook.say("After \(epochs) epochs the validation loss is \(formatNumber("%.4f", finalWith)) with dropout against "
-    + "\(formatNumber("%.4f", finalWithout)) without" + (finalWith < finalWithout
-        ? ": the dropped units slow down the memorizing, so overfitting sets in later and more gently."
-        : "."))
-notebook.record("finalValidationLoss.withoutDropout", finalWithout)
-notebook.record("finalValidationLoss.withDropout", finalWith)
+let reviewNames = ["no dropout", "dropout 0.5"]
+let reviewRuns: [RepeatedRuns] = [nil, 0.5].map { (rate: Double?) in
+    notebook.repeated(seeds) { seed in
+        var (network, initRNG) = reviewNetwork(words: words, dropout: rate, seed: seed)
+        let history = network.fit(reviews.trainInputs, reviews.trainLabels, epochs: epochs, descent: .miniBatch(512),
+                                  loss: BinaryCrossentropy(), optimizer: RMSProp(), metrics: [.binaryAccuracy],
+                                  validation: .data(reviews.validationInputs, reviews.validationLabels), progress: .quiet, rng: &initRNG)
+        return record(history, accuracy: .validationBinaryAccuracy)
+    }
+}
+
+/// The table and the comparisons of an experiment run with and without dropout.
+func dropoutComparison(_ names: [String], _ runs: [RepeatedRuns], key: String) -> String {
+    let lowest = runs.map { $0.spread("valLoss") { $0.min()! } }
+    let lowestEpoch = runs.map { $0.spread("valLoss") { Double($0.firstIndex(of: $0.min()!)! + 1) } }
+    let final = runs.map { $0.spread("valLoss") }
+    let bestAccuracy = runs.map { $0.spread("accuracy") { $0.max()! } }
+    let finalAccuracy = runs.map { $0.spread("accuracy") }
+    notebook.table(["network", "lowest val_loss", "at epoch", "final val_loss", "best val accuracy", "final val accuracy"],
+                   names.indices.map { i in
+        [names[i], lowest[i].formatted(), lowestEpoch[i].formatted("%.1f"), final[i].formatted(), bestAccuracy[i].formatted(),
+         finalAccuracy[i].formatted()]
+    })
+    let comparisons = [("lowest val_loss", Comparison(lowest[1], lowest[0])), ("final val_loss", Comparison(final[1], final[0])),
+                       ("best val accuracy", Comparison(bestAccuracy[1], bestAccuracy[0])),
+                       ("final val accuracy", Comparison(finalAccuracy[1], finalAccuracy[0]))]
+    notebook.table(["with dropout minus without"] + comparisons.map(\.0), [[names[1]] + comparisons.map { $0.1.cell() }])
+    for (name, c) in comparisons {
+        notebook.record("\(key).clear.\(name)", c.isClear)
+        notebook.record("\(key).difference.\(name)", c.difference)
+    }
+    let (lowestC, finalC, bestC, finalAccuracyC) = (comparisons[0].1, comparisons[1].1, comparisons[2].1, comparisons[3].1)
+    return [
+        finalC.statement("the final validation loss", "with dropout", "without") + ".",
+        lowestC.statement("the lowest validation loss", "with dropout", "without") + ".",
+        bestC.statement("the best validation accuracy", "with dropout", "without") + ".",
+        finalAccuracyC.statement("the final validation accuracy", "with dropout", "without") + ".",
+    ].joined(separator: " ")
+}
+let reviewSummary = dropoutComparison(reviewNames, reviewRuns, key: "reviews")
+notebook.say(reviewSummary)
+notebook.record("reviews.summary", reviewSummary)
 
 // MARK: - MNIST
-notebook.section("Training with dropout: the course's MNIST model")
+notebook.section("Training with dropout: the course's MNIST model, over several seeds")
 let (mnist, note) = notebook.require { try MNIST.load(requested: nil) }   // --data is the reviews here; BACKPROP_MNIST=DIR for full MNIST
 if let note { notebook.say(note) }
 let mnistCount = notebook.count(mnist.trainImages.shape[0], quick: 1000)
 let mnistX = mnist.trainImages.rows(0 ..< mnistCount) / 255
 let mnistY = Tensor<Float>.oneHot(Array(mnist.trainLabels.prefix(mnistCount)), classes: 10)
 let mnistEpochs = notebook.epochs(20, quick: 4)
+let mnistSeeds = notebook.seeds(3, quick: 2)
 notebook.say("The model of lesson 07, 784 → 256 → Dropout(0.4) → 128 → Dropout(0.3) → 10, against the same without its "
-    + "two Dropout layers, on \(grouped(mnistCount)) training images (the last 20 % for validation):")
+    + "two Dropout layers, on \(grouped(mnistCount)) training images (the last 20 % for validation), from \(mnistSeeds.count) seeds:")
 notebook.settings(["epochs": mnistEpochs, "batch": 128, "optimizer": "RMSProp (η = 0.001)", "validation split": 0.2])
-let mnistSeed = rng.next()
-var mnistHistories: [(String, History)] = []
-for withDropout in [false, true] {
-    var initRNG = SeededGenerator(seed: mnistSeed)
-    let first = Dense<Float>(inputs: 784, units: 256, activation: .relu, using: &initRNG)
-    let second = Dense<Float>(inputs: 256, units: 128, activation: .relu, using: &initRNG)
-    let output = Dense<Float>(inputs: 128, units: 10, activation: .softmax, using: &initRNG)
-    let layers: [any Layer<Float>] = withDropout ? [first, Dropout(rate: 0.4), second, Dropout(rate: 0.3), output] : [first, second, output]
-    var network = Sequential<Float>(inputShape: [784], layers: layers)
-    let history = network.fit(mnistX, mnistY, epochs: mnistEpochs, descent: .miniBatch(128), loss: CategoricalCrossentropy(),
-                              optimizer: RMSProp(), metrics: [.accuracy], validation: .split(0.2), progress: .quiet, rng: &initRNG)
-    mnistHistories.append((withDropout ? "dropout 0.4 / 0.3" : "no dropout", history))
+let mnistNames = ["no dropout", "dropout 0.4 / 0.3"]
+let mnistRuns: [RepeatedRuns] = [false, true].map { withDropout in
+    notebook.repeated(mnistSeeds) { seed in
+        var initRNG = SeededGenerator(seed: seed)
+        let first = Dense<Float>(inputs: 784, units: 256, activation: .relu, using: &initRNG)
+        let second = Dense<Float>(inputs: 256, units: 128, activation: .relu, using: &initRNG)
+        let output = Dense<Float>(inputs: 128, units: 10, activation: .softmax, using: &initRNG)
+        let layers: [any Layer<Float>] = withDropout ? [first, Dropout(rate: 0.4), second, Dropout(rate: 0.3), output] : [first, second, output]
+        var network = Sequential<Float>(inputShape: [784], layers: layers)
+        let history = network.fit(mnistX, mnistY, epochs: mnistEpochs, descent: .miniBatch(128), loss: CategoricalCrossentropy(),
+                                  optimizer: RMSProp(), metrics: [.accuracy], validation: .split(0.2), progress: .quiet, rng: &initRNG)
+        return record(history, accuracy: .validationAccuracy)
+    }
 }
-notebook.table(["network", "lowest val_loss at epoch", "lowest val_loss", "final val_loss", "best val accuracy", "final val accuracy"],
-               mnistHistories.map { name, h in
-    let best = h[.validationLoss].indices.min { h[.validationLoss][$0] < h[.validationLoss][$1] }!
-    return [name, String(best + 1), formatNumber("%.4f", h[.validationLoss][best]), formatNumber("%.4f", h[.validationLoss].last!),
-            formatNumber("%.4f", h[.validationAccuracy].max()!), formatNumber("%.4f", h[.validationAccuracy].last!)]
-})
-let mnistFinals = mnistHistories.map { $0.1[.validationLoss].last! }
-notebook.say("Without dropout the validation loss ends at \(formatNumber("%.4f", mnistFinals[0])), with it at "
-    + "\(formatNumber("%.4f", mnistFinals[1]))" + (mnistFinals[1] < mnistFinals[0]
-        ? ": the same pattern as on the reviews, the gap between training and validation loss grows more slowly. "
-        : ". ")
-    + "Dropout is no free accuracy, though: compare the best validation accuracies, and note that the dropout network "
-    + "needs more epochs to reach its best.")
-notebook.record("mnistFinalValidationLoss", mnistFinals)
+let mnistSummary = dropoutComparison(mnistNames, mnistRuns, key: "mnist")
+notebook.say(mnistSummary + " The validation accuracies are counted on "
+    + "\(grouped(mnistCount - Int((Double(mnistCount) * 0.8).rounded(.down)))) images, so one image is "
+    + "\(formatNumber("%.4f", 1 / Double(mnistCount - Int((Double(mnistCount) * 0.8).rounded(.down))))) of accuracy.")
+notebook.record("mnistFinalValidationLoss", mnistRuns.map { $0.spread("valLoss").mean })
 
 // MARK: - Figures
 notebook.section("Figures")
-func curves(_ histories: [(String, History)]) -> [Series] {
-    histories.enumerated().flatMap { i, pair in
-        let axis = (1...pair.1.epochCount).map(Double.init)
-        return [Series("\(pair.0): validation", x: axis, y: pair.1[.validationLoss], style: .linesPoints, color: seriesColors[i],
+/// Mean training (dashed) and validation curves over the seeds, with the validation band.
+func curves(_ names: [String], _ runs: [RepeatedRuns]) -> [Series] {
+    runs.indices.flatMap { i -> [Series] in
+        let validation = runs[i].curve("valLoss"), training = runs[i].curve("loss")
+        let axis = (1...validation.count).map(Double.init)
+        return [Series.band("", x: axis, lower: validation.map(\.minimum), upper: validation.map(\.maximum), color: seriesColors[i]),
+                Series("\(names[i]): validation", x: axis, y: validation.map(\.mean), style: .linesPoints, color: seriesColors[i],
                        pointType: 7, pointSize: 0.8),
-                Series("\(pair.0): training", x: axis, y: pair.1[.loss], color: seriesColors[i], dashed: true)]
+                Series("\(names[i]): training", x: axis, y: training.map(\.mean), color: seriesColors[i], dashed: true)]
     }
 }
 notebook.figure(Figure(name: "lesson11-dropout", panels: [
-    Panel(title: "Movie reviews, 16-16-1", xLabel: "epoch", yLabel: "loss", series: curves(reviewHistories), legend: .topLeft),
-    Panel(title: "MNIST, 784-256-128-10", xLabel: "epoch", yLabel: "loss", series: curves(mnistHistories), legend: .topRight),
-], width: 1100, height: 450), caption: "training (dashed) and validation loss with and without dropout", main: true)
+    Panel(title: "Movie reviews, 16-16-1 (\(seeds.count) seeds)", xLabel: "epoch", yLabel: "loss", series: curves(reviewNames, reviewRuns),
+          legend: .topLeft),
+    Panel(title: "MNIST, 784-256-128-10 (\(mnistSeeds.count) seeds)", xLabel: "epoch", yLabel: "loss", series: curves(mnistNames, mnistRuns),
+          legend: .topRight),
+], width: 1100, height: 450), caption: "training (dashed) and validation loss with and without dropout; lines: means over the "
+    + "seeds; bands: the lowest and highest validation loss of the runs", main: true)
 var maskRNG = SeededGenerator(seed: notebook.seed)
 let (_, bigMask) = dropoutForward(Tensor<Double>.ones([16, 32]), rate: 0.5, rng: &maskRNG)
 notebook.figure(Figure(name: "lesson11-mask", panel: Panel(

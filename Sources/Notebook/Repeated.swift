@@ -122,6 +122,24 @@ public struct Comparison: Sendable {
             + "\(differenceText), is \(size) standard error\(size == "1.0" ? "" : "s"), under the 2 the rule asks)"
     }
 
+    /// The same for a quantity of two settings: "With dropout the final validation loss is lower
+    /// than without (…)", or "With dropout and without, the final validation loss does not
+    /// differ beyond the seed-to-seed spread (…)". The names start with a lowercase word.
+    public func statement(_ quantity: String, _ nameA: String, _ nameB: String, higher: String = "higher", lower: String = "lower",
+                          format: String = "%.4f") -> String {
+        let numbers = "\(a.formatted(format)) against \(b.formatted(format)) over \(a.count) seeds"
+        let size = standardErrors.isFinite ? String(format: "%.1f", standardErrors) : "many"
+        let differenceText = formatNumber(format, abs(difference))
+        if isClear {
+            return "\(capitalized(nameA)) \(quantity) is \(difference > 0 ? higher : lower) than \(nameB) (\(numbers); the difference, "
+                + "\(differenceText), is \(size) standard errors)"
+        }
+        return "\(capitalized(nameA)) and \(nameB), \(quantity) does not differ beyond the seed-to-seed spread (\(numbers); the "
+            + "difference, \(differenceText), is \(size) standard error\(size == "1.0" ? "" : "s"), under the 2 the rule asks)"
+    }
+
+    private func capitalized(_ text: String) -> String { text.prefix(1).uppercased() + text.dropFirst() }
+
     /// "−0.0007 (0.9 SE)", or "−0.0307 (7.7 SE) ✓" when the rule says the settings differ: a
     /// table cell.
     public func cell(_ format: String = "%+.4f") -> String {

@@ -227,6 +227,15 @@ final class LessonsTests: XCTestCase {
         for (got, expected) in zip(means, [0.3, 0.2, 1.5, 0.4]) {
             assertNear(got, expected, 0.05 * max(expected, 0.2), "E[x ⊙ m / keep] = x (2,000 masks)")
         }
+        // Each sentence about dropout says what the seed-by-seed comparison found.
+        let summary = results["reviews.summary"] as? String ?? ""
+        for (quantity, text) in [("lowest val_loss", "the lowest validation loss"), ("final val_loss", "the final validation loss"),
+                                 ("best val accuracy", "the best validation accuracy"), ("final val accuracy", "the final validation accuracy")] {
+            let clear = results["reviews.clear.\(quantity)"] as? Bool
+            XCTAssertNotNil(clear, "reviews.clear.\(quantity) recorded")
+            XCTAssertEqual(summary.contains("With dropout \(text) is "), clear == true, summary)
+            XCTAssertEqual(summary.contains("With dropout and without, \(text) does not differ"), clear == false, summary)
+        }
     }
 
     func testLesson12BatchNormalizationByHand() throws {
