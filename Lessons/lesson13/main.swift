@@ -50,8 +50,9 @@ func train(_ x: Tensor<Float>, _ labels: [Int], epochs: Int, _ rng: inout Seeded
 // MARK: - Noise channels
 notebook.section("Noise channels versus zero channels")
 notebook.say("Each image gets 784 more inputs: in one copy of the data uniform random noise, in the other zeros. "
-    + "The zeros carry nothing and the network learns to ignore them at once (their weights get no gradient: "
-    + "∂E/∂w_ij = x_i δ_j = 0). The noise carries nothing either, but the network can, and does, fit it.")
+    + "The zeros carry nothing, and nothing is learned from them: their weights get no gradient (∂E/∂w_ij = x_i δ_j = 0), "
+    + "so they keep their initial values, and a weight times 0 adds nothing to any signal. The noise carries nothing "
+    + "either, but it does reach the signals, and the network can, and does, fit it.")
 let noisy = Experiments.appendingNoiseColumns(images, count: 784, using: &rng)
 let padded = Experiments.appendingZeroColumns(images, count: 784)
 let noiseSeed = rng.next()

@@ -116,8 +116,9 @@ notebook.table(["layer", "filters", "((m · n · d) + 1) · k", "Conv2D's count"
     let library = Conv2D<Float>(channels: d, filters: k, kernelSize: (size, size), padding: .same, using: &rng).trainableParameterCount
     return [name, "\(k) of \(size) × \(size) × \(d)", grouped(byFormula), grouped(library)]
 })
-notebook.say("A dense layer from a 224 × 224 × 3 image to 64 units would need 9,633,856 weights; the convolution "
-    + "needs 1,792, because the same 3 × 3 × 3 weights are used at every position.")
+notebook.say("A dense layer from a 224 × 224 × 3 image to 64 units would need 9,633,856 parameters (224 · 224 · 3 · 64 = "
+    + "9,633,792 weights and 64 biases); the convolution needs 1,792 (1,728 weights and 64 biases), because the same "
+    + "3 × 3 × 3 weights are used at every position.")
 notebook.record("vggParameters", vgg.map { name, size, d, k in Double((size * size * d + 1) * k) })
 
 // MARK: - Backward passes

@@ -84,7 +84,13 @@ notebook.section("A network with no hidden layer, trained by the update rule")
 let epochs = notebook.epochs(3000, quick: 3000)
 let eta = 0.1
 notebook.say("Dense(13 → 1) with the identity activation: ŷ = X w + b. Full-batch gradient descent on the mean "
-    + "squared error, w ← w − η ∂E/∂w with η = \(eta), for \(grouped(epochs)) epochs, from zero weights:")
+    + "squared error E = (1/n) Σ (ŷ − y)², whose gradient is")
+notebook.block("""
+    ∂E/∂w = (2/n) Xᵀ (X w + b − y)      ∂E/∂b = (2/n) Σ_i (x_i w + b − y_i)
+    w ← w − η ∂E/∂w,   b ← b − η ∂E/∂b
+    """)
+notebook.say("with η = \(eta), for \(grouped(epochs)) epochs, from zero weights (the library's Dense.backward and SGD compute "
+    + "exactly these two lines):")
 var rng = notebook.rng
 var linear = Sequential<Double>(inputShape: [p], layers: [Dense(weights: .zeros([p, 1]), bias: .zeros([1]))])
 linear.fit(features, targets, epochs: epochs, descent: .batch, loss: MeanSquaredError(),
@@ -99,9 +105,37 @@ notebook.table(["coefficient", "least squares β̂", "network (b, w)", "differen
 })
 let coefficientDifference = zip(betaHat, networkBeta).map { abs($0 - $1) }.max()!
 notebook.show("error SSE/2: least squares vs network", formatNumber("%.6f", sse / 2) + " vs " + formatNumber("%.6f", networkSSE / 2))
+/// The largest and smallest eigenvalues of XᵀX/n: the error's curvatures along its principal directions are twice these.
+/// Power iteration for the largest; inverse power iteration, solving with the Cholesky factor, for the smallest.
+func extremeEigenvalues() -> (largest: Double, smallest: Double) {
+    let m = p + 1
+    func norm(_ v: [Double]) -> Double { v.reduce(0) { $0 + $1 * $1 }.squareRoot() }
+    var v = [Double](repeating: 1, count: m), largest = 0.0
+    for _ in 0..<1000 {
+        let av = matmul(XtX, Tensor(shape: [m, 1], scalars: v)).scalars.map { $0 / Double(n) }   // (XᵀX/n) v
+        largest = norm(av)
+        v = av.map { $0 / largest }
+    }
+    var u = [Double](repeating: 1, count: m), inverse = 0.0
+    for _ in 0..<1000 {
+        let w = choleskySolve(factor, u).map { $0 * Double(n) }                                   // (XᵀX/n)⁻¹ u
+        inverse = norm(w)
+        u = w.map { $0 / inverse }
+    }
+    return (largest, 1 / inverse)
+}
+let (largestCurvature, smallestCurvature) = extremeEigenvalues()
+let condition = largestCurvature / smallestCurvature
 notebook.say("The same coefficients to \(formatNumber("%.0e", coefficientDifference)) and the same error: gradient descent "
-    + "walked to the minimum that the normal equations name directly. (With standardized features the bowl is nearly "
-    + "round, lesson 02, so a few thousand steps suffice.)")
+    + "walked to the minimum that the normal equations name directly. It needs thousands of steps because the bowl is not "
+    + "round even with standardized features: the eigenvalues of XᵀX/n run from \(formatNumber("%.4f", smallestCurvature)) to "
+    + "\(formatNumber("%.3f", largestCurvature)), a condition number of \(formatNumber("%.0f", condition)) (correlated features, "
+    + "such as TAX and RAD, make some directions nearly flat). Along a direction of eigenvalue λ the error shrinks by the "
+    + "factor 1 − 2ηλ per step (lesson 02): \(formatNumber("%.3f", 1 - 2 * eta * largestCurvature)) in the steepest one (the "
+    + "steps overshoot and come back, but shrink), \(formatNumber("%.5f", 1 - 2 * eta * smallestCurvature)) in the flattest, "
+    + "which needs about \(grouped(Int((log(1e12) / -log(1 - 2 * eta * smallestCurvature)).rounded()))) steps to shrink its "
+    + "error by a factor of 10¹².")
+notebook.record("conditionNumber", condition)
 notebook.record("networkCoefficientDifference", coefficientDifference)
 notebook.record("networkHalfSSE", networkSSE / 2)
 
