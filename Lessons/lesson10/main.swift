@@ -154,6 +154,8 @@ notebook.table(["penalty", "lowest val cross-entropy", "at epoch", "rise after i
     [variants[v].name, lowest[v].formatted(), lowestEpoch[v].formatted("%.1f"), rise[v].formatted(), finalCrossEntropy[v].formatted(),
      runs[v].spread("valLoss").formatted(), finalAccuracy[v].formatted()]
 })
+// The first seed's run without a penalty: the same run as lesson 09's original network and lesson 11's without dropout.
+notebook.record("firstSeedValidationLoss", runs[0].values("valLoss")[0])
 for v in variants.indices {
     notebook.record("validationCrossEntropy.\(variants[v].name)", runs[v].curve("crossEntropy").map(\.mean))
     notebook.record("finalAccuracy.\(variants[v].name)", finalAccuracy[v].values)

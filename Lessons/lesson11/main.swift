@@ -211,6 +211,8 @@ func dropoutComparison(_ names: [String], _ runs: [RepeatedRuns], key: String) -
         finalAccuracyC.statement("the final validation accuracy", "with dropout", "without") + ".",
     ].joined(separator: " ")
 }
+// The first seed's run without dropout: the same run as lesson 09's original network and lesson 10's without a penalty.
+notebook.record("firstSeedValidationLoss", reviewRuns[0].values("valLoss")[0])
 let reviewSummary = dropoutComparison(reviewNames, reviewRuns, key: "reviews")
 notebook.say(reviewSummary)
 notebook.record("reviews.summary", reviewSummary)
