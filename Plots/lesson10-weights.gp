@@ -13,12 +13,12 @@ set termoption noenhanced
 data = "lesson10-weights.dat"
 set multiplot layout 1,3 title "First-layer weights after training"
 
-# ---- panel 1: no penalty: 1,878 of 160,000 within 0.001 of 0
+# ---- panel 1: no penalty: 1,946 of 160,000 within 0.001 of 0
 reset
 set border 3 lc rgb "#555555"
 set tics nomirror out
 if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
-set title "no penalty: 1,878 of 160,000 within 0.001 of 0"
+set title "no penalty: 1,946 of 160,000 within 0.001 of 0"
 set xlabel "weight"
 set ylabel "count"
 set logscale y
@@ -27,14 +27,14 @@ unset key
 set yrange [0:*]
 if (format eq "dumb") { unset ylabel; unset y2label; set key nobox noopaque }
 set xtics 0.1
-plot data index 0 using 1:2:(0.004846764273113675) with boxes lc rgb "#1f77b4" fill solid 0.7 border lc rgb "#333333" title "no penalty"
+plot data index 0 using 1:2:(0.0050413800610436335) with boxes lc rgb "#1f77b4" fill solid 0.7 border lc rgb "#333333" title "no penalty"
 
-# ---- panel 2: l2(0.002): 14,489 of 160,000 within 0.001 of 0
+# ---- panel 2: l2(0.002): 14,637 of 160,000 within 0.001 of 0
 reset
 set border 3 lc rgb "#555555"
 set tics nomirror out
 if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
-set title "l2(0.002): 14,489 of 160,000 within 0.001 of 0"
+set title "l2(0.002): 14,637 of 160,000 within 0.001 of 0"
 set xlabel "weight"
 set ylabel "count"
 set logscale y
@@ -43,14 +43,14 @@ unset key
 set yrange [0:*]
 if (format eq "dumb") { unset ylabel; unset y2label; set key nobox noopaque }
 set xtics 0.1
-plot data index 1 using 1:2:(0.004846764273113675) with boxes lc rgb "#ff7f0e" fill solid 0.7 border lc rgb "#333333" title "l2(0.002)"
+plot data index 1 using 1:2:(0.0050413800610436335) with boxes lc rgb "#ff7f0e" fill solid 0.7 border lc rgb "#333333" title "l2(0.002)"
 
-# ---- panel 3: l1(0.001): 152,985 of 160,000 within 0.001 of 0
+# ---- panel 3: l1(0.001): 153,534 of 160,000 within 0.001 of 0
 reset
 set border 3 lc rgb "#555555"
 set tics nomirror out
 if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
-set title "l1(0.001): 152,985 of 160,000 within 0.001 of 0"
+set title "l1(0.001): 153,534 of 160,000 within 0.001 of 0"
 set xlabel "weight"
 set ylabel "count"
 set logscale y
@@ -59,5 +59,5 @@ unset key
 set yrange [0:*]
 if (format eq "dumb") { unset ylabel; unset y2label; set key nobox noopaque }
 set xtics 0.1
-plot data index 2 using 1:2:(0.004846764273113675) with boxes lc rgb "#2ca02c" fill solid 0.7 border lc rgb "#333333" title "l1(0.001)"
+plot data index 2 using 1:2:(0.0050413800610436335) with boxes lc rgb "#2ca02c" fill solid 0.7 border lc rgb "#333333" title "l1(0.001)"
 unset multiplot

@@ -13,33 +13,37 @@ set termoption noenhanced
 data = "lesson11-dropout.dat"
 set multiplot layout 1,2
 
-# ---- panel 1: Movie reviews, 16-16-1
+# ---- panel 1: Movie reviews, 16-16-1 (5 seeds)
 reset
 set border 3 lc rgb "#555555"
 set tics nomirror out
 if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
-set title "Movie reviews, 16-16-1"
+set title "Movie reviews, 16-16-1 (5 seeds)"
 set xlabel "epoch"
 set ylabel "loss"
 set key top left noautotitle opaque box lc rgb "#cccccc"
 if (format eq "dumb") { unset ylabel; unset y2label; set key nobox noopaque }
-plot data index 0 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 7 ps 0.8 title "no dropout: validation", \
-     data index 1 using 1:2 with lines lw 2 lc rgb "#1f77b4" dt 2 title "no dropout: training", \
-     data index 2 using 1:2 with linespoints lw 2 lc rgb "#ff7f0e" pt 7 ps 0.8 title "dropout 0.5: validation", \
-     data index 3 using 1:2 with lines lw 2 lc rgb "#ff7f0e" dt 2 title "dropout 0.5: training"
+plot data index 0 using 1:2:3 with filledcurves fill transparent solid 0.25 noborder lc rgb "#1f77b4" notitle, \
+     data index 1 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 7 ps 0.8 title "no dropout: validation", \
+     data index 2 using 1:2 with lines lw 2 lc rgb "#1f77b4" dt 2 title "no dropout: training", \
+     data index 3 using 1:2:3 with filledcurves fill transparent solid 0.25 noborder lc rgb "#ff7f0e" notitle, \
+     data index 4 using 1:2 with linespoints lw 2 lc rgb "#ff7f0e" pt 7 ps 0.8 title "dropout 0.5: validation", \
+     data index 5 using 1:2 with lines lw 2 lc rgb "#ff7f0e" dt 2 title "dropout 0.5: training"
 
-# ---- panel 2: MNIST, 784-256-128-10
+# ---- panel 2: MNIST, 784-256-128-10 (3 seeds)
 reset
 set border 3 lc rgb "#555555"
 set tics nomirror out
 if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
-set title "MNIST, 784-256-128-10"
+set title "MNIST, 784-256-128-10 (3 seeds)"
 set xlabel "epoch"
 set ylabel "loss"
 set key top right noautotitle opaque box lc rgb "#cccccc"
 if (format eq "dumb") { unset ylabel; unset y2label; set key nobox noopaque }
-plot data index 4 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 7 ps 0.8 title "no dropout: validation", \
-     data index 5 using 1:2 with lines lw 2 lc rgb "#1f77b4" dt 2 title "no dropout: training", \
-     data index 6 using 1:2 with linespoints lw 2 lc rgb "#ff7f0e" pt 7 ps 0.8 title "dropout 0.4 / 0.3: validation", \
-     data index 7 using 1:2 with lines lw 2 lc rgb "#ff7f0e" dt 2 title "dropout 0.4 / 0.3: training"
+plot data index 6 using 1:2:3 with filledcurves fill transparent solid 0.25 noborder lc rgb "#1f77b4" notitle, \
+     data index 7 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 7 ps 0.8 title "no dropout: validation", \
+     data index 8 using 1:2 with lines lw 2 lc rgb "#1f77b4" dt 2 title "no dropout: training", \
+     data index 9 using 1:2:3 with filledcurves fill transparent solid 0.25 noborder lc rgb "#ff7f0e" notitle, \
+     data index 10 using 1:2 with linespoints lw 2 lc rgb "#ff7f0e" pt 7 ps 0.8 title "dropout 0.4 / 0.3: validation", \
+     data index 11 using 1:2 with lines lw 2 lc rgb "#ff7f0e" dt 2 title "dropout 0.4 / 0.3: training"
 unset multiplot

@@ -126,40 +126,81 @@ notebook.record("rmsprop001.testAccuracy", goodAccuracy)
 notebook.say("After \(epochs) epochs, η = 1: \(summary(tooHigh)); η = 0.01: \(summary(good)).")
 
 // MARK: - The optimizers on MNIST
-notebook.section("The optimizers on MNIST")
-notebook.say("The same network and data, each optimizer with a usual learning rate:")
-let runs: [(String, History, Double)] = [
-    { let (h, a) = train(SGD(learningRate: 0.1)); return ("SGD (η = 0.1)", h, a) }(),
-    { let (h, a) = train(SGD(learningRate: 0.01, momentum: 0.9)); return ("momentum (η = 0.01, μ = 0.9)", h, a) }(),
-    { let (h, a) = train(Adagrad(learningRate: 0.01)); return ("Adagrad (η = 0.01)", h, a) }(),
-    { let (h, a) = train(RMSProp(learningRate: 0.001)); return ("RMSProp (η = 0.001)", h, a) }(),
-    { let (h, a) = train(Adam(learningRate: 0.001)); return ("Adam (η = 0.001)", h, a) }(),
+notebook.section("The optimizers on MNIST, over several seeds")
+let seeds = notebook.seeds()
+notebook.say("The same network and data, each optimizer with a usual learning rate, each trained from \(seeds.count) seeds "
+    + "(for a seed, all five start from the same weights and see the batches in the same order). One run is one draw, so "
+    + "the table gives the mean ± standard deviation over the seeds, and two optimizers are called different only when "
+    + "their seed-by-seed difference is more than twice its standard error (lesson 10 explains the rule).")
+/// Trains the 784-128-10 network from `seed` with `optimizer`: its loss and test accuracy per epoch.
+func run<O: Optimizer<Float>>(_ optimizer: O, seed: UInt64) -> [String: [Double]] {
+    var seedRNG = SeededGenerator(seed: seed)
+    var network = Sequential<Float>(inputShape: [784], layers: [
+        Dense(inputs: 784, units: 128, activation: .relu, using: &seedRNG),
+        Dense(inputs: 128, units: 10, activation: .softmax, using: &seedRNG),
+    ])
+    let history = network.fit(trainX, trainY, epochs: epochs, descent: .miniBatch(128), loss: CategoricalCrossentropy(),
+                              optimizer: optimizer, metrics: [.accuracy], validation: .data(testX, testY), progress: .quiet,
+                              rng: &seedRNG)
+    return ["loss": history[.loss], "testLoss": history[.validationLoss], "accuracy": history[.validationAccuracy]]
+}
+let optimizers: [(name: String, run: (UInt64) -> [String: [Double]])] = [
+    ("SGD (η = 0.1)", { run(SGD(learningRate: 0.1), seed: $0) }),
+    ("momentum (η = 0.01, μ = 0.9)", { run(SGD(learningRate: 0.01, momentum: 0.9), seed: $0) }),
+    ("Adagrad (η = 0.01)", { run(Adagrad(learningRate: 0.01), seed: $0) }),
+    ("RMSProp (η = 0.001)", { run(RMSProp(learningRate: 0.001), seed: $0) }),
+    ("Adam (η = 0.001)", { run(Adam(learningRate: 0.001), seed: $0) }),
 ]
-notebook.table(["optimizer", "training loss", "test loss", "test accuracy"], runs.map { name, history, accuracy in
-    [name, formatNumber("%.4f", history.last(.loss) ?? .nan), formatNumber("%.4f", history.last(.validationLoss) ?? .nan),
-     formatNumber("%.3f", accuracy)]
+let runs = optimizers.map { notebook.repeated(seeds, $0.run) }
+let accuracy = runs.map { $0.spread("accuracy") }
+notebook.table(["optimizer", "training loss", "test loss", "test accuracy"], optimizers.indices.map { i in
+    [optimizers[i].name, runs[i].spread("loss").formatted(), runs[i].spread("testLoss").formatted(), accuracy[i].formatted()]
 })
-for (name, _, accuracy) in runs { notebook.record("mnist.\(name.split(separator: " ")[0]).testAccuracy", accuracy) }
-let ranked = runs.sorted { $0.2 > $1.2 }
-notebook.say("Every rate here was chosen by hand (each optimizer's usual default), so the table compares these five "
-    + "settings, not the methods in general. All five learn. The best test accuracy is \(ranked[0].0)'s "
-    + "(\(formatNumber("%.3f", ranked[0].2))), the worst \(ranked.last!.0)'s (\(formatNumber("%.3f", ranked.last!.2)))"
-    + (ranked.last!.0.hasPrefix("Adagrad")
-        ? ": Adagrad's accumulated squares only grow (from a₀ = 0.1, Keras's start, here on MNIST), so its steps keep "
-            + "shrinking and it falls behind in a long run. "
-        : ". ")
-    + "RMSProp and Adam, which forget old gradients, are the usual first choice because their defaults work on many "
-    + "problems, not because they need no tuning: the section on the learning rate above shows RMSProp failing at η = 1.")
+for i in optimizers.indices {
+    notebook.record("mnist.\(optimizers[i].name.split(separator: " ")[0]).testAccuracy", accuracy[i].mean)
+}
+// Ranked by mean test accuracy; each compared with the next one down.
+let order = optimizers.indices.sorted { accuracy[$0].mean > accuracy[$1].mean }
+notebook.table(["rank", "optimizer", "test accuracy minus the next one down"], order.indices.map { r in
+    [String(r + 1), optimizers[order[r]].name, r + 1 < order.count ? Comparison(accuracy[order[r]], accuracy[order[r + 1]]).cell() : ""]
+})
+let (best, second, worst, nextToWorst) = (order[0], order[1], order[order.count - 1], order[order.count - 2])
+let top = Comparison(accuracy[best], accuracy[second]), bottom = Comparison(accuracy[nextToWorst], accuracy[worst])
+notebook.record("topIsClear", top.isClear)
+notebook.record("bottomIsClear", bottom.isClear)
+let optimizerSummary = "Every rate here was chosen by hand (each optimizer's usual default), so the tables compare these five "
+    + "settings, not the methods in general. All five learn. "
+    + top.statement("the test accuracy", "with \(optimizers[best].name)", "with \(optimizers[second].name), the next best",
+                    format: "%.3f") + ". "
+    + bottom.statement("the test accuracy", "with \(optimizers[nextToWorst].name)", "with \(optimizers[worst].name), the last",
+                       format: "%.3f") + "."
+    + (optimizers[worst].name.hasPrefix("Adagrad") && bottom.isClear
+        ? " Adagrad's accumulated squares only grow (from a₀ = 0.1, Keras's start, here on MNIST), so its steps keep "
+            + "shrinking and it falls behind."
+        : "")
+    + " RMSProp and Adam, which forget old gradients, are the usual first choice because their defaults work on many "
+    + "problems, not because they need no tuning: the section on the learning rate above shows RMSProp failing at η = 1."
+notebook.say(optimizerSummary)
+notebook.record("optimizerSummary", optimizerSummary)
 notebook.figure(Figure(name: "lesson06-optimizers", panels: [
-    Panel(title: "Training loss", xLabel: "epoch", yLabel: "loss", logScaleY: true,
-          series: runs.enumerated().map { i, run in
-              Series(run.0, x: (1...run.1.epochCount).map(Double.init), y: run.1[.loss], style: .linesPoints, color: seriesColors[i]) },
-          legend: .topRight),
-    Panel(title: "Test accuracy", xLabel: "epoch", yLabel: "accuracy",
-          series: runs.enumerated().map { i, run in
-              Series(run.0, x: (1...run.1.epochCount).map(Double.init), y: run.1[.validationAccuracy], style: .linesPoints, color: seriesColors[i]) },
-          legend: .bottomRight),
-], width: 1000, height: 420), caption: "five optimizers training the same network on MNIST")
+    Panel(title: "Training loss (\(seeds.count) seeds)", xLabel: "epoch", yLabel: "loss", logScaleY: true,
+          series: runs.indices.map { i -> Series in
+              let curve = runs[i].curve("loss")
+              return Series(optimizers[i].name, x: (1...curve.count).map(Double.init), y: curve.map(\.mean), style: .linesPoints,
+                            color: seriesColors[i])
+          }, legend: .topRight),
+    Panel(title: "Test accuracy (\(seeds.count) seeds)", xLabel: "epoch", yLabel: "accuracy",
+          series: runs.indices.map { i -> Series in
+              let curve = runs[i].curve("accuracy")
+              return Series.band("", x: (1...curve.count).map(Double.init), lower: curve.map(\.minimum), upper: curve.map(\.maximum),
+                                 color: seriesColors[i])
+          } + runs.indices.map { i -> Series in
+              let curve = runs[i].curve("accuracy")
+              return Series(optimizers[i].name, x: (1...curve.count).map(Double.init), y: curve.map(\.mean), style: .linesPoints,
+                            color: seriesColors[i])
+          }, legend: .bottomRight),
+], width: 1000, height: 420), caption: "five optimizers training the same network on MNIST; lines: means over \(seeds.count) seeds; "
+    + "bands: the lowest and highest test accuracy of the runs")
 notebook.figure(Figure(name: "lesson06-learning-rate", panel: Panel(
     title: "RMSProp on MNIST: learning rate 1.0 against 0.01", xLabel: "epoch", yLabel: "training accuracy", yRange: 0...1,
     series: [Series("η = 1.0", x: (0..<tooHigh.epochCount).map { Double($0 + 1) }, y: tooHigh[.accuracy], style: .linesPoints),
