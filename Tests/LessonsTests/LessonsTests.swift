@@ -154,6 +154,13 @@ final class LessonsTests: XCTestCase {
                       "RMSProp at 1.0 diverges or stays far below 0.01 (\(results))")
         XCTAssertLessThan(number(results, "surface.Adagrad"), 0.1, "Adagrad reaches the valley floor")
         XCTAssertGreaterThan(number(results, "rmsprop001.testAccuracy"), 0.8)
+        // The ranking's sentences say a difference exactly where the seed-by-seed comparison found one.
+        let summary = results["optimizerSummary"] as? String ?? ""
+        let clear = [results["topIsClear"] as? Bool, results["bottomIsClear"] as? Bool]
+        XCTAssertFalse(clear.contains(nil), "topIsClear and bottomIsClear recorded")
+        XCTAssertEqual(summary.components(separatedBy: " the test accuracy is higher than ").count - 1, clear.filter { $0 == true }.count, summary)
+        XCTAssertEqual(summary.components(separatedBy: " the test accuracy does not differ beyond the seed-to-seed spread").count - 1,
+                       clear.filter { $0 == false }.count, summary)
     }
 
     func testLesson07Classification() throws {
