@@ -34,9 +34,8 @@ for activation in Activation.lectureTable {
     let h = activation(points)
     rows.append([activation.description] + h.scalars.map { formatNumber("%.4f", $0) })
 }
-var prelu = PReLU<Double>(units: 4, alpha: 0.25)
-var context = Context.inference
-let preluValues = prelu.forward(points.reshaped([1, 4]), context: &context).output
+let prelu = PReLU<Double>(units: 4, alpha: 0.25)
+let preluValues = prelu(points.reshaped([1, 4]))   // the layer called for inference: forward without a cache
 rows.append(["prelu (α = 0.25)"] + preluValues.scalars.map { formatNumber("%.4f", $0) })
 notebook.table(["h", "h(−2)", "h(−0.5)", "h(0.5)", "h(2)"], rows)
 
@@ -102,8 +101,8 @@ for activation in Activation.lectureTable {
                                  Series("h′", x: s.scalars, y: activation.derivative(s, output: h).scalars, dashed: true)],
                         legend: panels.isEmpty ? .topLeft : .hidden))
 }
-var preluUnit = PReLU<Double>(units: 1, alpha: 0.25)
-let preluCurve = preluUnit.forward(s.reshaped([401, 1]), context: &context).output
+let preluUnit = PReLU<Double>(units: 1, alpha: 0.25)
+let preluCurve = preluUnit(s.reshaped([401, 1]))
 panels.append(Panel(title: "prelu (α = 0.25)", yRange: -1.5...4,
                     series: [Series("h", x: s.scalars, y: preluCurve.scalars),
                              Series("h′", x: s.scalars, y: s.scalars.map { $0 > 0 ? 1 : 0.25 }, dashed: true)],

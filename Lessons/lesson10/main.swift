@@ -136,7 +136,7 @@ let runs: [RepeatedRuns] = variants.map { variant in
                                       let predicted = event.network.predict(reviews.validationInputs)
                                       validationCrossEntropy.append(Double(BinaryCrossentropy().value(predicted, reviews.validationLabels)))
                                   }), rng: &initRNG)
-        let first = (network.layers[0] as! Dense<Float>).weights.scalars
+        let first = network.layer(0, as: Dense<Float>.self).weights.scalars
         if seed == seeds[0] { firstLayerWeights.append(first) }
         return ["crossEntropy": validationCrossEntropy, "valLoss": history[.validationLoss],
                 "accuracy": history[.validationBinaryAccuracy], "nearZero": [Double(first.filter { abs($0) < 1e-3 }.count)]]

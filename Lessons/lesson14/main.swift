@@ -59,9 +59,8 @@ for i in 0..<26 {
         featureMap[i][j] = s
     }
 }
-var sobel = Conv2D<Double>(weights: Tensor(shape: [3, 3, 1, 1], scalars: edgeFilter.flatMap { $0 }), bias: .zeros([1]))
-var context = Context.inference
-let libraryMap = sobel.forward(Tensor<Double>(digit).reshaped([1, 28, 28, 1]), context: &context).output.reshaped([26, 26])
+let sobel = Conv2D<Double>(weights: Tensor(shape: [3, 3, 1, 1], scalars: edgeFilter.flatMap { $0 }), bias: .zeros([1]))
+let libraryMap = sobel(Tensor<Double>(digit).reshaped([1, 28, 28, 1])).reshaped([26, 26])   // the layer called for inference
 let mapDifference = abs(libraryMap - Tensor(featureMap)).max()
 notebook.say("The first training digit (a \(mnist.trainLabels[0])), 28 × 28, and a 3 × 3 Sobel filter that responds "
     + "where brightness increases from left to right. Four nested loops give the 26 × 26 feature map (valid: the filter "
@@ -98,7 +97,7 @@ notebook.show("the course's 4 × 4 input", Tensor(pooled))
 notebook.show("max pooling 2 × 2, stride 2", Tensor(maxPooled))
 notebook.show("average pooling 2 × 2, stride 2", Tensor(averagePooled))
 var libraryPool = MaxPooling2D<Double>(size: 2)
-let libraryPooled = libraryPool.forward(Tensor(pooled).reshaped([1, 4, 4, 1]), context: &context).output.scalars
+let libraryPooled = libraryPool(Tensor(pooled).reshaped([1, 4, 4, 1])).scalars
 notebook.say("Each 2 × 2 window keeps its largest value (or its mean): a quarter of the numbers, the strongest "
     + "responses kept, and a small shift of the input changes little. The library's MaxPooling2D gives "
     + "\(libraryPooled.map { formatNumber("%g", $0) }.joined(separator: " ")).")
@@ -145,6 +144,7 @@ for i in 0..<3 {
     }
 }
 var conv = Conv2D<Double>(weights: kernel.reshaped([3, 3, 1, 1]), bias: .zeros([1]))
+var context = Context.inference   // forward with its cache, for the backward pass below
 let (_, convCache) = conv.forward(small.reshaped([1, 5, 5, 1]), context: &context)
 let libraryGradients = conv.backward(upstream.reshaped([1, 3, 3, 1]), cache: convCache)
 let convDifference = max(abs(libraryGradients.parameters[0].reshaped([3, 3]) - weightGradient).max(),

@@ -95,7 +95,7 @@ var rng = notebook.rng
 var linear = Sequential<Double>(inputShape: [p], layers: [Dense(weights: .zeros([p, 1]), bias: .zeros([1]))])
 linear.fit(features, targets, epochs: epochs, descent: .batch, loss: MeanSquaredError(),
            optimizer: SGD(learningRate: .constant(eta)), progress: .quiet, rng: &rng)
-let layer = linear.layers[0] as! Dense<Double>
+let layer = linear.layer(0, as: Dense<Double>.self)
 let networkBeta = [layer.bias[0]] + layer.weights.scalars
 let networkFitted = linear.predict(features)
 let networkSSE = ((networkFitted - targets) * (networkFitted - targets)).sum()
@@ -153,9 +153,10 @@ for hidden in [[10], [10, 10]] {
     deep.fit(features, targets, epochs: notebook.size(4000, quick: 1500), descent: .batch, loss: MeanSquaredError(),
              optimizer: Adam(learningRate: 0.01), progress: .quiet, rng: &rng)
     // The collapsed map: W = W¹ W² …, b = ((b¹ W² + b²) W³ + b³) …
-    var w = (deep.layers[0] as! Dense<Double>).weights, b = (deep.layers[0] as! Dense<Double>).bias.reshaped([1, -1])
-    for next in deep.layers.dropFirst() {
-        let dense = next as! Dense<Double>
+    let first = deep.layer(0, as: Dense<Double>.self)
+    var w = first.weights, b = first.bias.reshaped([1, -1])
+    for index in deep.layers.indices.dropFirst() {
+        let dense = deep.layer(index, as: Dense<Double>.self)
         w = matmul(w, dense.weights)
         b = matmul(b, dense.weights) + dense.bias
     }

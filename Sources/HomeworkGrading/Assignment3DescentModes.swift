@@ -24,7 +24,7 @@ extension Implementations {
                         optimizer: SGD(learningRate: .constant(eta)), progress: .quiet,
                         callbacks: Callbacks(onEpoch: { losses.append($0.network.evaluate(x, y, loss: MeanSquaredError())[.loss]!) }),
                         rng: &rng)
-            let layer = network.layers[0] as! Dense<Double>
+            let layer = network.layer(0, as: Dense<Double>.self)
             return (layer.weights, layer.bias, losses)
         }
     }

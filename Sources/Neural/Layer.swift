@@ -114,6 +114,15 @@ extension Layer {
     /// Trainable numbers: the sum of the parameters' element counts.
     public var trainableParameterCount: Int { parameters.reduce(0) { $0 + $1.count } }
 
+    /// The layer's output for `x` in inference mode (dropout off, batch normalization with its
+    /// running statistics): `conv(x)`, `Dense(weights: w, bias: b)(x)`. The explicit form
+    /// `forward(x, context: &context)` is what a lesson uses when it needs the cache for backward.
+    public func callAsFunction(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
+        var layer = self
+        var context = Context.inference
+        return layer.forward(x, context: &context).output
+    }
+
     /// `forward` with the cache type erased, for a network holding different layers.
     mutating func forwardErased(_ x: Tensor<Scalar>, context: inout Context) -> (Tensor<Scalar>, Any) {
         let (output, cache) = forward(x, context: &context)

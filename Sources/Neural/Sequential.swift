@@ -167,6 +167,19 @@ public struct Sequential<Scalar: TensorScalar> {
         return Tensor.concatenate(parts, axis: 0)
     }
 
+    /// The network's output for `x` in inference mode: `model(x)`, the same as `predict(x)`.
+    public func callAsFunction(_ x: Tensor<Scalar>) -> Tensor<Scalar> { predict(x) }
+
+    /// Layer `index` as the type the caller expects (`model.layer(0, as: Dense<Float>.self).weights`);
+    /// stops with a message naming the layer found when it is of another type.
+    public func layer<L: Layer<Scalar>>(_ index: Int, as _: L.Type = L.self) -> L {
+        ensure(layers.indices.contains(index), "layer(\(index)): the network has \(layers.count) layers (0 to \(layers.count - 1))")
+        guard let layer = layers[index] as? L else {
+            stop("layer(\(index), as: \(L.self)): layer \(index) is \(type(of: layers[index])), not \(L.self)")
+        }
+        return layer
+    }
+
     /// The predicted class of each example: the largest output, or for a single output p,
     /// 1 if p > 0.5 else 0.
     public func predictClasses(_ x: Tensor<Scalar>, batchSize: Int = 1024) -> [Int] {

@@ -15,6 +15,11 @@ let cases: [String: () -> Void] = [
         var rng = SeededGenerator(seed: 1)
         _ = Sequential<Float>(inputShape: [784], layers: [Dense(inputs: 784, units: 256, using: &rng), Dense(inputs: 100, units: 10, using: &rng)])
     },
+    "layer-of-another-type": {
+        var rng = SeededGenerator(seed: 1)
+        let network = Sequential<Float>(inputShape: [4], layers: [Dropout(rate: 0.5), Dense(inputs: 4, units: 2, using: &rng)])
+        _ = network.layer(0, as: Dense<Float>.self)
+    },
     "zero-units": {
         var rng = SeededGenerator(seed: 1)
         _ = Sequential<Float>(inputShape: [4], layers: [Dense(inputs: 4, units: 0, using: &rng)])

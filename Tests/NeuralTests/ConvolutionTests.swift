@@ -89,6 +89,19 @@ final class ConvolutionTests: XCTestCase {
 
     /// Large enough batches are split between the threads (im2col, col2im, pooling): the same
     /// bits with 1 and 2 threads.
+    /// Calling a layer or a network is its inference-mode forward pass: the same numbers.
+    func testCallingALayerIsItsInferenceForwardPass() {
+        var rng = SeededGenerator(seed: 12)
+        let x = Tensor<Double>.normal([3, 6, 6, 2], using: &rng)
+        var conv = Conv2D<Double>(channels: 2, filters: 4, stride: 2, activation: .relu, using: &rng)
+        var context = Context.inference
+        XCTAssertEqual(conv(x), conv.forward(x, context: &context).output, "conv(x) = forward in inference mode")
+        let network = Sequential<Double>(inputShape: [6, 6, 2], layers: [conv, Flatten(), Dropout(rate: 0.5),
+                                                                       Dense(inputs: 16, units: 3, using: &rng)])
+        XCTAssertEqual(network(x), network.predict(x), "model(x) = predict(x) (dropout off)")
+        XCTAssertEqual(network.layer(0, as: Conv2D<Double>.self).weights, conv.weights, "layer(0, as:) gives the layer back")
+    }
+
     func testConvolutionAndPoolingGiveTheSameBitsOnOneAndTwoThreads() {
         var rng = SeededGenerator(seed: 8)
         let x = Tensor<Float>.uniform([48, 28, 28, 1], using: &rng)   // 48 · 676 · 9 patch numbers: more than 256k

@@ -277,7 +277,7 @@ final class TrainingTests: XCTestCase {
         let x = Tensor<Float>.normal([20, 3], using: &rng), y = Tensor<Float>.normal([20, 1], using: &rng)
         let network = Sequential<Float>(inputShape: [3], layers: [
             Dense(inputs: 3, units: 1, regularizer: .l2(0.002), using: &rng)])
-        let weights = (network.layers[0] as! Dense<Float>).weights
+        let weights = network.layer(0, as: Dense<Float>.self).weights
         let plain = MeanSquaredError().value(network.predict(x), y)
         let reported = network.evaluate(x, y, loss: MeanSquaredError())[.loss]!
         assertClose(reported, Double(plain + 0.002 * (weights * weights).sum()), tolerance: 1e-6, "loss + 0.002 Σw²")
