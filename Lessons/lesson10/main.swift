@@ -117,7 +117,9 @@ notebook.say("""
     standard deviation of the \(seeds.count) differences): otherwise the runs cannot tell them apart. \
     \(notebook.quick ? "With --quick there are only 2 seeds, and the rule flags only large differences." : "")
     """)
-notebook.settings(["epochs": epochs, "batch": 512, "optimizer": "RMSProp (η = 0.001)", "seeds": seeds.map(String.init).joined(separator: ", ")])
+/// The optimizer of every run, stated once: the settings line prints this value.
+let optimizer = RMSProp<Float>()
+notebook.settings(["epochs": epochs, "batch": 512, "optimizer": optimizer, "seeds": seeds.map(String.init).joined(separator: ", ")])
 let variants: [(name: String, regularizer: Regularizer?)] = [("no penalty", nil), ("l2(0.002)", .l2(0.002)),
                                                              ("l1(0.001)", .l1(0.001)), ("l1_l2(0.001, 0.001)", .l1l2(l1: 0.001, l2: 0.001))]
 /// The first layer's weights after training, for the first seed (the histograms).
@@ -130,7 +132,7 @@ let runs: [RepeatedRuns] = variants.map { variant in
         // the four networks on what they predict.
         var validationCrossEntropy: [Double] = []
         let history = network.fit(reviews.trainInputs, reviews.trainLabels, epochs: epochs, descent: .miniBatch(512),
-                                  loss: BinaryCrossentropy(), optimizer: RMSProp(), metrics: [.binaryAccuracy],
+                                  loss: BinaryCrossentropy(), optimizer: optimizer, metrics: [.binaryAccuracy],
                                   validation: .data(reviews.validationInputs, reviews.validationLabels), progress: .quiet,
                                   callbacks: Callbacks(onEpoch: { event in
                                       let predicted = event.network.predict(reviews.validationInputs)

@@ -167,7 +167,9 @@ notebook.say("Data: \(reviews.source). The 16-16-1 network of lesson 09, and the
     + "hidden layer, each trained from \(seeds.count) seeds (for a seed both start from the same weights; the first seed's "
     + "run without dropout is the very run of lessons 09 and 10). As in lesson 10, two settings are called different when "
     + "their seed-by-seed difference is more than twice its standard error.")
-notebook.settings(["epochs": epochs, "batch": 512, "optimizer": "RMSProp (η = 0.001)", "seeds": seeds.map(String.init).joined(separator: ", ")])
+/// The optimizer of every run in this lesson, stated once: the settings lines print this value.
+let optimizer = RMSProp<Float>()
+notebook.settings(["epochs": epochs, "batch": 512, "optimizer": optimizer, "seeds": seeds.map(String.init).joined(separator: ", ")])
 /// What a run records: its losses per epoch and its accuracies.
 func record(_ history: History, accuracy: HistoryKey) -> [String: [Double]] {
     ["loss": history[.loss], "valLoss": history[.validationLoss], "accuracy": history[accuracy]]
@@ -177,7 +179,7 @@ let reviewRuns: [RepeatedRuns] = [nil, 0.5].map { (rate: Double?) in
     notebook.repeated(seeds) { seed in
         var (network, initRNG) = reviewNetwork(words: words, dropout: rate, seed: seed)
         let history = network.fit(reviews.trainInputs, reviews.trainLabels, epochs: epochs, descent: .miniBatch(512),
-                                  loss: BinaryCrossentropy(), optimizer: RMSProp(), metrics: [.binaryAccuracy],
+                                  loss: BinaryCrossentropy(), optimizer: optimizer, metrics: [.binaryAccuracy],
                                   validation: .data(reviews.validationInputs, reviews.validationLabels), progress: .quiet, rng: &initRNG)
         return record(history, accuracy: .validationBinaryAccuracy)
     }
@@ -228,7 +230,7 @@ let mnistEpochs = notebook.epochs(20, quick: 4)
 let mnistSeeds = notebook.seeds(3, quick: 2)
 notebook.say("The model of lesson 07, 784 → 256 → Dropout(0.4) → 128 → Dropout(0.3) → 10, against the same without its "
     + "two Dropout layers, on \(grouped(mnistCount)) training images (the last 20 % for validation), from \(mnistSeeds.count) seeds:")
-notebook.settings(["epochs": mnistEpochs, "batch": 128, "optimizer": "RMSProp (η = 0.001)", "validation split": 0.2])
+notebook.settings(["epochs": mnistEpochs, "batch": 128, "optimizer": optimizer, "validation split": 0.2])
 let mnistNames = ["no dropout", "dropout 0.4 / 0.3"]
 let mnistRuns: [RepeatedRuns] = [false, true].map { withDropout in
     notebook.repeated(mnistSeeds) { seed in
@@ -239,7 +241,7 @@ let mnistRuns: [RepeatedRuns] = [false, true].map { withDropout in
         let layers: [any Layer<Float>] = withDropout ? [first, Dropout(rate: 0.4), second, Dropout(rate: 0.3), output] : [first, second, output]
         var network = Sequential<Float>(inputShape: [784], layers: layers)
         let history = network.fit(mnistX, mnistY, epochs: mnistEpochs, descent: .miniBatch(128), loss: CategoricalCrossentropy(),
-                                  optimizer: RMSProp(), metrics: [.accuracy], validation: .split(0.2), progress: .quiet, rng: &initRNG)
+                                  optimizer: optimizer, metrics: [.accuracy], validation: .split(0.2), progress: .quiet, rng: &initRNG)
         return record(history, accuracy: .validationAccuracy)
     }
 }

@@ -201,3 +201,24 @@ public struct Adam<Scalar: TensorScalar>: Optimizer {
 /// `pow` for Double without Foundation.
 @inline(__always)
 func pow(_ x: Double, _ y: Double) -> Double { Double.pow(x, y) }
+
+// MARK: - Each optimizer says its settings ("RMSProp (η = 0.001, ρ = 0.9)"), so a lesson states a
+// setting once: the value it trains with is the value its settings line prints.
+
+extension SGD: CustomStringConvertible {
+    public var description: String {
+        "SGD (η = \(learningRate)" + (momentum != 0 ? ", μ = \(momentum)" : "") + (nesterov ? ", Nesterov" : "") + ")"
+    }
+}
+
+extension RMSProp: CustomStringConvertible {
+    public var description: String { "RMSProp (η = \(learningRate), ρ = \(rho))" }
+}
+
+extension Adagrad: CustomStringConvertible {
+    public var description: String { "Adagrad (η = \(learningRate), a₀ = \(initialAccumulator))" }
+}
+
+extension Adam: CustomStringConvertible {
+    public var description: String { "Adam (η = \(learningRate), β₁ = \(beta1), β₂ = \(beta2))" }
+}

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Neural
 import Plotting
 import Tensors
 

@@ -5,6 +5,15 @@ import TestSupport
 import XCTest
 
 final class LossTests: XCTestCase {
+    /// An optimizer prints its settings, so a lesson's settings line shows the value it trains with.
+    func testOptimizersDescribeTheirSettings() {
+        XCTAssertEqual(RMSProp<Float>().description, "RMSProp (η = 0.001, ρ = 0.9)")
+        XCTAssertEqual(SGD<Float>(learningRate: 0.01, momentum: 0.9).description, "SGD (η = 0.01, μ = 0.9)")
+        XCTAssertEqual(SGD<Float>(learningRate: 0.1).description, "SGD (η = 0.1)")
+        XCTAssertEqual(Adagrad<Float>(learningRate: 0.01).description, "Adagrad (η = 0.01, a₀ = 0.1)")
+        XCTAssertEqual(Adam<Float>().description, "Adam (η = 0.001, β₁ = 0.9, β₂ = 0.999)")
+    }
+
     func testTheLecturesRabbitExample() {
         // True label rabbit; predictions dog 0.1, cat 0.4, rabbit 0.8, squirrel 0.2.
         let predictions = Tensor<Double>([[0.1, 0.4, 0.8, 0.2]])
