@@ -308,13 +308,14 @@ public enum MovieReviews {
         }
         let label = try table.column(named: "label"), text = try table.column(named: "text")
         var labels: [Int] = []
-        for (r, row) in table.rows.enumerated() {
-            guard let value = Int(row[label]), value == 0 || value == 1 else {
-                throw DatasetError(.malformed, file: path, at: .line(table.lines[r], column: label + 1), "expected a label 0 or 1, found \"\(row[label])\"")
+        for r in table.lines.indices {
+            let field = table.field(r, label)
+            guard let value = Int(field), value == 0 || value == 1 else {
+                throw DatasetError(.malformed, file: path, at: .line(table.lines[r], column: label + 1), "expected a label 0 or 1, found \"\(field)\"")
             }
             labels.append(value)
         }
-        return (table.rows.map { $0[text] }, labels)
+        return (table.lines.indices.map { table.field($0, text) }, labels)
     }
 }
 

@@ -59,7 +59,7 @@ public enum MovieLens {
                                "expected 4 tab-separated fields (user, item, rating, timestamp), found \(table.columnCount)")
         }
         var ratings: [Rating] = []
-        ratings.reserveCapacity(table.rows.count)
+        ratings.reserveCapacity(table.lines.count)
         for (r, row) in table.rows.enumerated() {
             var values: [Int] = []
             for (c, field) in row.enumerated() {

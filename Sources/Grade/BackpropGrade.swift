@@ -79,7 +79,7 @@ struct GradeCommand: ParsableCommand {
               + "\(containment.summary):\n")
         report.printHeader()
         for part in parts {
-            let run = containment.run(part, runner: runnerPath!, arguments: runnerArgument, limits: limits)
+            let run = try containment.run(part, runner: runnerPath!, arguments: runnerArgument, limits: limits)
             var outcome = run.outcome
             outcome.score = min(max(outcome.score, 0), part.points)
             report.add(part, outcome, substituted: run.substituted)

@@ -37,6 +37,8 @@ final class Containment {
     /// Parent cgroup directories this grader may create part cgroups in (v2, or v1 memory and pids).
     let cgroupParents: [(kind: CgroupKind, path: String)]
     let scratch: URL
+    /// Whether a cgroup limits the processes of each part (so the per-user limit is not needed).
+    var hasPidsCgroup: Bool { cgroupParents.contains { $0.kind != .memory } }
 
     enum CgroupKind { case unified, memory, pids }
 
@@ -131,21 +133,18 @@ final class Containment {
     /// Runs `part` against the runner at `runner`: a new contained process, the part's checks in
     /// this process calling the student's functions over the channel, then everything the part
     /// started is killed.
-    func run(_ part: Part, runner: String, arguments: [String] = [], limits: Limits) -> PartRun {
+    ///
+    /// Throws when the grader cannot start the part (no part is scored for a failure of the
+    /// grader's own: grading stops, and results.json says it did not finish).
+    func run(_ part: Part, runner: String, arguments: [String] = [], limits: Limits) throws -> PartRun {
         let folder = scratch.appendingPathComponent(UUID().uuidString)
         defer { try? FileManager.default.removeItem(at: folder) }
-        do {
-            try FileManager.default.createDirectory(at: folder.appendingPathComponent("root"), withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o700])
-        } catch {
-            return PartRun(outcome: PartOutcome(status: .crashed, score: 0, message: "the grader could not prepare the part: \(error)"), substituted: [])
-        }
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("root"), withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
         let cgroups = makeCgroups(limits)
         defer { removeCgroups(cgroups) }
         let started = Channel.now()
-        guard let process = spawn(runner, arguments: arguments, folder: folder, cgroups: cgroups.map(\.path), limits: limits) else {
-            return PartRun(outcome: PartOutcome(status: .crashed, score: 0, message: "the grader could not start the part: \(spawnError)"), substituted: [])
-        }
+        let process = try spawn(runner, arguments: arguments, folder: folder, cgroups: cgroups.map(\.path), limits: limits)
         let session = RemoteSession(channel: Channel(fd: process.channel), deadline: started + limits.seconds, uses: part.uses)
         var outcome = part.run(.calling(session.call))
         // The part answered (or failed): stop everything it started before looking further. A
@@ -173,21 +172,19 @@ final class Containment {
         return PartRun(outcome: outcome, substituted: session.used)
     }
 
-    private var spawnError = ""
-
     struct Started { let pid: pid_t; let channel: Int32 }
 
-    private func spawn(_ runner: String, arguments extra: [String], folder: URL, cgroups: [String], limits: Limits) -> Started? {
+    private func spawn(_ runner: String, arguments extra: [String], folder: URL, cgroups: [String], limits: Limits) throws -> Started {
+        func failure(_ why: String) -> ValidationError {
+            ValidationError("the grader could not start a part's process (\(why)); no part was scored for it: grade again")
+        }
         var pair: [Int32] = [0, 0]
         #if os(Linux)
         let streamType = Int32(SOCK_STREAM.rawValue)
         #else
         let streamType = SOCK_STREAM
         #endif
-        guard socketpair(AF_UNIX, streamType, 0, &pair) == 0 else {
-            spawnError = "socketpair: \(String(cString: strerror(errno)))"
-            return nil
-        }
+        guard socketpair(AF_UNIX, streamType, 0, &pair) == 0 else { throw failure("socketpair: \(String(cString: strerror(errno)))") }
         _ = fcntl(pair[0], F_SETFD, FD_CLOEXEC)
         _ = fcntl(pair[1], F_SETFD, FD_CLOEXEC)
         let out = open(folder.appendingPathComponent("stdout").path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
@@ -195,9 +192,8 @@ final class Containment {
         let null = open("/dev/null", O_RDONLY | O_CLOEXEC)
         defer { [out, err, null, pair[1]].forEach { if $0 >= 0 { close($0) } } }
         guard out >= 0, err >= 0, null >= 0 else {
-            spawnError = "cannot open the part's output files: \(String(cString: strerror(errno)))"
             close(pair[0])
-            return nil
+            throw failure("cannot open the part's output files: \(String(cString: strerror(errno)))")
         }
         let executable = isolate ? "/runner" : runner
         let arguments = [executable] + extra
@@ -229,7 +225,9 @@ final class Containment {
                                 spec.cpu_seconds = Int(limits.seconds.rounded(.up)) + 1
                                 spec.address_space_bytes = Int64(limits.memoryMiB) << 20
                                 spec.file_size_bytes = Int64(limits.fileBytes)
-                                spec.processes = isolate ? limits.processes : 0
+                                // The student user's process count (RLIMIT_NPROC) is shared by every
+                                // part that runs at once; a pids cgroup counts this part's alone.
+                                spec.processes = isolate && !hasPidsCgroup ? limits.processes : 0
                                 spec.open_files = limits.openFiles
                                 spec.scratch_bytes = 64 << 20
                                 return backprop_sandbox_spawn(&spec, &message, message.count)
@@ -240,9 +238,8 @@ final class Containment {
             }
         }
         guard pid > 0 else {
-            spawnError = String(cString: message)
             close(pair[0])
-            return nil
+            throw failure(String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
         }
         return Started(pid: pid, channel: pair[0])
     }
