@@ -153,9 +153,16 @@ extension LessonNotebook {
     }
 
     /// Runs `experiment` once per seed of `seeds` and collects what each run recorded (its
-    /// curves and numbers, by name). Runs one after the other, each with all the threads.
+    /// curves and numbers, by name), in the order of the seeds.
+    ///
+    /// The runs are independent, so they run side by side, one per CPU, each on one thread
+    /// (`Parallelism.threads` is 1 while they run): the small networks of the lessons gain more
+    /// from two runs at once than from two threads in one run's matrix products. The numbers do
+    /// not change: every run draws only from its own seed, and a product's bits do not depend on
+    /// the number of threads. `experiment` is therefore called from several threads at once; it
+    /// must not change anything outside itself (build the network, train it, return its numbers).
     public func repeated(_ seeds: [UInt64], _ experiment: (UInt64) -> [String: [Double]]) -> RepeatedRuns {
-        RepeatedRuns(seeds: seeds, runs: seeds.map(experiment))
+        RepeatedRuns(seeds: seeds, runs: inParallel(seeds.count) { experiment(seeds[$0]) })
     }
 
     /// "Mean ± standard deviation over 5 seeds (the band: their lowest and highest)", said once
@@ -163,4 +170,31 @@ extension LessonNotebook {
     public func bandNote(_ runs: RepeatedRuns) -> String {
         "lines: mean over \(runs.seeds.count) seeds; bands: the lowest and highest of the \(runs.seeds.count) runs"
     }
+}
+
+/// `body(0) … body(count − 1)`, run side by side on up to `Parallelism.defaultThreads` threads
+/// with the matrix products single-threaded meanwhile; the results in order.
+func inParallel<Result>(_ count: Int, _ body: (Int) -> Result) -> [Result] {
+    let workers = min(count, Parallelism.defaultThreads)
+    guard workers > 1 else { return (0..<count).map(body) }
+    let saved = Parallelism.threads
+    Parallelism.threads = 1
+    defer { Parallelism.threads = saved }
+    return withoutActuallyEscaping(body) { body in
+        let results = UnsafeMutableBufferPointer<Result?>.allocate(capacity: count)
+        results.initialize(repeating: nil)
+        defer { results.deinitialize(); results.deallocate() }
+        let shared = SharedWork(body: body, results: results)
+        // Worker w takes runs w, w + workers, …: which thread runs which seed never matters.
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            for i in stride(from: worker, to: count, by: workers) { shared.results[i] = shared.body(i) }
+        }
+        return results.map { $0! }
+    }
+}
+
+/// What the threads of `inParallel` share: each writes only its own slots of `results`.
+private struct SharedWork<Result>: @unchecked Sendable {
+    let body: (Int) -> Result
+    let results: UnsafeMutableBufferPointer<Result?>
 }
