@@ -89,7 +89,9 @@ let epochs = notebook.epochs(300, quick: 20)
 notebook.say("The network of Chollet's example: 13 → 64 ReLU → 64 ReLU → 1 (no activation: a value), mean squared error "
     + "as the loss and the mean absolute error (MAE, in $1000s) as the metric. With only 404 training examples a single "
     + "hold-out split would give a noisy score, so each of \(k) runs validates on one fold of 101 and trains on the rest.")
-notebook.settings(["folds": k, "epochs": epochs, "batch": 16, "optimizer": "RMSProp (η = 0.001)", "seed": notebook.seed])
+/// The optimizer of every run, stated once: the settings line prints this value.
+let optimizer = RMSProp<Float>()
+notebook.settings(["folds": k, "epochs": epochs, "batch": 16, "optimizer": optimizer, "seed": notebook.seed])
 /// A freshly initialized network (each run starts from new random weights).
 func makeNetwork(_ rng: inout SeededGenerator) -> Sequential<Float> {
     Sequential<Float>(inputShape: [13], layers: [
@@ -103,7 +105,7 @@ var foldRows: [[String]] = []
 for (i, split) in Split.kFold(count: 404, folds: k).enumerated() {
     var network = makeNetwork(&rng)
     let history = network.fit(trainX.rows(at: split.train), boston.trainTargets.rows(at: split.train), epochs: epochs,
-                              descent: .miniBatch(16), loss: MeanSquaredError(), optimizer: RMSProp(),
+                              descent: .miniBatch(16), loss: MeanSquaredError(), optimizer: optimizer,
                               metrics: [.meanAbsoluteError],
                               validation: .data(trainX.rows(at: split.validation), boston.trainTargets.rows(at: split.validation)),
                               progress: .quiet, rng: &rng)
@@ -112,19 +114,37 @@ for (i, split) in Split.kFold(count: 404, folds: k).enumerated() {
                      formatNumber("%.3f", history[.meanAbsoluteError].last!), formatNumber("%.3f", history[.validationMeanAbsoluteError].last!)])
 }
 notebook.table(["fold", "validation rows", "final training MAE", "final validation MAE"], foldRows)
-let finalMAEs = validationMAE.map { $0.last! }
-let averageFinal = finalMAEs.reduce(0, +) / Double(k)
-notebook.show("average final validation MAE over the folds ($1000s)", formatNumber("%.3f", averageFinal))
-notebook.record("foldFinalMAE", finalMAEs)
+// The k folds are k runs: their final validation MAE is summarized as lessons 06 and 10 summarize seeds.
+let finalMAE = Spread(validationMAE.map { $0.last! })
+notebook.show("final validation MAE over the \(k) folds ($1000s): mean ± standard deviation (lowest to highest)",
+              finalMAE.formattedWithRange("%.3f"))
+notebook.record("foldFinalMAE", finalMAE.values)
 let summary = Charts.foldSummary(validationMAE)
 // As Chollet does: drop the first epochs (their large errors dominate the scale), then smooth.
 let skip = min(10, max(summary.mean.count - 2, 0))
 let kept = Charts.foldSummary(validationMAE, skip: skip)
 let smoothedKept = Charts.smoothed(kept.mean)
 let bestEpoch = Int(kept.epochs[smoothedKept.indices.min { smoothedKept[$0] < smoothedKept[$1] } ?? 0])
-notebook.say("The folds disagree by several hundred dollars: that spread is why one split is not enough. Averaged over "
-    + "the folds and smoothed, the validation MAE is lowest around epoch \(bestEpoch); later the network starts fitting the "
-    + "noise of its training folds.")
+// Is the rise after that epoch more than the folds' spread? Each fold's smoothed curve at the last
+// epoch against at the average's lowest epoch: a paired comparison over the folds (lesson 10's rule).
+let lowestIndex = bestEpoch - 1 - skip
+let smoothedFolds = validationMAE.map { Charts.smoothed(Array($0.dropFirst(skip))) }
+let riseAfterLowest = Comparison(Spread(smoothedFolds.map { $0.last! }), Spread(smoothedFolds.map { $0[lowestIndex] }), run: "fold")
+notebook.say("The folds disagree: their final validation MAEs run from $\(formatNumber("%.0f", finalMAE.minimum * 1000)) to "
+    + "$\(formatNumber("%.0f", finalMAE.maximum * 1000)) (standard deviation $\(formatNumber("%.0f", finalMAE.standardDeviation * 1000))): "
+    + "that spread is why one split is not enough, and why the average of the folds is the number to read. Averaged over "
+    + "the folds and smoothed, the validation MAE is lowest around epoch \(bestEpoch) (\(formatNumber("%.3f", smoothedKept[lowestIndex]))). "
+    + (bestEpoch == epochs ? "It is still falling at the last epoch: more epochs would find where it turns."
+    : "Fold by fold, from there to epoch \(epochs): "
+    + riseAfterLowest.sentence("the smoothed MAE at epoch \(epochs)", "at epoch \(bestEpoch)", higher: "is higher", lower: "is lower",
+                               format: "%.3f")
+    + (riseAfterLowest.isClear && riseAfterLowest.difference > 0
+        ? ": the network starts fitting the noise of its training folds."
+        : ", so the exact epoch is a rough choice: any nearby one validates about as well."))
+    + " Where the validation error is lowest is the place to stop training: early stopping (lesson 09) does it automatically.")
+notebook.record("riseAfterLowest.clear", riseAfterLowest.isClear)
+notebook.record("riseAfterLowest", riseAfterLowest.difference)
+notebook.record("foldSpread", finalMAE.standardDeviation)
 notebook.record("bestEpoch", bestEpoch)
 
 // MARK: - The final model
@@ -134,7 +154,7 @@ notebook.say("With the number of epochs chosen by validation (\(finalEpochs)), a
     + "examples and is evaluated once on the 102 test towns, never used before:")
 var finalNetwork = makeNetwork(&rng)
 finalNetwork.fit(trainX, boston.trainTargets, epochs: finalEpochs, descent: .miniBatch(16), loss: MeanSquaredError(),
-                 optimizer: RMSProp(), progress: .quiet, rng: &rng)
+                 optimizer: optimizer, progress: .quiet, rng: &rng)
 let test = finalNetwork.evaluate(testX, boston.testTargets, loss: MeanSquaredError(), metrics: [.meanAbsoluteError])
 notebook.show("test MSE", formatNumber("%.3f", test[.loss]!))
 notebook.show("test MAE ($1000s)", formatNumber("%.3f", test[.meanAbsoluteError]!))

@@ -86,10 +86,12 @@ public struct Comparison: Sendable {
     public let a: Spread, b: Spread
     /// The run-by-run differences a_i − b_i.
     public let differences: Spread
+    /// What tells the runs apart: "seed" (the default), or "fold" for the folds of k-fold validation.
+    public let run: String
 
-    public init(_ a: Spread, _ b: Spread) {
+    public init(_ a: Spread, _ b: Spread, run: String = "seed") {
         precondition(a.count == b.count, "Comparison: the two settings need the same seeds (\(a.count) and \(b.count) runs)")
-        (self.a, self.b) = (a, b)
+        (self.a, self.b, self.run) = (a, b, run)
         differences = Spread(zip(a.values, b.values).map { $0 - $1 })
     }
 
@@ -112,7 +114,7 @@ public struct Comparison: Sendable {
     public func sentence(_ nameA: String, _ nameB: String, higher: String = "ends higher", lower: String = "ends lower",
                          format: String = "%.4f") -> String {
         isClear ? "\(nameA) \(difference > 0 ? higher : lower) than \(nameB) \(evidence(format))"
-            : "\(nameA) and \(nameB) do not differ beyond the seed-to-seed spread \(evidence(format))"
+            : "\(nameA) and \(nameB) do not differ beyond the \(run)-to-\(run) spread \(evidence(format))"
     }
 
     /// The same for a quantity of two settings: "With dropout the final validation loss is lower
@@ -121,14 +123,14 @@ public struct Comparison: Sendable {
     public func statement(_ quantity: String, _ nameA: String, _ nameB: String, higher: String = "higher", lower: String = "lower",
                           format: String = "%.4f") -> String {
         isClear ? "\(capitalized(nameA)) \(quantity) is \(difference > 0 ? higher : lower) than \(nameB) \(evidence(format))"
-            : "\(capitalized(nameA)) and \(nameB), \(quantity) does not differ beyond the seed-to-seed spread \(evidence(format))"
+            : "\(capitalized(nameA)) and \(nameB), \(quantity) does not differ beyond the \(run)-to-\(run) spread \(evidence(format))"
     }
 
     /// "(0.8712 ± 0.0042 against 0.8601 ± 0.0051 over 5 seeds; the difference, 0.0111, is 5.1
     /// standard errors)", with ", under the 2 the rule asks" when the rule says no difference.
     private func evidence(_ format: String) -> String {
         let size = standardErrors.isFinite ? String(format: "%.1f", standardErrors) : "many"
-        return "(\(a.formatted(format)) against \(b.formatted(format)) over \(a.count) seeds; the difference, "
+        return "(\(a.formatted(format)) against \(b.formatted(format)) over \(a.count) \(run)s; the difference, "
             + "\(formatNumber(format, abs(difference))), is \(size) standard error\(size == "1.0" ? "" : "s")"
             + (isClear ? ")" : ", under the 2 the rule asks)")
     }

@@ -145,6 +145,14 @@ final class LessonsTests: XCTestCase {
         XCTAssertGreaterThan(number(results, "stochasticJumpiness"), 3 * number(results, "miniBatchJumpiness"), "stochastic descent is noisier")
         XCTAssertLessThan(number(results, "finalLoss.stochastic"), number(results, "finalLoss.batch"), "more updates per epoch, lower loss")
         XCTAssertEqual(results["handLoopMatchesFit"] as? Bool, true, "the loop written out = fit, bit for bit")
+        // The sentence comparing the modes says what the seeds show, each clause from its own comparison.
+        let summary = results["summary"] as? String ?? ""
+        for (key, clause) in [("miniVersusBatch", "Mini-batch descent"), ("stochasticVersusMini", "stochastic descent")] {
+            let clear = try XCTUnwrap(results["\(key).clear"] as? Bool, "\(key).clear recorded")
+            let lower = number(results, "\(key).difference") < 0
+            let expected = clear ? "\(clause) ends \(lower ? "lower" : "higher") than" : "\(clause) and "
+            XCTAssertTrue(summary.contains(expected), "expected \"\(expected)\" in: \(summary)")
+        }
     }
 
     func testLesson06TheDivergingLearningRate() throws {

@@ -129,6 +129,8 @@ final class NotebookTests: XCTestCase {
         XCTAssertEqual(unclear.difference, 0.0104, accuracy: 1e-12)
         XCTAssertFalse(unclear.isClear, "\(unclear.standardErrors) standard errors")
         XCTAssertTrue(unclear.sentence("a", "b").hasPrefix("a and b do not differ beyond the seed-to-seed spread"), unclear.sentence("a", "b"))
+        let folds = Comparison(noisy, base, run: "fold").sentence("a", "b")
+        XCTAssertTrue(folds.hasPrefix("a and b do not differ beyond the fold-to-fold spread") && folds.contains("over 5 folds;"), folds)
         XCTAssertEqual(unclear.cell(), "+0.0104 (0.5 SE)")
         XCTAssertEqual(clear.cell(), "+0.0104 (20.4 SE) ✓")
         // One run cannot show a spread: never called a difference.
