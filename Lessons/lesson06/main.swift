@@ -151,7 +151,7 @@ let optimizers: [(name: String, run: (UInt64) -> [String: [Double]])] = [
     ("RMSProp (η = 0.001)", { run(RMSProp(learningRate: 0.001), seed: $0) }),
     ("Adam (η = 0.001)", { run(Adam(learningRate: 0.001), seed: $0) }),
 ]
-let runs = optimizers.map { notebook.repeated(seeds, $0.run) }
+let runs = notebook.repeated(seeds, over: optimizers) { optimizer, seed in optimizer.run(seed) }
 let accuracy = runs.map { $0.spread("accuracy") }
 notebook.table(["optimizer", "training loss", "test loss", "test accuracy"], optimizers.indices.map { i in
     [optimizers[i].name, runs[i].spread("loss").formatted(), runs[i].spread("testLoss").formatted(), accuracy[i].formatted()]

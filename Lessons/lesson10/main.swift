@@ -122,28 +122,27 @@ let optimizer = RMSProp<Float>()
 notebook.settings(["epochs": epochs, "batch": 512, "optimizer": optimizer, "seeds": seeds.map(String.init).joined(separator: ", ")])
 let variants: [(name: String, regularizer: Regularizer?)] = [("no penalty", nil), ("l2(0.002)", .l2(0.002)),
                                                              ("l1(0.001)", .l1(0.001)), ("l1_l2(0.001, 0.001)", .l1l2(l1: 0.001, l2: 0.001))]
-/// The first layer's weights after training, for the first seed (the histograms).
-var firstLayerWeights: [[Float]] = []
-let runs: [RepeatedRuns] = variants.map { variant in
-    notebook.repeated(seeds) { seed in
-        // The 16-16-1 network of lessons 09 and 11 (Sources/Notebook/ReviewModel.swift), with the penalty.
-        var (network, initRNG) = reviewNetwork(words: words, regularizer: variant.regularizer, seed: seed)
-        // Keras's val_loss includes the penalty; the cross-entropy alone is recorded too, to compare
-        // the four networks on what they predict.
-        var validationCrossEntropy: [Double] = []
-        let history = network.fit(reviews.trainInputs, reviews.trainLabels, epochs: epochs, descent: .miniBatch(512),
-                                  loss: BinaryCrossentropy(), optimizer: optimizer, metrics: [.binaryAccuracy],
-                                  validation: .data(reviews.validationInputs, reviews.validationLabels), progress: .quiet,
-                                  callbacks: Callbacks(onEpoch: { event in
-                                      let predicted = event.network.predict(reviews.validationInputs)
-                                      validationCrossEntropy.append(Double(BinaryCrossentropy().value(predicted, reviews.validationLabels)))
-                                  }), rng: &initRNG)
-        let first = network.layer(0, as: Dense<Float>.self).weights.scalars
-        if seed == seeds[0] { firstLayerWeights.append(first) }
-        return ["crossEntropy": validationCrossEntropy, "valLoss": history[.validationLoss],
-                "accuracy": history[.validationBinaryAccuracy], "nearZero": [Double(first.filter { abs($0) < 1e-3 }.count)]]
-    }
+// All 4 × 5 runs go side by side (Sources/Notebook/Repeated.swift).
+let runs: [RepeatedRuns] = notebook.repeated(seeds, over: variants) { variant, seed in
+    // The 16-16-1 network of lessons 09 and 11 (Sources/Notebook/ReviewModel.swift), with the penalty.
+    var (network, initRNG) = reviewNetwork(words: words, regularizer: variant.regularizer, seed: seed)
+    // Keras's val_loss includes the penalty; the cross-entropy alone is recorded too, to compare
+    // the four networks on what they predict.
+    var validationCrossEntropy: [Double] = []
+    let history = network.fit(reviews.trainInputs, reviews.trainLabels, epochs: epochs, descent: .miniBatch(512),
+                              loss: BinaryCrossentropy(), optimizer: optimizer, metrics: [.binaryAccuracy],
+                              validation: .data(reviews.validationInputs, reviews.validationLabels), progress: .quiet,
+                              callbacks: Callbacks(onEpoch: { event in
+                                  let predicted = event.network.predict(reviews.validationInputs)
+                                  validationCrossEntropy.append(Double(BinaryCrossentropy().value(predicted, reviews.validationLabels)))
+                              }), rng: &initRNG)
+    let first = network.layer(0, as: Dense<Float>.self).weights.scalars
+    return ["crossEntropy": validationCrossEntropy, "valLoss": history[.validationLoss],
+            "accuracy": history[.validationBinaryAccuracy], "nearZero": [Double(first.filter { abs($0) < 1e-3 }.count)],
+            "firstLayerWeights": first.map(Double.init)]
 }
+/// The first layer's weights after training, for the first seed (the histograms).
+let firstLayerWeights = runs.map { $0.values("firstLayerWeights")[0].map(Float.init) }
 /// Per network and seed: the lowest validation cross-entropy, its epoch, how far it rises after
 /// it by the last epoch, and the final accuracy.
 let lowest = runs.map { $0.spread("crossEntropy") { $0.min()! } }

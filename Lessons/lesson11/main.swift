@@ -175,14 +175,12 @@ func record(_ history: History, accuracy: HistoryKey) -> [String: [Double]] {
     ["loss": history[.loss], "valLoss": history[.validationLoss], "accuracy": history[accuracy]]
 }
 let reviewNames = ["no dropout", "dropout 0.5"]
-let reviewRuns: [RepeatedRuns] = [nil, 0.5].map { (rate: Double?) in
-    notebook.repeated(seeds) { seed in
-        var (network, initRNG) = reviewNetwork(words: words, dropout: rate, seed: seed)
-        let history = network.fit(reviews.trainInputs, reviews.trainLabels, epochs: epochs, descent: .miniBatch(512),
-                                  loss: BinaryCrossentropy(), optimizer: optimizer, metrics: [.binaryAccuracy],
-                                  validation: .data(reviews.validationInputs, reviews.validationLabels), progress: .quiet, rng: &initRNG)
-        return record(history, accuracy: .validationBinaryAccuracy)
-    }
+let reviewRuns: [RepeatedRuns] = notebook.repeated(seeds, over: [nil, 0.5] as [Double?]) { rate, seed in
+    var (network, initRNG) = reviewNetwork(words: words, dropout: rate, seed: seed)
+    let history = network.fit(reviews.trainInputs, reviews.trainLabels, epochs: epochs, descent: .miniBatch(512),
+                              loss: BinaryCrossentropy(), optimizer: optimizer, metrics: [.binaryAccuracy],
+                              validation: .data(reviews.validationInputs, reviews.validationLabels), progress: .quiet, rng: &initRNG)
+    return record(history, accuracy: .validationBinaryAccuracy)
 }
 
 /// The table and the comparisons of an experiment run with and without dropout.
@@ -232,18 +230,16 @@ notebook.say("The model of lesson 07, 784 → 256 → Dropout(0.4) → 128 → D
     + "two Dropout layers, on \(grouped(mnistCount)) training images (the last 20 % for validation), from \(mnistSeeds.count) seeds:")
 notebook.settings(["epochs": mnistEpochs, "batch": 128, "optimizer": optimizer, "validation split": 0.2])
 let mnistNames = ["no dropout", "dropout 0.4 / 0.3"]
-let mnistRuns: [RepeatedRuns] = [false, true].map { withDropout in
-    notebook.repeated(mnistSeeds) { seed in
-        var initRNG = SeededGenerator(seed: seed)
-        let first = Dense<Float>(inputs: 784, units: 256, activation: .relu, using: &initRNG)
-        let second = Dense<Float>(inputs: 256, units: 128, activation: .relu, using: &initRNG)
-        let output = Dense<Float>(inputs: 128, units: 10, activation: .softmax, using: &initRNG)
-        let layers: [any Layer<Float>] = withDropout ? [first, Dropout(rate: 0.4), second, Dropout(rate: 0.3), output] : [first, second, output]
-        var network = Sequential<Float>(inputShape: [784], layers: layers)
-        let history = network.fit(mnistX, mnistY, epochs: mnistEpochs, descent: .miniBatch(128), loss: CategoricalCrossentropy(),
-                                  optimizer: optimizer, metrics: [.accuracy], validation: .split(0.2), progress: .quiet, rng: &initRNG)
-        return record(history, accuracy: .validationAccuracy)
-    }
+let mnistRuns: [RepeatedRuns] = notebook.repeated(mnistSeeds, over: [false, true]) { withDropout, seed in
+    var initRNG = SeededGenerator(seed: seed)
+    let first = Dense<Float>(inputs: 784, units: 256, activation: .relu, using: &initRNG)
+    let second = Dense<Float>(inputs: 256, units: 128, activation: .relu, using: &initRNG)
+    let output = Dense<Float>(inputs: 128, units: 10, activation: .softmax, using: &initRNG)
+    let layers: [any Layer<Float>] = withDropout ? [first, Dropout(rate: 0.4), second, Dropout(rate: 0.3), output] : [first, second, output]
+    var network = Sequential<Float>(inputShape: [784], layers: layers)
+    let history = network.fit(mnistX, mnistY, epochs: mnistEpochs, descent: .miniBatch(128), loss: CategoricalCrossentropy(),
+                              optimizer: optimizer, metrics: [.accuracy], validation: .split(0.2), progress: .quiet, rng: &initRNG)
+    return record(history, accuracy: .validationAccuracy)
 }
 let mnistSummary = dropoutComparison(mnistNames, mnistRuns, key: "mnist")
 notebook.say(mnistSummary + " The validation accuracies are counted on "

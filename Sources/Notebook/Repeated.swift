@@ -164,7 +164,18 @@ extension LessonNotebook {
     /// the number of threads. `experiment` is therefore called from several threads at once; it
     /// must not change anything outside itself (build the network, train it, return its numbers).
     public func repeated(_ seeds: [UInt64], _ experiment: (UInt64) -> [String: [Double]]) -> RepeatedRuns {
-        RepeatedRuns(seeds: seeds, runs: inParallel(seeds.count) { experiment(seeds[$0]) })
+        RepeatedRuns(seeds: seeds, runs: Parallelism.sideBySide(seeds.count) { experiment(seeds[$0]) })
+    }
+
+    /// The same for several settings at once: every setting with every seed, all the runs side by
+    /// side (so a long run of one setting overlaps the short runs of another), one `RepeatedRuns`
+    /// per setting, in the order of `settings`.
+    public func repeated<Setting>(_ seeds: [UInt64], over settings: [Setting],
+                                  _ experiment: (Setting, UInt64) -> [String: [Double]]) -> [RepeatedRuns] {
+        let runs = Parallelism.sideBySide(settings.count * seeds.count) { job in
+            experiment(settings[job / seeds.count], seeds[job % seeds.count])
+        }
+        return settings.indices.map { s in RepeatedRuns(seeds: seeds, runs: Array(runs[s * seeds.count ..< (s + 1) * seeds.count])) }
     }
 
     /// "Mean ± standard deviation over 5 seeds (the band: their lowest and highest)", said once
@@ -172,31 +183,4 @@ extension LessonNotebook {
     public func bandNote(_ runs: RepeatedRuns) -> String {
         "lines: mean over \(runs.seeds.count) seeds; bands: the lowest and highest of the \(runs.seeds.count) runs"
     }
-}
-
-/// `body(0) … body(count − 1)`, run side by side on up to `Parallelism.defaultThreads` threads
-/// with the matrix products single-threaded meanwhile; the results in order.
-func inParallel<Result>(_ count: Int, _ body: (Int) -> Result) -> [Result] {
-    let workers = min(count, Parallelism.defaultThreads)
-    guard workers > 1 else { return (0..<count).map(body) }
-    let saved = Parallelism.threads
-    Parallelism.threads = 1
-    defer { Parallelism.threads = saved }
-    return withoutActuallyEscaping(body) { body in
-        let results = UnsafeMutableBufferPointer<Result?>.allocate(capacity: count)
-        results.initialize(repeating: nil)
-        defer { results.deinitialize(); results.deallocate() }
-        let shared = SharedWork(body: body, results: results)
-        // Worker w takes runs w, w + workers, …: which thread runs which seed never matters.
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            for i in stride(from: worker, to: count, by: workers) { shared.results[i] = shared.body(i) }
-        }
-        return results.map { $0! }
-    }
-}
-
-/// What the threads of `inParallel` share: each writes only its own slots of `results`.
-private struct SharedWork<Result>: @unchecked Sendable {
-    let body: (Int) -> Result
-    let results: UnsafeMutableBufferPointer<Result?>
 }

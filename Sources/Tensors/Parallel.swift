@@ -27,6 +27,48 @@ public enum Parallelism {
     }()
 }
 
+extension Parallelism {
+    /// `body(0) … body(count − 1)`, side by side on up to `defaultThreads` threads, each thread
+    /// taking the next index not yet taken; the results in the order of the indices. Meant for
+    /// independent runs (one network per seed): while they run, `threads` is 1, so each run's
+    /// products stay on its own thread (their bits do not depend on it). `body` is called from
+    /// several threads at once and must not change anything outside itself.
+    public static func sideBySide<Result>(_ count: Int, _ body: (Int) -> Result) -> [Result] {
+        let workers = Swift.min(count, defaultThreads)
+        guard workers > 1 else { return (0..<count).map(body) }
+        let saved = threads
+        threads = 1
+        defer { threads = saved }
+        return withoutActuallyEscaping(body) { body in
+            let results = UnsafeMutableBufferPointer<Result?>.allocate(capacity: count)
+            results.initialize(repeating: nil)
+            defer { results.deinitialize(); results.deallocate() }
+            let shared = UnsafeTransfer((body: body, results: results, next: Counter()))
+            var threadIDs: [pthread_t] = []
+            for _ in 1..<workers {
+                let context = Unmanaged.passRetained(SideBySideWork {
+                    while case let i = shared.value.next.next(), i < count { shared.value.results[i] = shared.value.body(i) }
+                }).toOpaque()
+                var thread = pthread_t.init(bitPattern: 0)
+                pthread_create(&thread, nil, { context in
+                    Unmanaged<SideBySideWork>.fromOpaque(context!).takeRetainedValue().run()
+                    return nil
+                }, context)
+                threadIDs.append(thread)
+            }
+            while case let i = shared.value.next.next(), i < count { shared.value.results[i] = shared.value.body(i) }
+            for thread in threadIDs { pthread_join(thread, nil) }
+            return results.map { $0! }
+        }
+    }
+}
+
+/// What a side-by-side thread runs.
+private final class SideBySideWork {
+    let run: () -> Void
+    init(_ run: @escaping () -> Void) { self.run = run }
+}
+
 /// A value handed to worker threads that the caller guarantees is used safely: each thread
 /// writes only its own part of an output buffer.
 struct UnsafeTransfer<Value>: @unchecked Sendable {
