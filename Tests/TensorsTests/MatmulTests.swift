@@ -72,6 +72,22 @@ final class MatmulTests: XCTestCase {
     /// Every kernel path this CPU supports (AVX-512's 12 × 32 tiles, AVX2's 6 × 16) gives the same
     /// bits: each element is the same fused multiply-add chain. Edge tiles, several panels
     /// (k > 256), transposes, few rows on two threads, Float and Double.
+    /// Independent runs side by side give what they give one after the other, in order, bit for bit,
+    /// and leave the thread count as it was.
+    func testRunsSideBySideGiveTheSameBitsInOrder() {
+        let before = Parallelism.threads
+        func run(_ i: Int) -> [Float] {
+            var rng = SeededGenerator(seed: UInt64(100 + i))
+            let a = Tensor<Float>.normal([96, 300], using: &rng), b = Tensor<Float>.normal([300, 70], using: &rng)
+            return a.matmul(b).scalars
+        }
+        let sequential = (0..<7).map(run)
+        let sideBySide = Parallelism.sideBySide(7, run)
+        XCTAssertEqual(sideBySide.count, 7)
+        for i in 0..<7 { XCTAssertTrue(sideBySide[i] == sequential[i], "run \(i): side by side differs from one after the other") }
+        XCTAssertEqual(Parallelism.threads, before, "the thread count is restored")
+    }
+
     func testEveryKernelPathGivesTheSameBits() throws {
         let paths = KernelPath.supported
         print("kernel paths on \(KernelPath.cpuModel): \(paths) (current \(KernelPath.current))")
