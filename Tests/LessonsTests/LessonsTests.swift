@@ -206,6 +206,19 @@ final class LessonsTests: XCTestCase {
         XCTAssertEqual(number(results, "gridBestTest"), scores.max() ?? .nan, "the marked cell has the best mean test score")
         XCTAssertTrue([32, 64, 256].contains(number(results, "gridBestHidden")) && [1, 5, 10].contains(number(results, "gridBestEpochs")))
         XCTAssertEqual(results["oneEpochRunsAgree"] as? Bool, true, "epoch 1 of a 10-epoch run = a 1-epoch run")
+        // The capacity sentence says what the seed-by-seed comparisons found, no more.
+        let capacity = results["capacitySummary"] as? String ?? ""
+        for (key, clause) in [("biggerSooner", "The bigger network"), ("smallerLater", "the smaller network")] {
+            let clear = try XCTUnwrap(results["\(key).clear"] as? Bool, "\(key).clear recorded")
+            let sooner = number(results, "\(key).difference") < 0
+            let expected = clear ? "\(clause) reaches it \(sooner ? "sooner" : "later") than the original" : "\(clause) and the original do not differ"
+            XCTAssertTrue(capacity.contains(expected), "expected \"\(expected)\" in: \(capacity)")
+        }
+        XCTAssertEqual(capacity.contains("The more capacity, the sooner"),
+                       results["biggerSooner.clear"] as? Bool == true && number(results, "biggerSooner.difference") < 0, capacity)
+        // The grid never calls a widening gap overfitting unless a test score falls beyond the fold spread.
+        let grid = results["gridSummary"] as? String ?? ""
+        XCTAssertEqual(grid.contains("no cell overfits"), number(results, "gridTestFalls") == 0, grid)
     }
 
     func testLesson10WeightRegularization() throws {
