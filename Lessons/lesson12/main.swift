@@ -206,36 +206,70 @@ for target in [0, 1, 10, 100, 1000] {
 }
 notebook.table(["training batches seen", "μ_run of unit 3 (by hand)", "σ²_run of unit 3 (by hand)", "library's μ_run",
                 "largest |inference − training| output on x"], rows)
+/// The largest |inference − training| output on a fresh batch of `size` examples of the same data, for a layer whose
+/// running averages were collected from 1,000 batches of that size.
+func settledGap(batchSize size: Int) -> Double {
+    var settled = BatchNorm<Double>(features: units, epsilon: epsilon)
+    (settled.gamma, settled.beta) = (gamma, beta)
+    var context = Context(mode: .training, rng: SeededGenerator(seed: 0))
+    var dataRNG = SeededGenerator(seed: notebook.seed &+ UInt64(size))
+    let draw = { (rng: inout SeededGenerator) in
+        Tensor<Double>.normal([size, units], using: &rng) * Tensor<Double>([0.5, 4, 20]) + Tensor<Double>([1, -3, 50])
+    }
+    for _ in 0..<1000 { _ = settled.forward(draw(&dataRNG), context: &context) }
+    let fresh = draw(&dataRNG)
+    var inference = Context.inference
+    return abs(settled.forward(fresh, context: &inference).output - batchNormForward(fresh, gamma: gamma, beta: beta).output).max()
+}
+let gapAtStart = Double(rows[0][4])!, gapAfter = Double(rows.last![4])!
+let gap128 = settledGap(batchSize: 128)
 notebook.say("Unit 3's signals have standard deviation 20, variance 400; its running variance settles near 333 = "
     + "400 · 5/6, because the biased variance of m = 6 examples is on average (m − 1)/m of the true one. "
     + "Before any training batch, inference mode normalizes with μ = 0 and σ² = 1, so its outputs on x are far "
-    + "from the training-mode outputs (unit 3's signals are around 50). As the running averages approach the data's mean "
-    + "and variance, the two modes come close; they never agree exactly, because in training mode each batch is "
-    + "normalized by its own, noisy statistics. That noise is also a mild regularizer.")
+    + "from the training-mode outputs (unit 3's signals are around 50): the largest difference is \(formatNumber("%.1f", gapAtStart)). "
+    + "As the running averages approach the data's mean and variance it falls to \(formatNumber("%.2f", gapAfter)) and levels there, "
+    + "for training-mode outputs between \(formatNumber("%.2f", y.min())) and \(formatNumber("%.2f", y.max())): with m = 6 the two modes "
+    + "do not come close. Both causes are the tiny batch. In training mode x is normalized by its own six examples' mean and "
+    + "variance, and a 6-example mean is typically off by σ/√6, 0.41 σ; and the running variance averages the biased 6-example "
+    + "variances, 5/6 of the true one. With batches of 128, as in the MNIST runs below, the same layer after 1,000 batches "
+    + "differs between the modes by at most \(formatNumber("%.2f", gap128)) on a fresh batch. The batch-to-batch noise of "
+    + "training mode is also a mild regularizer.")
+notebook.record("trainingVersusInferenceBatch128", gap128)
 let oneExample = x.rows(0 ..< 1)
-let otherBatch = Tensor.concatenate([oneExample, Tensor<Double>.normal([m - 1, units], using: &rng) * 5], axis: 0)
+// The other examples drawn from the same distribution as x (the batch changes, not the data).
+let otherBatch = Tensor.concatenate([oneExample,
+                                     Tensor<Double>.normal([m - 1, units], using: &rng) * Tensor<Double>([0.5, 4, 20]) + Tensor<Double>([1, -3, 50])],
+                                    axis: 0)
 let firstInBatch = batchNormForward(x, gamma: gamma, beta: beta).output.rows(0 ..< 1)
 let firstInOtherBatch = batchNormForward(otherBatch, gamma: gamma, beta: beta).output.rows(0 ..< 1)
+notebook.say("In training mode an example's output depends on the rest of its batch: example 1 of x, normalized in x and "
+    + "in another batch of five other examples drawn from the same distribution:")
 notebook.show("training mode, example 1 in its batch", firstInBatch)
 notebook.show("training mode, the same example in another batch", firstInOtherBatch)
 
 // MARK: - MNIST with and without batch normalization
-notebook.section("Training with batch normalization: MNIST")
+notebook.section("Training with batch normalization: MNIST, over several seeds")
 let (mnist, note) = notebook.require { try MNIST.load(requested: notebook.options.data) }
 if let note { notebook.say(note) }
 let trainCount = notebook.count(mnist.trainImages.shape[0], quick: 1000)
 let trainX = mnist.trainImages.rows(0 ..< trainCount) / 255
 let trainY = Tensor<Float>.oneHot(Array(mnist.trainLabels.prefix(trainCount)), classes: 10)
+let testCount = notebook.count(mnist.testImages.shape[0], quick: 500)
+let testPixels = mnist.testImages.rows(0 ..< testCount)
+let testY = Tensor<Float>.oneHot(Array(mnist.testLabels.prefix(testCount)), classes: 10)
 let epochs = notebook.epochs(20, quick: 4)
-let learningRate = 0.01
+let seeds = notebook.seeds()
+/// The optimizer of both networks, stated once: the settings line prints this value.
+let optimizer = SGD<Float>(learningRate: .constant(0.01))
 notebook.say("The course's model shape, Dense → BatchNorm → ReLU → Dropout, twice, then the softmax output, against the "
-    + "same network without the two BatchNorm layers (ReLU in the Dense layers instead). Both are trained with plain "
-    + "SGD at η = \(learningRate), a learning rate at which the plain network learns slowly, on \(grouped(trainCount)) "
-    + "images (the last 20 % for validation).")
-notebook.settings(["epochs": epochs, "batch": 128, "optimizer": "SGD (η = \(learningRate))", "dropout": 0.3, "seed": notebook.seed])
-let initialSeed = rng.next()
-func makeNetwork(batchNormalization: Bool) -> Sequential<Float> {
-    var initRNG = SeededGenerator(seed: initialSeed)
+    + "same network without the two BatchNorm layers (ReLU in the Dense layers instead: dropout alone). Both are trained with "
+    + "\(optimizer), a learning rate at which the plain network learns slowly, on \(grouped(trainCount)) images (the last 20 % "
+    + "for validation), from \(seeds.count) seeds; for a seed both start from the same weights and see the same batches "
+    + "(lesson 10 explains the rule that calls two settings different).")
+notebook.settings(["epochs": epochs, "batch": 128, "optimizer": optimizer, "dropout": 0.3,
+                   "seeds": seeds.map(String.init).joined(separator: ", ")])
+func makeNetwork(batchNormalization: Bool, seed: UInt64) -> Sequential<Float> {
+    var initRNG = SeededGenerator(seed: seed)
     let hidden = [256, 128]
     var layers: [any Layer<Float>] = []
     var inputs = 784
@@ -251,76 +285,133 @@ func makeNetwork(batchNormalization: Bool) -> Sequential<Float> {
     layers.append(Dense<Float>(inputs: inputs, units: 10, activation: .softmax, using: &initRNG))
     return Sequential(inputShape: [784], layers: layers, name: batchNormalization ? "with_batchnorm" : "without_batchnorm")
 }
-/// The inputs of the second hidden layer's ReLU for a fixed set of images, in inference mode:
-/// the Dense signals without batch normalization, the BatchNorm outputs with it.
+notebook.block(makeNetwork(batchNormalization: true, seed: seeds[0]).summary())
+/// The inputs of the second hidden layer's ReLU for a fixed set of images, as training computes them: the
+/// BatchNorm layers normalize with the 500 images' own statistics (training mode), dropout is left out.
 let probe = trainX.rows(0 ..< min(500, trainCount))
 func secondPreActivation(_ network: Sequential<Float>) -> [Float] {
     let withBN = network.layers.contains { $0 is BatchNorm<Float> }
     // Up to and including the second BatchNorm (layers 0…5), or the second Dense (layers 0…2, whose ReLU is inside it).
-    var upTo = Sequential<Float>(inputShape: [784], layers: Array(network.layers.prefix(withBN ? 6 : 3)))
-    if !withBN, var dense = upTo.layers[2] as? Dense<Float> {
+    var upTo = Sequential<Float>(inputShape: [784], layers: Array(network.layers.prefix(withBN ? 6 : 3)).filter { !($0 is Dropout<Float>) })
+    if !withBN, var dense = upTo.layers.last as? Dense<Float> {
         dense.activation = .identity
-        upTo.layers[2] = dense
+        upTo.layers[upTo.layers.count - 1] = dense
     }
-    return upTo.predict(probe).scalars
+    var context = Context(mode: .training, rng: SeededGenerator(seed: 0))
+    return upTo.forward(probe, context: &context).output.scalars
 }
-var results: [(name: String, history: History, spread: [(mean: Double, low: Double, high: Double)])] = []
-for batchNormalization in [false, true] {
-    var network = makeNetwork(batchNormalization: batchNormalization)
-    if batchNormalization { notebook.block(network.summary()) }
-    var spread: [(mean: Double, low: Double, high: Double)] = []
+let names = ["without", "with BatchNorm"]
+let runs = notebook.repeated(seeds, over: [false, true]) { batchNormalization, seed in
+    var network = makeNetwork(batchNormalization: batchNormalization, seed: seed)
+    var rng = SeededGenerator(seed: seed &+ 1)
+    var preMean: [Double] = [], preLow: [Double] = [], preHigh: [Double] = []
     let history = network.fit(trainX, trainY, epochs: epochs, descent: .miniBatch(128), loss: CategoricalCrossentropy(),
-                              optimizer: SGD(learningRate: .constant(learningRate)), metrics: [.accuracy], validation: .split(0.2),
+                              optimizer: optimizer, metrics: [.accuracy], validation: .split(0.2),
                               progress: .quiet, callbacks: Callbacks(onEpoch: { event in
                                   let values = secondPreActivation(event.network).sorted()
-                                  let mean = Double(values.reduce(0, +)) / Double(values.count)
-                                  spread.append((mean, Double(values[values.count / 10]), Double(values[values.count * 9 / 10])))
+                                  preMean.append(Double(values.reduce(0, +)) / Double(values.count))
+                                  preLow.append(Double(values[values.count / 10]))
+                                  preHigh.append(Double(values[values.count * 9 / 10]))
                               }), rng: &rng)
-    results.append((batchNormalization ? "with BatchNorm" : "without", history, spread))
+    // The test set judged once, with its pixels scaled as in training (÷ 255) and, as a mistake would, left at 0–255.
+    let scaled = network.evaluate(testPixels / 255, testY, loss: CategoricalCrossentropy(), metrics: [.accuracy])
+    let unscaled = network.evaluate(testPixels, testY, loss: CategoricalCrossentropy(), metrics: [.accuracy])
+    return ["loss": history[.loss], "valAccuracy": history[.validationAccuracy], "preMean": preMean, "preLow": preLow, "preHigh": preHigh,
+            "testAccuracy": [scaled[.accuracy]!], "testLoss": [scaled[.loss]!],
+            "unscaledAccuracy": [unscaled[.accuracy]!], "unscaledLoss": [unscaled[.loss]!]]
 }
+let meanLoss = runs.map { $0.curve("loss") }, meanAccuracy = runs.map { $0.curve("valAccuracy") }
 notebook.table(["epoch", "loss without", "val accuracy without", "loss with BN", "val accuracy with BN"], (0..<epochs).map { e in
-    [String(e + 1), formatNumber("%.4f", results[0].history[.loss][e]), formatNumber("%.4f", results[0].history[.validationAccuracy][e]),
-     formatNumber("%.4f", results[1].history[.loss][e]), formatNumber("%.4f", results[1].history[.validationAccuracy][e])]
+    [String(e + 1), meanLoss[0][e].formatted(), meanAccuracy[0][e].formatted(), meanLoss[1][e].formatted(), meanAccuracy[1][e].formatted()]
 })
-let finalWithout = results[0].history[.validationAccuracy].last!, finalWith = results[1].history[.validationAccuracy].last!
-let epochReached = results[1].history[.validationAccuracy].firstIndex { $0 >= finalWithout }.map { $0 + 1 }
-notebook.say("After \(epochs) epochs the validation accuracy is \(formatNumber("%.4f", finalWith)) with batch normalization "
-    + "and \(formatNumber("%.4f", finalWithout)) without"
-    + (epochReached.map { "; the network with it passed the plain network's final accuracy at epoch \($0)." } ?? ".")
-    + " At this small learning rate the normalized signals let the same η make larger, better-scaled progress.")
-notebook.record("finalValidationAccuracy.without", finalWithout)
-notebook.record("finalValidationAccuracy.with", finalWith)
+let finalAccuracy = runs.map { $0.spread("valAccuracy") }
+let batchNormEffect = Comparison(finalAccuracy[1], finalAccuracy[0])
+let finalWithout = finalAccuracy[0].mean
+let epochReached = meanAccuracy[1].firstIndex { $0.mean >= finalWithout }.map { $0 + 1 }
+let bnSummary = batchNormEffect.statement("the validation accuracy after \(epochs) epochs", "with batch normalization", "without")
+notebook.say(bnSummary + (epochReached.map { "; on average the network with it passed the plain network's final accuracy at epoch \($0)." } ?? ".")
+    + (batchNormEffect.isClear && batchNormEffect.difference > 0
+        ? " At this small learning rate the normalized signals let the same η make larger, better-scaled progress." : ""))
+notebook.record("bnSummary", bnSummary)
+notebook.record("bnEffect.clear", batchNormEffect.isClear)
+notebook.record("bnEffect.difference", batchNormEffect.difference)
+notebook.record("finalValidationAccuracy.without", finalAccuracy[0].mean)
+notebook.record("finalValidationAccuracy.with", finalAccuracy[1].mean)
+let firstRun = runs.map { $0.runs[0] }
+notebook.say("The second hidden layer's pre-activations (the inputs of its ReLU) on 500 fixed images after each epoch, as "
+    + "training computes them (training mode: batch normalization uses these 500 images' statistics; dropout left out), "
+    + "for the first seed: their mean and the range of the middle 80 %.")
 notebook.table(["epoch", "without: mean", "without: 10 %–90 %", "with BN: mean", "with BN: 10 %–90 %"], (0..<epochs).map { e in
-    let a = results[0].spread[e], b = results[1].spread[e]
-    return [String(e + 1), formatNumber("%.3f", a.mean), formatNumber("%.2f", a.low) + " … " + formatNumber("%.2f", a.high),
-            formatNumber("%.3f", b.mean), formatNumber("%.2f", b.low) + " … " + formatNumber("%.2f", b.high)]
+    [String(e + 1)] + firstRun.flatMap { run in
+        [formatNumber("%.3f", run["preMean"]![e]), formatNumber("%.2f", run["preLow"]![e]) + " … " + formatNumber("%.2f", run["preHigh"]![e])]
+    }
 })
-let drift = results.map { r in (r.spread.last!.mean - r.spread.first!.mean) }
-notebook.say("The second hidden layer's pre-activations (the inputs of its ReLU) on 500 fixed images after each epoch, "
-    + "in inference mode: their mean and the range of the middle 80 %. Without batch normalization their mean moves by "
-    + "\(formatNumber("%+.3f", drift[0])) over the \(epochs) epochs, and the distribution grows lopsided as the first layer "
-    + "learns; with it the mean moves by \(formatNumber("%+.3f", drift[1])): it is held at β, which starts at 0. The "
-    + "spread still grows with batch normalization, by design: it follows γ, which the network learns, and the running "
-    + "variance, which forgets its starting value 1 only after a few hundred updates (0.99ⁿ).")
-notebook.record("preActivationMeanDrift", drift)
+let drift = runs.map { $0.spread("preMean") { $0.last! - $0.first! } }
+notebook.say("Over the seeds, the mean of these pre-activations moves by \(drift[0].formatted("%+.3f")) over the \(epochs) epochs "
+    + "without batch normalization, and the distribution grows lopsided as the first layer learns; with it the mean moves by "
+    + "\(drift[1].formatted("%+.3f")): in training mode it is exactly the mean of β over the units, which starts at 0 and moves "
+    + "only as far as the network learns to move it. The spread with batch normalization follows γ, which the network learns. "
+    + "This drift of a layer's inputs while the layers before it learn is what Ioffe and Szegedy (2015) called internal "
+    + "covariate shift, and batch normalization was proposed to remove it. Later work (Santurkar et al., 2018) found that "
+    + "removing the shift is not what makes it work: networks with noise injected after their BatchNorm layers train as well, "
+    + "and the gain comes from a smoother loss surface, on which larger steps are safe, as here with a small η.")
+notebook.record("preActivationMeanDrift", drift.map(\.mean))
+
+// MARK: - A test loss of 232
+notebook.section("The course's puzzle: a test loss of 232.5")
+let lossCeiling = -log(1e-7)   // the largest cross-entropy of one example: probabilities are clipped to [1e−7, 1 − 1e−7]
+notebook.say("In the course's run (W4995, lecture 8) the network with batch normalization scored 0.872 test accuracy with a "
+    + "test loss of 232.5, while dropout alone scored 0.953 with 24.0. Those losses cannot be the mean categorical "
+    + "cross-entropy of softmax outputs: Keras, like this library (Sources/Neural/Loss.swift), clips each probability to "
+    + "[1e−7, 1 − 1e−7], so one example costs at most −ln 1e−7 = \(formatNumber("%.2f", lossCeiling)), and so does the mean. "
+    + "Something else must be in those numbers (a weight penalty added to the loss, or outputs that were not probabilities). "
+    + "What a lower accuracy with batch normalization and a much larger test loss for both usually means is test inputs "
+    + "scaled unlike the training inputs, for example test pixels left at 0–255 while training pixels were divided by 255. "
+    + "That mistake, reproduced: both networks of each seed judged once on \(grouped(testCount)) test images, scaled and unscaled:")
+let testRows: [[String]] = names.indices.map { i in
+    [names[i], runs[i].spread("testAccuracy").formatted(), runs[i].spread("testLoss").formatted(),
+     runs[i].spread("unscaledAccuracy").formatted(), runs[i].spread("unscaledLoss").formatted()]
+}
+notebook.table(["network", "test accuracy", "test loss", "accuracy, pixels 0–255", "loss, pixels 0–255"], testRows)
+let unscaledLoss = runs.map { $0.spread("unscaledLoss") }, unscaledAccuracy = runs.map { $0.spread("unscaledAccuracy") }
+let scaledLoss = runs.map { $0.spread("testLoss") }
+let accuracyDrop = names.indices.map { Comparison(unscaledAccuracy[$0], runs[$0].spread("testAccuracy")) }
+notebook.say("Unscaled, the test loss grows \(formatNumber("%.1f", unscaledLoss[0].mean / scaledLoss[0].mean)) times without batch "
+    + "normalization and \(formatNumber("%.1f", unscaledLoss[1].mean / scaledLoss[1].mean)) times with it. Without it, the network is "
+    + "ReLU layers with small biases, nearly positively homogeneous: inputs 255 times larger give logits about 255 times "
+    + "larger, the same largest logit, so "
+    + accuracyDrop[0].sentence("the accuracy on unscaled pixels", "on scaled ones", higher: "is higher", lower: "is lower")
+    + ", while every mistake becomes extremely confident. With it, inference normalizes with the running mean and variance "
+    + "of the training pixels, (x − μ_run)/σ_run, which is no longer a mere scaling, and "
+    + accuracyDrop[1].sentence("the accuracy on unscaled pixels", "on scaled ones", higher: "is higher", lower: "is lower")
+    + ". The pattern of the course's numbers, reproduced; the size of its losses, not. The remedy is the lesson-08 rule: "
+    + "transform the test data with the training data's preprocessing.")
+notebook.record("unscaledTestLoss", unscaledLoss.map(\.mean))
+notebook.record("unscaledTestAccuracy", unscaledAccuracy.map(\.mean))
+notebook.record("testAccuracy", runs.map { $0.spread("testAccuracy").mean })
+notebook.record("lossCeiling", lossCeiling)
 
 // MARK: - Figures
 notebook.section("Figures")
 let epochAxis = (1...epochs).map(Double.init)
+/// The mean curve of `name` over the seeds, with the band of their lowest and highest.
+func banded(_ name: String, _ i: Int) -> [Series] {
+    let curve = runs[i].curve(name)
+    return [Series.band("", x: epochAxis, lower: curve.map(\.minimum), upper: curve.map(\.maximum), color: seriesColors[i]),
+            Series(names[i], x: epochAxis, y: curve.map(\.mean), style: .linesPoints, color: seriesColors[i], pointType: 7, pointSize: 0.8)]
+}
 notebook.figure(Figure(name: "lesson12-training", panels: [
-    Panel(title: "Training loss", xLabel: "epoch", yLabel: "loss", series: results.enumerated().map { i, r in
-        Series(r.name, x: epochAxis, y: r.history[.loss], style: .linesPoints, color: seriesColors[i], pointType: 7, pointSize: 0.8)
-    }),
-    Panel(title: "Validation accuracy", xLabel: "epoch", yLabel: "accuracy", series: results.enumerated().map { i, r in
-        Series(r.name, x: epochAxis, y: r.history[.validationAccuracy], style: .linesPoints, color: seriesColors[i], pointType: 7, pointSize: 0.8)
-    }, legend: .bottomRight),
-], width: 1100, height: 450), caption: "MNIST with plain SGD (η = \(learningRate)), with and without batch normalization", main: true)
-let spreadLimit = results.flatMap { $0.spread.flatMap { [abs($0.low), abs($0.high)] } }.max()! * 1.1
-notebook.figure(Figure(name: "lesson12-preactivations", title: "Second hidden layer's pre-activations per epoch: mean and middle 80 %",
-                       panels: results.enumerated().map { i, r in
-    Panel(title: r.name, xLabel: "epoch", yLabel: "pre-activation", yRange: -spreadLimit...spreadLimit,
-          series: [Series.band("10 %–90 %", x: epochAxis, lower: r.spread.map(\.low), upper: r.spread.map(\.high), color: seriesColors[i]),
-                   Series("mean", x: epochAxis, y: r.spread.map(\.mean), style: .linesPoints, color: seriesColors[i], pointType: 7, pointSize: 0.8)],
+    Panel(title: "Training loss", xLabel: "epoch", yLabel: "loss", series: names.indices.flatMap { banded("loss", $0) }),
+    Panel(title: "Validation accuracy", xLabel: "epoch", yLabel: "accuracy", series: names.indices.flatMap { banded("valAccuracy", $0) },
+          legend: .bottomRight),
+], width: 1100, height: 450), caption: "MNIST with plain SGD (η = 0.01), with and without batch normalization; \(notebook.bandNote(runs[0]))",
+                main: true)
+let spreadLimit = firstRun.flatMap { ($0["preLow"]! + $0["preHigh"]!).map(abs) }.max()! * 1.1
+notebook.figure(Figure(name: "lesson12-preactivations", title: "Second hidden layer's pre-activations per epoch (training mode, seed \(seeds[0])): mean and middle 80 %",
+                       panels: names.indices.map { i in
+    Panel(title: names[i], xLabel: "epoch", yLabel: "pre-activation", yRange: -spreadLimit...spreadLimit,
+          series: [Series.band("10 %–90 %", x: epochAxis, lower: firstRun[i]["preLow"]!, upper: firstRun[i]["preHigh"]!, color: seriesColors[i]),
+                   Series("mean", x: epochAxis, y: firstRun[i]["preMean"]!, style: .linesPoints, color: seriesColors[i], pointType: 7, pointSize: 0.8)],
           legend: .topLeft)
 }, width: 1100, height: 450), caption: "the distribution of a hidden layer's pre-activations per epoch, without and with batch normalization")
 

@@ -292,6 +292,15 @@ final class LessonsTests: XCTestCase {
         XCTAssertGreaterThan(number(results, "trainingVersusInferenceAtStart"), 10 * number(results, "trainingVersusInferenceAfter1000"),
                              "inference approaches training mode as the running averages converge")
         XCTAssertGreaterThan(number(results, "trainingVersusInferenceAfter1000"), 0, "but they never agree exactly")
+        XCTAssertLessThan(number(results, "trainingVersusInferenceBatch128"), number(results, "trainingVersusInferenceAfter1000"),
+                          "batches of 128 bring the two modes closer than batches of 6")
+        // The sentence says what the seed-by-seed comparison found.
+        let summary = results["bnSummary"] as? String ?? ""
+        let clear = try XCTUnwrap(results["bnEffect.clear"] as? Bool)
+        let higher = number(results, "bnEffect.difference") > 0
+        XCTAssertTrue(summary.contains(clear ? "is \(higher ? "higher" : "lower") than without" : "does not differ beyond"), summary)
+        // A mean clipped cross-entropy cannot pass −ln 1e−7, which is why the course's 232.5 needs another explanation.
+        XCTAssertTrue((results["unscaledTestLoss"] as? [Double] ?? []).allSatisfy { $0 <= number(results, "lossCeiling") })
     }
 
     func testLesson13Generalization() throws {
