@@ -32,7 +32,13 @@ let epochs = notebook.epochs(20, quick: 4)
 notebook.say("Data: \(mnist.source), pixels scaled to [0, 1]. The course's 512-10 network (784 → 512 ReLU → 10 "
     + "softmax, RMSProp, batch 128), trained on the first 80 % of \(grouped(count)) images and validated on the "
     + "last 20 % after every epoch (Keras' validation_split = 0.2).")
-notebook.settings(["epochs": epochs, "batch": 128, "optimizer": "RMSProp (η = 0.001)", "seed": notebook.seed])
+let seeds = notebook.seeds(4, quick: 2)
+/// The optimizer of every run, stated once: the settings line prints this value.
+let optimizer = RMSProp<Float>()
+notebook.settings(["epochs": epochs, "batch": 128, "optimizer": optimizer, "seeds": seeds.map(String.init).joined(separator: ", ")])
+notebook.say("Each experiment trains the network from \(seeds.count) seeds (other initial weights, other batches; the data "
+    + "stay the same) and reports the mean ± standard deviation; two settings are called different only when their "
+    + "seed-by-seed difference is more than twice its standard error (lesson 10 explains the rule).")
 /// A fresh 512-10 network for inputs of `width` numbers.
 func makeNetwork(inputs width: Int, _ rng: inout SeededGenerator) -> Sequential<Float> {
     Sequential<Float>(inputShape: [width], layers: [
@@ -40,11 +46,14 @@ func makeNetwork(inputs width: Int, _ rng: inout SeededGenerator) -> Sequential<
         Dense(inputs: 512, units: 10, activation: .softmax, using: &rng),
     ])
 }
-func train(_ x: Tensor<Float>, _ labels: [Int], epochs: Int, _ rng: inout SeededGenerator) -> History {
+/// Trains a fresh 512-10 network from `seed` on `x` and `labels`: its accuracies per epoch.
+func train(_ x: Tensor<Float>, _ labels: [Int], epochs: Int, seed: UInt64) -> [String: [Double]] {
+    var rng = SeededGenerator(seed: seed)
     var network = makeNetwork(inputs: x.shape[1], &rng)
-    return network.fit(x, Tensor<Float>.oneHot(labels, classes: 10), epochs: epochs, descent: .miniBatch(128),
-                       loss: CategoricalCrossentropy(), optimizer: RMSProp(), metrics: [.accuracy], validation: .split(0.2),
-                       progress: .quiet, rng: &rng)
+    let history = network.fit(x, Tensor<Float>.oneHot(labels, classes: 10), epochs: epochs, descent: .miniBatch(128),
+                              loss: CategoricalCrossentropy(), optimizer: optimizer, metrics: [.accuracy], validation: .split(0.2),
+                              progress: .quiet, rng: &rng)
+    return ["accuracy": history[.accuracy], "valAccuracy": history[.validationAccuracy]]
 }
 
 // MARK: - Noise channels
@@ -55,20 +64,22 @@ notebook.say("Each image gets 784 more inputs: in one copy of the data uniform r
     + "either, but it does reach the signals, and the network can, and does, fit it.")
 let noisy = Experiments.appendingNoiseColumns(images, count: 784, using: &rng)
 let padded = Experiments.appendingZeroColumns(images, count: 784)
-let noiseSeed = rng.next()
-var noiseRNG = SeededGenerator(seed: noiseSeed), zeroRNG = SeededGenerator(seed: noiseSeed)
-let withNoise = train(noisy, labels, epochs: epochs, &noiseRNG)
-let withZeros = train(padded, labels, epochs: epochs, &zeroRNG)
+let channelRuns = notebook.repeated(seeds, over: [noisy, padded]) { x, seed in train(x, labels, epochs: epochs, seed: seed) }
+let noiseCurve = channelRuns[0].curve("valAccuracy"), zeroCurve = channelRuns[1].curve("valAccuracy")
 notebook.table(["epoch", "val accuracy, noise channels", "val accuracy, zero channels"], (0..<epochs).map { e in
-    [String(e + 1), formatNumber("%.4f", withNoise[.validationAccuracy][e]), formatNumber("%.4f", withZeros[.validationAccuracy][e])]
+    [String(e + 1), noiseCurve[e].formatted(), zeroCurve[e].formatted()]
 })
-let bestNoise = withNoise[.validationAccuracy].max()!, bestZeros = withZeros[.validationAccuracy].max()!
-notebook.say("Best validation accuracy: \(formatNumber("%.4f", bestNoise)) with noise channels, "
-    + "\(formatNumber("%.4f", bestZeros)) with zero channels"
-    + (bestZeros > bestNoise ? ": the same network, the same information, but part of its capacity went into fitting "
-        + "noise that does not repeat in the validation images." : "."))
-notebook.record("bestValidationAccuracy.noise", bestNoise)
-notebook.record("bestValidationAccuracy.zeros", bestZeros)
+let bestNoise = channelRuns[0].spread("valAccuracy") { $0.max()! }, bestZeros = channelRuns[1].spread("valAccuracy") { $0.max()! }
+let channels = Comparison(bestZeros, bestNoise)
+let channelSummary = channels.statement("the best validation accuracy", "with zero channels", "with noise channels")
+notebook.say(channelSummary
+    + (channels.isClear && channels.difference > 0 ? ": the same network, the same information, but part of its capacity went into "
+        + "fitting noise that does not repeat in the validation images." : "."))
+notebook.record("channelSummary", channelSummary)
+notebook.record("channels.clear", channels.isClear)
+notebook.record("channels.difference", channels.difference)
+notebook.record("bestValidationAccuracy.noise", bestNoise.mean)
+notebook.record("bestValidationAccuracy.zeros", bestZeros.mean)
 
 // MARK: - Shuffled labels
 notebook.section("Random labels: memorizing without learning")
@@ -77,35 +88,71 @@ notebook.say("Now the labels are shuffled among the images: a 3 may be called a 
     + "predicts its label. There is nothing to learn, yet a 512-unit network has enough parameters to store the "
     + "training set's answers one by one. Trained for \(shuffledEpochs) epochs:")
 let shuffled = Experiments.shuffledLabels(labels, using: &rng)
-let memorized = train(images, shuffled, epochs: shuffledEpochs, &rng)
+let memorizedRuns = notebook.repeated(seeds) { train(images, shuffled, epochs: shuffledEpochs, seed: $0) }
+let trainingCurve = memorizedRuns.curve("accuracy"), validationCurve = memorizedRuns.curve("valAccuracy")
 let shownEpochs = Array(stride(from: 0, to: shuffledEpochs, by: max(1, shuffledEpochs / 10))) + [shuffledEpochs - 1]
 notebook.table(["epoch", "training accuracy", "validation accuracy"], Array(Set(shownEpochs)).sorted().map { e in
-    [String(e + 1), formatNumber("%.4f", memorized[.accuracy][e]), formatNumber("%.4f", memorized[.validationAccuracy][e])]
+    [String(e + 1), trainingCurve[e].formatted(), validationCurve[e].formatted()]
 })
-let finalTraining = memorized[.accuracy].last!, finalValidation = memorized[.validationAccuracy].last!
-let meanValidation = memorized[.validationAccuracy].reduce(0, +) / Double(shuffledEpochs)
-notebook.say("The training accuracy climbs from chance to \(formatNumber("%.3f", finalTraining)): the network memorizes. "
-    + "The validation accuracy stays around chance (mean \(formatNumber("%.3f", meanValidation)) over the epochs, "
+let finalTraining = memorizedRuns.spread("accuracy")
+let meanValidation = memorizedRuns.spread("valAccuracy") { $0.reduce(0, +) / Double($0.count) }
+notebook.say("The training accuracy climbs from chance to \(finalTraining.formatted("%.3f")): the network memorizes. "
+    + "The validation accuracy stays around chance (mean \(meanValidation.formatted("%.3f")) over the epochs, "
     + "chance is 0.1), because there is no pattern to carry over. Training accuracy alone cannot tell this network "
     + "from one that learned digits.")
-notebook.record("randomLabels.finalTrainingAccuracy", finalTraining)
-notebook.record("randomLabels.meanValidationAccuracy", meanValidation)
+notebook.record("randomLabels.finalTrainingAccuracy", finalTraining.mean)
+notebook.record("randomLabels.meanValidationAccuracy", meanValidation.mean)
 notebook.say("The third way to fail, a learning rate too high, is in lesson 06 (RMSProp at η = 1), not repeated here.")
+
+// MARK: - Interpolation
+notebook.section("Why real labels generalize: neighbours on the manifold")
+// Each validation image's nearest training image, by Euclidean distance: ‖a − b‖² = ‖a‖² + ‖b‖² − 2 a·b.
+let trainPart = Int(Double(count) * 0.8)
+let near = images.rows(0 ..< trainPart), far = images.rows(trainPart ..< count)
+let cross = matmul(far, near, transposeB: true).scalars                  // a·b for every pair, row-major
+let nearNorms: [Float] = (near * near).sum(axis: 1).scalars, farNorms: [Float] = (far * far).sum(axis: 1).scalars
+/// The index of the training image nearest to validation image `i`.
+func nearestTrainingImage(_ i: Int) -> Int {
+    var best = 0, bestDistance = Float.infinity
+    for j in 0 ..< trainPart {
+        let distance: Float = farNorms[i] + nearNorms[j] - 2 * cross[i * trainPart + j]
+        if distance < bestDistance { (best, bestDistance) = (j, distance) }
+    }
+    return best
+}
+let nearest = (0 ..< far.shape[0]).map(nearestTrainingImage)
+let agreeReal = Double(nearest.indices.filter { labels[trainPart + $0] == labels[nearest[$0]] }.count) / Double(nearest.count)
+let agreeShuffled = Double(nearest.indices.filter { shuffled[trainPart + $0] == shuffled[nearest[$0]] }.count) / Double(nearest.count)
+notebook.say("The same 512-unit network can memorize random labels, so why does it generalize on real ones? DSCI353's "
+    + "answer is the manifold hypothesis: natural images fill only a thin, low-dimensional part of the 784-dimensional pixel "
+    + "space, along which a digit changes smoothly into a slightly different version of itself. A network trained on real "
+    + "labels learns a smooth map of that part, and generalizes by interpolating between training examples that lie near a "
+    + "new one. The numbers: for each of the \(grouped(count - trainPart)) validation images, its nearest training image in "
+    + "pixel space has the same real label in \(formatNumber("%.1f", agreeReal * 100)) % of cases, but the same shuffled label "
+    + "in only \(formatNumber("%.1f", agreeShuffled * 100)) % (chance is 10 %). With shuffled labels, neighbours on the manifold "
+    + "disagree: there is nothing smooth to interpolate, and the only way to fit the training labels is one by one.")
+notebook.record("nearestNeighbourAgreement.real", agreeReal)
+notebook.record("nearestNeighbourAgreement.shuffled", agreeShuffled)
 
 // MARK: - Figures
 notebook.section("Figures")
-let axis = (1...epochs).map(Double.init)
+/// The mean curve over the seeds with the band of their lowest and highest.
+func banded(_ title: String, _ curve: [Spread], color: String, points: Bool = true) -> [Series] {
+    let x = (1...curve.count).map(Double.init)
+    return [Series.band("", x: x, lower: curve.map(\.minimum), upper: curve.map(\.maximum), color: color),
+            Series(title, x: x, y: curve.map(\.mean), style: points ? .linesPoints : .lines, color: color, pointType: 7, pointSize: 0.8)]
+}
 notebook.figure(Figure(name: "lesson13-noise", panel: Panel(
     title: "Effect of noise channels on validation accuracy", xLabel: "epoch", yLabel: "validation accuracy",
-    series: [Series("with noise channels", x: axis, y: withNoise[.validationAccuracy], style: .linesPoints, color: seriesColors[3], pointType: 7, pointSize: 0.8),
-             Series("with zero channels", x: axis, y: withZeros[.validationAccuracy], style: .linesPoints, color: seriesColors[0], pointType: 7, pointSize: 0.8)],
-    legend: .bottomRight)), caption: "validation accuracy of the same network with 784 noise or 784 zero columns appended", main: true)
-let shuffledAxis = (1...shuffledEpochs).map(Double.init)
+    series: banded("with noise channels", noiseCurve, color: seriesColors[3]) + banded("with zero channels", zeroCurve, color: seriesColors[0]),
+    legend: .bottomRight)),
+    caption: "validation accuracy of the same network with 784 noise or 784 zero columns appended; \(notebook.bandNote(channelRuns[0]))",
+    main: true)
 notebook.figure(Figure(name: "lesson13-random-labels", panel: Panel(
     title: "Shuffled labels: memorized, not learned", xLabel: "epoch", yLabel: "accuracy", yRange: 0...1,
-    series: [Series("training accuracy", x: shuffledAxis, y: memorized[.accuracy], color: seriesColors[0]),
-             Series("validation accuracy", x: shuffledAxis, y: memorized[.validationAccuracy], color: seriesColors[3]),
-             Series("chance (0.1)", x: [1, Double(shuffledEpochs)], y: [0.1, 0.1], color: "#888888", dashed: true)],
-    legend: .topLeft)), caption: "training and validation accuracy with labels shuffled at random")
+    series: banded("training accuracy", trainingCurve, color: seriesColors[0], points: false)
+        + banded("validation accuracy", validationCurve, color: seriesColors[3], points: false)
+        + [Series("chance (0.1)", x: [1, Double(shuffledEpochs)], y: [0.1, 0.1], color: "#888888", dashed: true)],
+    legend: .topLeft)), caption: "training and validation accuracy with labels shuffled at random; \(notebook.bandNote(memorizedRuns))")
 
 notebook.finish()

@@ -310,6 +310,12 @@ final class LessonsTests: XCTestCase {
                              "shuffled labels: training accuracy climbs far above chance even in --quick")
         XCTAssertGreaterThan(number(results, "bestValidationAccuracy.zeros"), number(results, "bestValidationAccuracy.noise"),
                              "noise channels hurt validation accuracy, zero channels do not")
+        let summary = results["channelSummary"] as? String ?? ""
+        let clear = try XCTUnwrap(results["channels.clear"] as? Bool)
+        XCTAssertTrue(summary.contains(clear ? "is \(number(results, "channels.difference") > 0 ? "higher" : "lower") than" : "does not differ beyond"),
+                      summary)
+        XCTAssertGreaterThan(number(results, "nearestNeighbourAgreement.real"), 3 * number(results, "nearestNeighbourAgreement.shuffled"),
+                             "neighbours share real labels far more often than shuffled ones")
     }
 
     func testLesson14ConvolutionByHand() throws {
