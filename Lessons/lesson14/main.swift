@@ -119,6 +119,30 @@ notebook.say("A dense layer from a 224 × 224 × 3 image to 64 units would need 
     + "9,633,792 weights and 64 biases); the convolution needs 1,792 (1,728 weights and 64 biases), because the same "
     + "3 × 3 × 3 weights are used at every position.")
 notebook.record("vggParameters", vgg.map { name, size, d, k in Double((size * size * d + 1) * k) })
+// VGG16 whole: 13 convolutions of 3 × 3 (padding "same", so only the channels change) and three dense layers on
+// the 7 × 7 × 512 output of the last pooling: (inputs + 1) · units each.
+let vggConvolutions = [(3, 64), (64, 64), (64, 128), (128, 128), (128, 256), (256, 256), (256, 256),
+                       (256, 512), (512, 512), (512, 512), (512, 512), (512, 512), (512, 512)]
+let vggDense = [(7 * 7 * 512, 4096), (4096, 4096), (4096, 1000)]
+let vggConvolutionTotal = vggConvolutions.map { d, k in (3 * 3 * d + 1) * k }.reduce(0, +)
+let vggDenseTotal = vggDense.map { inputs, units in (inputs + 1) * units }.reduce(0, +)
+notebook.say("The whole VGG16, counted the same way: its 13 convolutions have \(grouped(vggConvolutionTotal)) parameters and "
+    + "its three dense layers \(grouped(vggDenseTotal)), \(grouped(vggConvolutionTotal + vggDenseTotal)) in all (Keras's "
+    + "summary says 138,357,544). \(Int((Double(vggDenseTotal) / Double(vggConvolutionTotal + vggDenseTotal) * 100).rounded())) % of "
+    + "them sit in the dense layers, and the first of those alone, 7 · 7 · 512 inputs to 4,096 units, holds "
+    + "\(grouped((7 * 7 * 512 + 1) * 4096)).")
+notebook.say("MATH4750's motivation in the same arithmetic: a 140 × 100 colour image has 140 · 100 · 3 = \(grouped(140 * 100 * 3)) "
+    + "inputs, and a dense layer of just 100 units on it needs \(grouped(140 * 100 * 3 * 100)) weights; every unit looks at every "
+    + "pixel. A convolution looks at a neighbourhood and reuses its weights everywhere.")
+notebook.record("vgg16Total", vggConvolutionTotal + vggDenseTotal)
+notebook.say("The size of a convolution's output along one axis, for input width W, filter size F, stride S and padding P, "
+    + "is (W − F + 2P)/S + 1. The usual settings (MATH4750), on W = 224:")
+let settingsRows: [(String, Int, Int, Int)] = [("3 × 3, keeps the size", 3, 1, 1), ("5 × 5, keeps the size", 5, 1, 2),
+                                               ("3 × 3, no padding", 3, 1, 0), ("3 × 3, halves the size", 3, 2, 1),
+                                               ("2 × 2 pooling", 2, 2, 0), ("7 × 7 stride 2 (ResNet's first layer)", 7, 2, 3)]
+notebook.table(["setting", "F", "S", "P", "(224 − F + 2P)/S + 1"], settingsRows.map { name, f, stride, p in
+    [name, String(f), String(stride), String(p), String((224 - f + 2 * p) / stride + 1)]
+})
 
 // MARK: - Backward passes
 notebook.section("The backward passes, by hand")
@@ -194,59 +218,83 @@ notebook.record("convGradientCheck", worst)
 notebook.record("poolBackwardIdentical", libraryPoolGradient.scalars == poolGradient.scalars)
 
 // MARK: - CNN versus MLP
-notebook.section("A small CNN against the MLP of lesson 07")
+notebook.section("A small CNN against the MLP of lesson 07, over several seeds")
 let trainCount = notebook.count(mnist.trainImages.shape[0], quick: 800)
 let images = mnist.trainImages.rows(0 ..< trainCount) / 255
 let labels = Tensor<Float>.oneHot(Array(mnist.trainLabels.prefix(trainCount)), classes: 10)
 let testImages = mnist.testImages / 255, testLabels = Tensor<Float>.oneHot(mnist.testLabels, classes: 10)
 let epochs = notebook.epochs(10, quick: 2)
-let cnnSeed = rng.next(), mlpSeed = rng.next()
-var cnnRNG = SeededGenerator(seed: cnnSeed), mlpRNG = SeededGenerator(seed: mlpSeed)
-var cnn = Sequential<Float>(inputShape: [28, 28, 1], layers: [
-    Conv2D(channels: 1, filters: 32, activation: .relu, using: &cnnRNG),
-    MaxPooling2D(size: 2),
-    Flatten(),
-    Dense(inputs: 13 * 13 * 32, units: 40, activation: .relu, using: &cnnRNG),
-    Dense(inputs: 40, units: 10, activation: .softmax, using: &cnnRNG),
-], name: "cnn")
-var mlp = Sequential<Float>(inputShape: [784], layers: [
-    Dense(inputs: 784, units: 256, activation: .relu, using: &mlpRNG),
-    Dropout(rate: 0.4),
-    Dense(inputs: 256, units: 128, activation: .relu, using: &mlpRNG),
-    Dropout(rate: 0.3),
-    Dense(inputs: 128, units: 10, activation: .softmax, using: &mlpRNG),
-], name: "mlp")
-notebook.say("Conv 3 × 3 (32 filters, ReLU) → max pooling 2 × 2 → a dense layer of 40 → softmax, against lesson 07's "
-    + "784-256-128-10 network with dropout, with about as many parameters. Both on \(grouped(trainCount)) training images "
-    + "(Adam, batch 64), tested on \(grouped(testLabels.shape[0])) held-out images:")
-notebook.block(cnn.summary())
-notebook.settings(["epochs": epochs, "batch": 64, "optimizer": "Adam (η = 0.001)", "seed": notebook.seed])
-let clock = ContinuousClock()
-var results: [(name: String, history: History, test: Double, parameters: Int, seconds: Double)] = []
-var trainedCNN = cnn
-for (name, network, isCNN) in [("CNN", cnn, true), ("MLP", mlp, false)] {
-    var model = network
-    var trainingRNG = isCNN ? cnnRNG : mlpRNG
-    let x = isCNN ? images.reshaped([-1, 28, 28, 1]) : images, testX = isCNN ? testImages.reshaped([-1, 28, 28, 1]) : testImages
-    let start = clock.now
-    let history = model.fit(x, labels, epochs: epochs, descent: .miniBatch(64), loss: CategoricalCrossentropy(), optimizer: Adam(),
-                            metrics: [.accuracy], validation: .data(testX, testLabels), progress: .quiet, rng: &trainingRNG)
-    let seconds = (clock.now - start).seconds
-    results.append((name, history, history[.validationAccuracy].last!, model.parameterCount.total, seconds))
-    if isCNN { trainedCNN = model }
-    notebook.timing("\(name): \(formatNumber("%.2f", seconds / Double(epochs))) s per epoch")
+let seeds = notebook.seeds(4, quick: 2)
+/// The two networks, each from its own generator.
+func makeCNN(_ rng: inout SeededGenerator) -> Sequential<Float> {
+    Sequential<Float>(inputShape: [28, 28, 1], layers: [
+        Conv2D(channels: 1, filters: 32, activation: .relu, using: &rng),
+        MaxPooling2D(size: 2),
+        Flatten(),
+        Dense(inputs: 13 * 13 * 32, units: 40, activation: .relu, using: &rng),
+        Dense(inputs: 40, units: 10, activation: .softmax, using: &rng),
+    ], name: "cnn")
 }
-notebook.table(["network", "parameters", "test accuracy", "best test accuracy"], results.map { r in
-    [r.name, grouped(r.parameters), formatNumber("%.4f", r.test), formatNumber("%.4f", r.history[.validationAccuracy].max()!)]
+func makeMLP(_ rng: inout SeededGenerator) -> Sequential<Float> {
+    Sequential<Float>(inputShape: [784], layers: [
+        Dense(inputs: 784, units: 256, activation: .relu, using: &rng),
+        Dropout(rate: 0.4),
+        Dense(inputs: 256, units: 128, activation: .relu, using: &rng),
+        Dropout(rate: 0.3),
+        Dense(inputs: 128, units: 10, activation: .softmax, using: &rng),
+    ], name: "mlp")
+}
+var summaryRNG = SeededGenerator(seed: seeds[0])
+notebook.say("Conv 3 × 3 (32 filters, ReLU) → max pooling 2 × 2 → a dense layer of 40 → softmax, against lesson 07's "
+    + "784-256-128-10 network with dropout, with about as many parameters. Both train on the first 80 % of "
+    + "\(grouped(trainCount)) training images and are validated on the last 20 % after every epoch (Adam, batch 64), from "
+    + "\(seeds.count) seeds; as lesson 09 teaches, the \(grouped(testLabels.shape[0])) test images are used once, at the end, "
+    + "never to choose anything.")
+notebook.block(makeCNN(&summaryRNG).summary())
+let adam = Adam<Float>()
+notebook.settings(["epochs": epochs, "batch": 64, "optimizer": adam, "validation split": 0.2,
+                   "seeds": seeds.map(String.init).joined(separator: ", ")])
+let names = ["CNN", "MLP"]
+let runs = notebook.repeated(seeds, over: [true, false]) { isCNN, seed in
+    var rng = SeededGenerator(seed: seed)
+    var model = isCNN ? makeCNN(&rng) : makeMLP(&rng)
+    let x = isCNN ? images.reshaped([-1, 28, 28, 1]) : images, testX = isCNN ? testImages.reshaped([-1, 28, 28, 1]) : testImages
+    let history = model.fit(x, labels, epochs: epochs, descent: .miniBatch(64), loss: CategoricalCrossentropy(), optimizer: adam,
+                            metrics: [.accuracy], validation: .split(0.2), progress: .quiet, rng: &rng)
+    let test = model.evaluate(testX, testLabels, loss: CategoricalCrossentropy(), metrics: [.accuracy])[.accuracy]!
+    var record = ["valAccuracy": history[.validationAccuracy], "testAccuracy": [test], "parameters": [Double(model.parameterCount.total)]]
+    if isCNN {
+        let first = model.layer(0, as: Conv2D<Float>.self)
+        (record["filterWeights"], record["filterBias"]) = (first.weights.scalars.map(Double.init), first.bias.scalars.map(Double.init))
+    }
+    return record
+}
+let parameters = runs.map { Int($0.values("parameters")[0][0]) }
+let testAccuracy = runs.map { $0.spread("testAccuracy") }
+notebook.table(["network", "parameters", "final val accuracy", "best val accuracy", "test accuracy (once, at the end)"], names.indices.map { i in
+    [names[i], grouped(parameters[i]), runs[i].spread("valAccuracy").formatted(), runs[i].spread("valAccuracy") { $0.max()! }.formatted(),
+     testAccuracy[i].formatted()]
 })
-notebook.say("With a similar number of parameters the CNN "
-    + (results[0].test > results[1].test ? "generalizes better (\(formatNumber("%.4f", results[0].test)) against \(formatNumber("%.4f", results[1].test)))"
-        : "does not beat the MLP here (\(formatNumber("%.4f", results[0].test)) against \(formatNumber("%.4f", results[1].test)))")
-    + ": its filters look at small neighbourhoods and are reused at every position, a prior that fits images. It costs "
-    + "more computation per example (every filter at 676 positions), which the time per epoch above shows.")
-notebook.record("cnnTestAccuracy", results[0].test)
-notebook.record("mlpTestAccuracy", results[1].test)
-notebook.record("cnnParameters", results[0].parameters)
+// Multiply-adds per example: each filter at 26 · 26 positions, then the dense layers.
+let cnnMultiplyAdds = 26 * 26 * 32 * 9 + 13 * 13 * 32 * 40 + 40 * 10, mlpMultiplyAdds = 784 * 256 + 256 * 128 + 128 * 10
+let cnnVersusMLP = Comparison(testAccuracy[0], testAccuracy[1])
+let cnnSummary = "With a similar number of parameters, " + cnnVersusMLP.sentence("the CNN", "the MLP", higher: "scores higher on the test set",
+                                                                                  lower: "scores lower on the test set")
+notebook.say(cnnSummary + " (one test image is \(formatNumber("%.4f", 1 / Double(testLabels.shape[0]))) of accuracy)"
+    + (cnnVersusMLP.isClear && cnnVersusMLP.difference > 0
+        ? ": its filters look at small neighbourhoods and are reused at every position, a prior that fits images. "
+        : ". The CNN's filters look at small neighbourhoods and are reused at every position, a prior that fits images; on this small "
+            + "subset and these few epochs that prior does not show beyond the seed-to-seed spread. ")
+    + "It costs more computation per example: \(grouped(cnnMultiplyAdds)) multiply-adds in its forward pass against the MLP's "
+    + "\(grouped(mlpMultiplyAdds)), \(formatNumber("%.1f", Double(cnnMultiplyAdds) / Double(mlpMultiplyAdds))) times as many, "
+    + "\(Int((Double(26 * 26 * 32 * 9) / Double(cnnMultiplyAdds) * 100).rounded())) % of them in the 32 filters applied at "
+    + "each of 676 positions.")
+notebook.record("cnnSummary", cnnSummary)
+notebook.record("cnnVersusMLP.clear", cnnVersusMLP.isClear)
+notebook.record("cnnVersusMLP.difference", cnnVersusMLP.difference)
+notebook.record("cnnTestAccuracy", testAccuracy[0].mean)
+notebook.record("mlpTestAccuracy", testAccuracy[1].mean)
+notebook.record("cnnParameters", parameters[0])
 
 // MARK: - Figures
 notebook.section("Figures")
@@ -257,30 +305,37 @@ notebook.figure(Figure(name: "lesson14-digit", panels: [
     Panel(title: "Sobel filter's feature map", heatmap: Heatmap(featureMap, palette: .blueRed, showColorBar: true),
           showGrid: false, equalAspect: true, hideAxes: true),
 ], width: 900, height: 420), caption: "a digit and its feature map under a left-to-right edge filter, computed with loops")
-let filters = (trainedCNN.layers[0] as! Conv2D<Float>).weights
+// The first seed's trained CNN's first layer, rebuilt from its recorded weights.
+let firstLayer = Conv2D<Float>(weights: Tensor(shape: [3, 3, 1, 32], scalars: runs[0].values("filterWeights")[0].map(Float.init)),
+                               bias: Tensor(shape: [32], scalars: runs[0].values("filterBias")[0].map(Float.init)), activation: .relu)
+let filters = firstLayer.weights
 let shownFilters = 8
-var mapsContext = Context.inference
-var firstLayer = trainedCNN.layers[0] as! Conv2D<Float>
-let maps = firstLayer.forward(Tensor<Float>(digit).reshaped([1, 28, 28, 1]), context: &mapsContext).output
+let maps = firstLayer(Tensor<Float>(digit).reshaped([1, 28, 28, 1]))
 let filterRange = Double(abs(filters).max())   // one symmetric scale for all filters: white is 0, red positive, blue negative
+let mapRange = Double(maps.max())               // one scale for all maps (after ReLU, 0 and up)
 let filterPanels = (0..<shownFilters).map { k in
     Panel(title: "filter \(k + 1)", heatmap: Heatmap((0..<3).map { a in (0..<3).map { b in Double(filters[at: [a, b, 0, k]]) } },
-                                                     palette: .blueRed, colorRange: -filterRange...filterRange, showColorBar: false),
+                                                     palette: .blueRed, colorRange: -filterRange...filterRange,
+                                                     showColorBar: k == shownFilters - 1),
           showGrid: false, equalAspect: true, hideAxes: true)
 }
 let mapPanels = (0..<shownFilters).map { k in
     Panel(title: "map \(k + 1)", heatmap: Heatmap((0..<26).map { i in (0..<26).map { j in Double(maps[at: [0, i, j, k]]) } },
-                                                  palette: .gray, showColorBar: false), showGrid: false, equalAspect: true, hideAxes: true)
+                                                  palette: .gray, colorRange: 0...mapRange, showColorBar: k == shownFilters - 1),
+          showGrid: false, equalAspect: true, hideAxes: true)
 }
 notebook.figure(Figure(name: "lesson14-filters", title: "Learned 3 × 3 filters (top) and their feature maps of the digit (bottom, after ReLU)",
                        panels: filterPanels + mapPanels, layout: (2, shownFilters), width: 1200, height: 360),
                 caption: "eight of the 32 learned filters and the feature maps they produce from the digit")
 let axis = (1...epochs).map(Double.init)
 notebook.figure(Figure(name: "lesson14-cnn-vs-mlp", panel: Panel(
-    title: "MNIST subset: CNN versus MLP", xLabel: "epoch", yLabel: "test accuracy",
-    series: results.enumerated().map { i, r in
-        Series("\(r.name) (\(grouped(r.parameters)) parameters)", x: axis, y: r.history[.validationAccuracy], style: .linesPoints,
-               color: seriesColors[i], pointType: 7, pointSize: 0.8)
-    }, legend: .bottomRight)), caption: "test accuracy per epoch of the small CNN and lesson 07's MLP", main: true)
+    title: "MNIST subset: CNN versus MLP", xLabel: "epoch", yLabel: "validation accuracy",
+    series: names.indices.flatMap { i -> [Series] in
+        let curve = runs[i].curve("valAccuracy")
+        return [Series.band("", x: axis, lower: curve.map(\.minimum), upper: curve.map(\.maximum), color: seriesColors[i]),
+                Series("\(names[i]) (\(grouped(parameters[i])) parameters)", x: axis, y: curve.map(\.mean), style: .linesPoints,
+                       color: seriesColors[i], pointType: 7, pointSize: 0.8)]
+    }, legend: .bottomRight)),
+    caption: "validation accuracy per epoch of the small CNN and lesson 07's MLP; \(notebook.bandNote(runs[0]))", main: true)
 
 notebook.finish()

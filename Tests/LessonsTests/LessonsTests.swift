@@ -334,6 +334,11 @@ final class LessonsTests: XCTestCase {
         XCTAssertEqual(results["poolBackwardIdentical"] as? Bool, true, "max pooling backward by hand = the library's")
         XCTAssertLessThan(number(results, "digitMapDifference"), 1e-12, "the loops' feature map = Conv2D's")
         XCTAssertGreaterThan(number(results, "cnnTestAccuracy"), 0.6, "the small CNN learns even in --quick")
+        XCTAssertEqual(number(results, "vgg16Total"), 138_357_544, "VGG16's parameters, as Keras's summary counts them")
+        let summary = results["cnnSummary"] as? String ?? ""
+        let clear = try XCTUnwrap(results["cnnVersusMLP.clear"] as? Bool)
+        XCTAssertTrue(summary.contains(clear ? "the CNN scores \(number(results, "cnnVersusMLP.difference") > 0 ? "higher" : "lower")"
+                                             : "do not differ beyond"), summary)
     }
 
     func testLesson15AutomaticDifferentiation() throws {
