@@ -305,27 +305,29 @@ notebook.figure(Figure(name: "lesson14-digit", panels: [
     Panel(title: "Sobel filter's feature map", heatmap: Heatmap(featureMap, palette: .blueRed, showColorBar: true),
           showGrid: false, equalAspect: true, hideAxes: true),
 ], width: 900, height: 420), caption: "a digit and its feature map under a left-to-right edge filter, computed with loops")
-// The first seed's trained CNN's first layer, rebuilt from its recorded weights.
+// The first seed's trained CNN's first layer, rebuilt from its recorded weights, without its ReLU: the maps keep their sign.
 let firstLayer = Conv2D<Float>(weights: Tensor(shape: [3, 3, 1, 32], scalars: runs[0].values("filterWeights")[0].map(Float.init)),
-                               bias: Tensor(shape: [32], scalars: runs[0].values("filterBias")[0].map(Float.init)), activation: .relu)
+                               bias: Tensor(shape: [32], scalars: runs[0].values("filterBias")[0].map(Float.init)))
 let filters = firstLayer.weights
 let shownFilters = 8
 let maps = firstLayer(Tensor<Float>(digit).reshaped([1, 28, 28, 1]))
-let filterRange = Double(abs(filters).max())   // one symmetric scale for all filters: white is 0, red positive, blue negative
-let mapRange = Double(maps.max())               // one scale for all maps (after ReLU, 0 and up)
+/// One symmetric scale per row (white is 0, red positive, blue negative) and its colour bar's three tics.
+func symmetricScale(_ limit: Double) -> (range: ClosedRange<Double>, tics: [String]) {
+    (-limit...limit, ["set cbtics (\"\(formatNumber("%.2f", -limit))\" \(-limit), \"0\" 0, \"\(formatNumber("%.2f", limit))\" \(limit))"])
+}
+let filterScale = symmetricScale(Double(abs(filters).max())), mapScale = symmetricScale(Double(abs(maps).max()))
 let filterPanels = (0..<shownFilters).map { k in
     Panel(title: "filter \(k + 1)", heatmap: Heatmap((0..<3).map { a in (0..<3).map { b in Double(filters[at: [a, b, 0, k]]) } },
-                                                     palette: .blueRed, colorRange: -filterRange...filterRange,
-                                                     showColorBar: k == shownFilters - 1),
-          showGrid: false, equalAspect: true, hideAxes: true)
+                                                     palette: .blueRed, colorRange: filterScale.range),
+          showGrid: false, equalAspect: true, hideAxes: true, commands: filterScale.tics)
 }
 let mapPanels = (0..<shownFilters).map { k in
     Panel(title: "map \(k + 1)", heatmap: Heatmap((0..<26).map { i in (0..<26).map { j in Double(maps[at: [0, i, j, k]]) } },
-                                                  palette: .gray, colorRange: 0...mapRange, showColorBar: k == shownFilters - 1),
-          showGrid: false, equalAspect: true, hideAxes: true)
+                                                  palette: .blueRed, colorRange: mapScale.range),
+          showGrid: false, equalAspect: true, hideAxes: true, commands: mapScale.tics)
 }
-notebook.figure(Figure(name: "lesson14-filters", title: "Learned 3 × 3 filters (top) and their feature maps of the digit (bottom, after ReLU)",
-                       panels: filterPanels + mapPanels, layout: (2, shownFilters), width: 1200, height: 360),
+notebook.figure(Figure(name: "lesson14-filters", title: "Learned 3 × 3 filters (top) and their feature maps of the digit (bottom, before the ReLU keeps the positive part)",
+                       panels: filterPanels + mapPanels, layout: (2, shownFilters), width: 1600, height: 420),
                 caption: "eight of the 32 learned filters and the feature maps they produce from the digit")
 let axis = (1...epochs).map(Double.init)
 notebook.figure(Figure(name: "lesson14-cnn-vs-mlp", panel: Panel(

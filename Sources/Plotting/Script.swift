@@ -127,7 +127,11 @@ struct ScriptWriter {
         }
         // Equal units on both axes; not in text plots, whose characters are twice as tall as wide.
         if panel.equalAspect { lines.append("if (format ne \"dumb\") set size ratio -1") }
-        if panel.hideAxes { lines += ["unset border", "unset tics", "unset grid", "unset colorbox"] }
+        // Without axes; a heatmap's colour bar, when it asks for one, keeps its scale (cbtics).
+        if panel.hideAxes {
+            lines += ["unset border", "unset xtics", "unset ytics", "unset grid"]
+            if panel.heatmap?.showColorBar != true { lines.append("unset colorbox") }
+        }
         if panel.legend == .hidden || panel.series.allSatisfy({ $0.title.isEmpty }) {
             lines.append("unset key")
         } else {
