@@ -43,6 +43,12 @@ notebook.show("x ⊙ m", masked)
 let slideRate = 0.5, slideKeep = 1 - slideRate
 let scaled = masked / slideKeep                 // x ⊙ m / keep: here × 2
 notebook.show("x ⊙ m / keep  (keep = 0.5: × 2)", scaled)
+let zerosAfter = masked.scalars.filter { $0 == 0 }.count, zerosBefore = activations.scalars.filter { $0 == 0 }.count
+let dropped = slideMask.scalars.filter { $0 == 0 }.count
+notebook.say("x ⊙ m has \(zerosAfter) zeros of 16, as the slide's output does, but the mask dropped only \(dropped) units: "
+    + "the other \(zerosAfter - dropped) zeros were zeros of x already (a ReLU output of 0), and a mask cannot drop what is already 0. "
+    + "The slide's rate 0.5 drops 8 of 16 units on average, not in every batch.")
+notebook.record("exampleZeros", [Double(zerosBefore), Double(dropped), Double(zerosAfter)])
 notebook.record("exampleMasked", masked.scalars)
 notebook.record("exampleScaled", scaled.scalars)
 
@@ -124,7 +130,7 @@ notebook.section("Inverted dropout and the original scheme")
 notebook.say("The original paper (Srivastava et al. 2014) did not scale during training: y = x ⊙ m, and at test time "
     + "every output was multiplied by keep instead. Both give the same expected output in training as at test time. "
     + "Averaged over many masks, for the example's first row and rate 0.2 (keep 0.8):")
-let row = Tensor<Double>([[0.3, 0.2, 1.5, 0.4]])
+let row = activations.rows(0 ..< 1)   // [0.3, 0.2, 1.5, 0.0]
 let rate = 0.2, keep = 1 - rate, draws = notebook.size(20_000, quick: 2_000)
 var sumInverted = Tensor<Double>.zeros([1, 4]), sumOriginal = Tensor<Double>.zeros([1, 4])
 for _ in 0..<draws {
@@ -273,7 +279,10 @@ notebook.figure(Figure(name: "lesson11-mask", panel: Panel(
     title: "A dropout mask, rate 0.5: 16 examples × 32 units (white: kept and scaled by 2, black: dropped)",
     xLabel: "unit", yLabel: "example", heatmap: Heatmap((0..<16).map { i in (0..<32).map { bigMask[i, $0] } }, palette: .gray, colorRange: 0...2,
                                                         showColorBar: false),
-    showGrid: false, equalAspect: true), width: 900, height: 520),
+    showGrid: false, equalAspect: true,
+    // Examples and units counted from 1, as the text counts rows.
+    commands: ["set xtics (" + [1, 8, 16, 24, 32].map { "\"\($0)\" \($0 - 1)" }.joined(separator: ", ") + ")",
+               "set ytics (" + [1, 4, 8, 12, 16].map { "\"\($0)\" \($0 - 1)" }.joined(separator: ", ") + ")"]), width: 900, height: 520),
                 caption: "one mask drawn by hand: each example drops a different random half of the units")
 
 notebook.finish()

@@ -194,6 +194,53 @@ notebook.say("R² = \(formatNumber("%.3f", rSquared)). The residual plot (below)
 notebook.record("residualMeans", [lowEnd, middle, highEnd])
 notebook.record("bostonRSquared", rSquared)
 
+// MARK: - Random predictors
+notebook.section("Five predictors of pure noise")
+/// Least squares on [1, columns]: the coefficients by Cholesky, as above.
+func leastSquares(_ columns: Tensor<Double>, _ y: Tensor<Double>) -> Tensor<Double> {
+    let design = Tensor.concatenate([Tensor<Double>.ones([columns.shape[0], 1]), columns], axis: 1)
+    let solution = choleskySolve(cholesky(matmul(design, design, transposeA: true)), matmul(design, y, transposeA: true).scalars)
+    return Tensor(shape: [solution.count, 1], scalars: solution)
+}
+func predict(_ beta: Tensor<Double>, _ columns: Tensor<Double>) -> Tensor<Double> {
+    matmul(Tensor.concatenate([Tensor<Double>.ones([columns.shape[0], 1]), columns], axis: 1), beta)
+}
+func squaredError(_ a: Tensor<Double>, _ b: Tensor<Double>) -> Double { ((a - b) * (a - b)).sum() }
+let testFeatures = Tensor<Double>(standardizer.transform(boston.testFeatures)), testTargets = Tensor<Double>(boston.testTargets)
+let totalSquares = squaredError(targets, Tensor(shape: targets.shape, repeating: targets.mean()))
+/// R², adjusted R² = 1 − (1 − R²)(n − 1)/(n − k − 1) for k predictors, and the test MSE.
+func scores(_ columns: Tensor<Double>, _ testColumns: Tensor<Double>) -> [Double] {
+    let beta = leastSquares(columns, targets), k = Double(columns.shape[1])
+    let r2 = 1 - squaredError(predict(beta, columns), targets) / totalSquares
+    return [r2, 1 - (1 - r2) * Double(n - 1) / (Double(n) - k - 1),
+            squaredError(predict(beta, testColumns), testTargets) / Double(testTargets.count)]
+}
+let base = scores(features, testFeatures)
+let noiseDraws = notebook.count(20, quick: 5)
+var noiseRNG = SeededGenerator(seed: notebook.seed &+ 16)
+let withNoise = (0..<noiseDraws).map { _ in
+    scores(Tensor.concatenate([features, Tensor<Double>.normal([n, 5], using: &noiseRNG)], axis: 1),
+           Tensor.concatenate([testFeatures, Tensor<Double>.normal([testFeatures.shape[0], 5], using: &noiseRNG)], axis: 1))
+}
+let noisyR2 = Spread(withNoise.map { $0[0] }), noisyAdjusted = Spread(withNoise.map { $0[1] }), noisyTest = Spread(withNoise.map { $0[2] })
+notebook.say("MATH4750's net4: the same regression with 5 extra predictors of standard normal noise, unrelated to the prices. "
+    + "Least squares cannot do worse on its training data with more columns (it could set their coefficients to 0), so R² "
+    + "rises; adjusted R², 1 − (1 − R²)(n − 1)/(n − k − 1), charges each predictor for the fit it buys by chance. Over "
+    + "\(noiseDraws) draws of the noise:")
+notebook.table(["predictors", "R² (training)", "adjusted R²", "test MSE (102 towns)"], [
+    ["the 13 features", formatNumber("%.4f", base[0]), formatNumber("%.4f", base[1]), formatNumber("%.2f", base[2])],
+    ["13 + 5 of noise", noisyR2.formattedWithRange(), noisyAdjusted.formattedWithRange(), noisyTest.formattedWithRange("%.2f")],
+])
+let worseOnTest = withNoise.filter { $0[2] > base[2] }.count
+notebook.say("R² rose in all \(withNoise.filter { $0[0] >= base[0] }.count) of \(noiseDraws) draws, by "
+    + "\(formatNumber("%.4f", noisyR2.mean - base[0])) on average: the noise columns fit part of the training targets' own noise. "
+    + "Adjusted R² fell in \(withNoise.filter { $0[1] < base[1] }.count), and the test error rose in \(worseOnTest) of \(noiseDraws) "
+    + "(by \(formatNumber("%+.2f", noisyTest.mean - base[2])) on average): what the extra predictors learned does not carry over. "
+    + "The same happens to a network given inputs that carry nothing (lesson 13's noise channels).")
+notebook.record("noisePredictors.r2Rises", withNoise.allSatisfy { $0[0] >= base[0] })
+notebook.record("noisePredictors.testWorse", worseOnTest)
+notebook.record("noisePredictors.draws", noiseDraws)
+
 // MARK: - Residual (sur)realism
 notebook.section("Residual (sur)realism")
 notebook.say("Stefanski (2007): the summary of a regression can look perfectly ordinary while its residual plot "
@@ -275,8 +322,8 @@ notebook.figure(Figure(name: "lesson16-residuals", panel: Panel(
     series: [Series("towns", x: fitted.scalars, y: residuals.scalars, style: .points, color: seriesColors[0], pointType: 7, pointSize: 0.6),
              Series("MEDV = 50 (capped)", x: censored.map { fitted.scalars[$0] }, y: censored.map { residuals.scalars[$0] }, style: .points,
                     color: seriesColors[3], pointType: 7, pointSize: 0.8),
-             Series("0", x: [fitted.min(), fitted.max()], y: [0.0, 0.0], color: "#888888", dashed: true)],
-    legend: .hidden)), caption: "residuals of the least-squares fit against its fitted values", main: true)
+             Series("residual 0", x: [fitted.min(), fitted.max()], y: [0.0, 0.0], color: "#888888", dashed: true)],
+    legend: .topRight)), caption: "residuals of the least-squares fit against its fitted values", main: true)
 notebook.figure(Figure(name: "lesson16-surrealism", panel: Panel(
     title: "Residuals against fitted values of an unremarkable regression (R² = \(formatNumber("%.2f", rSquaredSur)))",
     xLabel: "fitted value", yLabel: "residual",

@@ -23,8 +23,11 @@ extension Tensor: CustomStringConvertible, CustomDebugStringConvertible {
     public var debugDescription: String { "Tensor<\(Scalar.typeName)> \(Shape.describe(shape)) \(description)" }
 }
 
-/// Formats one number like C's printf (`"%.4f"`), without Foundation.
+/// Formats one number like C's printf (`"%.4f"`), without Foundation. Zero prints as 0 whatever its
+/// sign: −0 (a negative number times 0, such as the gradient through a dropped unit) is no
+/// different from 0, and "-0.0000" would read as a tiny negative number.
 public func formatNumber(_ format: String, _ value: Double) -> String {
+    let value = value == 0 ? 0 : value
     var buffer = [CChar](repeating: 0, count: 64)
     _ = withVaList([value]) { arguments in
         buffer.withUnsafeMutableBufferPointer { vsnprintf($0.baseAddress, $0.count, format, arguments) }

@@ -281,6 +281,7 @@ final class LessonsTests: XCTestCase {
             XCTAssertEqual(summary.contains("With dropout \(text) is "), clear == true, summary)
             XCTAssertEqual(summary.contains("With dropout and without, \(text) does not differ"), clear == false, summary)
         }
+        XCTAssertEqual(results["exampleZeros"] as? [Double], [3, 5, 8], "x has 3 zeros, the slide's mask drops 5, x ⊙ m has 8")
     }
 
     func testLesson12BatchNormalizationByHand() throws {
@@ -364,6 +365,7 @@ final class LessonsTests: XCTestCase {
         }
         XCTAssertGreaterThan(number(results, "surrealPictureCorrelation"), 0.99, "the residuals draw the hidden picture")
         XCTAssertGreaterThan(number(results, "surrealFittedCorrelation"), 0.999)
+        XCTAssertEqual(results["noisePredictors.r2Rises"] as? Bool, true, "least squares never fits its training data worse with more columns")
     }
 
     // MARK: Flags and missing tools
