@@ -25,9 +25,12 @@ set logscale y
 set format y "%g"
 set key top right noautotitle opaque box lc rgb "#cccccc"
 if (format eq "dumb") { unset ylabel; unset y2label; set key nobox noopaque }
-plot data index 0 using 1:2 with lines lw 2 lc rgb "#1f77b4" title "batch", \
-     data index 1 using 1:2 with lines lw 2 lc rgb "#ff7f0e" title "mini-batch (32)", \
-     data index 2 using 1:2 with lines lw 2 lc rgb "#2ca02c" title "stochastic"
+plot data index 0 using 1:2:3 with filledcurves fill transparent solid 0.25 noborder lc rgb "#1f77b4" notitle, \
+     data index 1 using 1:2 with lines lw 2 lc rgb "#1f77b4" title "batch", \
+     data index 2 using 1:2:3 with filledcurves fill transparent solid 0.25 noborder lc rgb "#ff7f0e" notitle, \
+     data index 3 using 1:2 with lines lw 2 lc rgb "#ff7f0e" title "mini-batch (32)", \
+     data index 4 using 1:2:3 with filledcurves fill transparent solid 0.25 noborder lc rgb "#2ca02c" notitle, \
+     data index 5 using 1:2 with lines lw 2 lc rgb "#2ca02c" title "stochastic"
 
 # ---- panel 2: Training loss per weight update
 reset
@@ -43,7 +46,10 @@ set logscale y
 set format y "%g"
 set key bottom left noautotitle opaque box lc rgb "#cccccc"
 if (format eq "dumb") { unset ylabel; unset y2label; set key nobox noopaque }
-plot data index 3 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 7 ps 0.6 title "batch", \
-     data index 4 using 1:2 with linespoints lw 2 lc rgb "#ff7f0e" pt 7 ps 0.6 title "mini-batch (32)", \
-     data index 5 using 1:2 with linespoints lw 2 lc rgb "#2ca02c" pt 7 ps 0.6 title "stochastic"
+plot data index 6 using 1:2:3 with filledcurves fill transparent solid 0.25 noborder lc rgb "#1f77b4" notitle, \
+     data index 7 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 7 ps 0.6 title "batch", \
+     data index 8 using 1:2:3 with filledcurves fill transparent solid 0.25 noborder lc rgb "#ff7f0e" notitle, \
+     data index 9 using 1:2 with linespoints lw 2 lc rgb "#ff7f0e" pt 7 ps 0.6 title "mini-batch (32)", \
+     data index 10 using 1:2:3 with filledcurves fill transparent solid 0.25 noborder lc rgb "#2ca02c" notitle, \
+     data index 11 using 1:2 with linespoints lw 2 lc rgb "#2ca02c" pt 7 ps 0.6 title "stochastic"
 unset multiplot

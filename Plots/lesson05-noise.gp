@@ -12,12 +12,12 @@ if (format eq "dumb") { set terminal dumb size textWidth,textHeight; set output 
 set termoption noenhanced
 data = "lesson05-noise.dat"
 
-# ---- panel 1: The loss of each update (first 3 epochs)
+# ---- panel 1: The loss of each update (first 3 epochs, seed 42)
 reset
 set border 3 lc rgb "#555555"
 set tics nomirror out
 if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
-set title "The loss of each update (first 3 epochs)"
+set title "The loss of each update (first 3 epochs, seed 42)"
 set xlabel "examples seen"
 set ylabel "loss of the update's examples"
 set logscale y

@@ -12,12 +12,12 @@ if (format eq "dumb") { set terminal dumb size textWidth,textHeight; set output 
 set termoption noenhanced
 data = "lesson05-timing.dat"
 
-# ---- panel 1: Training loss against wall-clock time (measured; differs from run to run)
+# ---- panel 1: Training loss against wall-clock time (seed 42; measured, differs from run to run)
 reset
 set border 3 lc rgb "#555555"
 set tics nomirror out
 if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
-set title "Training loss against wall-clock time (measured; differs from run to run)"
+set title "Training loss against wall-clock time (seed 42; measured, differs from run to run)"
 set xlabel "seconds"
 set ylabel "loss"
 set logscale y

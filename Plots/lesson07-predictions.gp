@@ -21,7 +21,8 @@ if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
 set title "8"
 if (format ne "dumb") set size ratio -1
 unset border
-unset tics
+unset xtics
+unset ytics
 unset grid
 unset colorbox
 unset key
@@ -41,7 +42,8 @@ if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
 set title "3"
 if (format ne "dumb") set size ratio -1
 unset border
-unset tics
+unset xtics
+unset ytics
 unset grid
 unset colorbox
 unset key
@@ -61,7 +63,8 @@ if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
 set title "✗ 9 (is 4)"
 if (format ne "dumb") set size ratio -1
 unset border
-unset tics
+unset xtics
+unset ytics
 unset grid
 unset colorbox
 unset key
@@ -81,7 +84,8 @@ if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
 set title "7"
 if (format ne "dumb") set size ratio -1
 unset border
-unset tics
+unset xtics
+unset ytics
 unset grid
 unset colorbox
 unset key
@@ -101,7 +105,8 @@ if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
 set title "6"
 if (format ne "dumb") set size ratio -1
 unset border
-unset tics
+unset xtics
+unset ytics
 unset grid
 unset colorbox
 unset key
@@ -121,7 +126,8 @@ if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
 set title "9"
 if (format ne "dumb") set size ratio -1
 unset border
-unset tics
+unset xtics
+unset ytics
 unset grid
 unset colorbox
 unset key
@@ -141,7 +147,8 @@ if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
 set title "✗ 4 (is 3)"
 if (format ne "dumb") set size ratio -1
 unset border
-unset tics
+unset xtics
+unset ytics
 unset grid
 unset colorbox
 unset key
@@ -161,7 +168,8 @@ if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
 set title "7"
 if (format ne "dumb") set size ratio -1
 unset border
-unset tics
+unset xtics
+unset ytics
 unset grid
 unset colorbox
 unset key
@@ -181,7 +189,8 @@ if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
 set title "0"
 if (format ne "dumb") set size ratio -1
 unset border
-unset tics
+unset xtics
+unset ytics
 unset grid
 unset colorbox
 unset key
@@ -201,7 +210,8 @@ if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
 set title "9"
 if (format ne "dumb") set size ratio -1
 unset border
-unset tics
+unset xtics
+unset ytics
 unset grid
 unset colorbox
 unset key
@@ -221,7 +231,8 @@ if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
 set title "9"
 if (format ne "dumb") set size ratio -1
 unset border
-unset tics
+unset xtics
+unset ytics
 unset grid
 unset colorbox
 unset key
@@ -241,7 +252,8 @@ if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
 set title "1"
 if (format ne "dumb") set size ratio -1
 unset border
-unset tics
+unset xtics
+unset ytics
 unset grid
 unset colorbox
 unset key
@@ -261,7 +273,8 @@ if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
 set title "3"
 if (format ne "dumb") set size ratio -1
 unset border
-unset tics
+unset xtics
+unset ytics
 unset grid
 unset colorbox
 unset key
@@ -281,7 +294,8 @@ if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
 set title "2"
 if (format ne "dumb") set size ratio -1
 unset border
-unset tics
+unset xtics
+unset ytics
 unset grid
 unset colorbox
 unset key
@@ -301,7 +315,8 @@ if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
 set title "✗ 9 (is 4)"
 if (format ne "dumb") set size ratio -1
 unset border
-unset tics
+unset xtics
+unset ytics
 unset grid
 unset colorbox
 unset key
@@ -321,7 +336,8 @@ if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
 set title "3"
 if (format ne "dumb") set size ratio -1
 unset border
-unset tics
+unset xtics
+unset ytics
 unset grid
 unset colorbox
 unset key
@@ -341,7 +357,8 @@ if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
 set title "8"
 if (format ne "dumb") set size ratio -1
 unset border
-unset tics
+unset xtics
+unset ytics
 unset grid
 unset colorbox
 unset key
@@ -361,7 +378,8 @@ if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
 set title "8"
 if (format ne "dumb") set size ratio -1
 unset border
-unset tics
+unset xtics
+unset ytics
 unset grid
 unset colorbox
 unset key
@@ -381,7 +399,8 @@ if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
 set title "✗ 7 (is 5)"
 if (format ne "dumb") set size ratio -1
 unset border
-unset tics
+unset xtics
+unset ytics
 unset grid
 unset colorbox
 unset key
@@ -401,7 +420,8 @@ if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
 set title "✗ 5 (is 8)"
 if (format ne "dumb") set size ratio -1
 unset border
-unset tics
+unset xtics
+unset ytics
 unset grid
 unset colorbox
 unset key
@@ -421,7 +441,8 @@ if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
 set title "✗ 9 (is 7)"
 if (format ne "dumb") set size ratio -1
 unset border
-unset tics
+unset xtics
+unset ytics
 unset grid
 unset colorbox
 unset key
@@ -441,7 +462,8 @@ if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
 set title "✗ 1 (is 7)"
 if (format ne "dumb") set size ratio -1
 unset border
-unset tics
+unset xtics
+unset ytics
 unset grid
 unset colorbox
 unset key
@@ -461,7 +483,8 @@ if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
 set title "✗ 9 (is 7)"
 if (format ne "dumb") set size ratio -1
 unset border
-unset tics
+unset xtics
+unset ytics
 unset grid
 unset colorbox
 unset key
@@ -481,7 +504,8 @@ if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
 set title "✗ 8 (is 3)"
 if (format ne "dumb") set size ratio -1
 unset border
-unset tics
+unset xtics
+unset ytics
 unset grid
 unset colorbox
 unset key

@@ -12,12 +12,12 @@ if (format eq "dumb") { set terminal dumb size textWidth,textHeight; set output 
 set termoption noenhanced
 data = "lesson09-bigger-overfits.dat"
 
-# ---- panel 1: The bigger network: training and validation loss
+# ---- panel 1: The bigger network: training and validation loss (seed 42)
 reset
 set border 3 lc rgb "#555555"
 set tics nomirror out
 if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
-set title "The bigger network: training and validation loss"
+set title "The bigger network: training and validation loss (seed 42)"
 set xlabel "epoch"
 set ylabel "loss"
 set key below noautotitle opaque box lc rgb "#cccccc"

@@ -22,7 +22,9 @@ set xlabel "epoch"
 set ylabel "loss"
 set key top right noautotitle opaque box lc rgb "#cccccc"
 if (format eq "dumb") { unset ylabel; unset y2label; set key nobox noopaque }
-plot data index 0 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 7 ps 0.8 title "logistic regression validation", \
-     data index 1 using 1:2 with lines lw 2 lc rgb "#1f77b4" dt 2 title "logistic regression training", \
-     data index 2 using 1:2 with linespoints lw 2 lc rgb "#ff7f0e" pt 7 ps 0.8 title "512-10 validation", \
-     data index 3 using 1:2 with lines lw 2 lc rgb "#ff7f0e" dt 2 title "512-10 training"
+plot data index 0 using 1:2:3 with filledcurves fill transparent solid 0.25 noborder lc rgb "#1f77b4" notitle, \
+     data index 1 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 7 ps 0.8 title "logistic regression validation", \
+     data index 2 using 1:2 with lines lw 2 lc rgb "#1f77b4" dt 2 title "logistic regression training", \
+     data index 3 using 1:2:3 with filledcurves fill transparent solid 0.25 noborder lc rgb "#ff7f0e" notitle, \
+     data index 4 using 1:2 with linespoints lw 2 lc rgb "#ff7f0e" pt 7 ps 0.8 title "512-10 validation", \
+     data index 5 using 1:2 with lines lw 2 lc rgb "#ff7f0e" dt 2 title "512-10 training"

@@ -20,7 +20,9 @@ if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
 set title "Effect of model capacity on validation loss: a smaller model"
 set xlabel "epoch"
 set ylabel "validation loss"
-set key top right noautotitle opaque box lc rgb "#cccccc"
+set key top left noautotitle opaque box lc rgb "#cccccc"
 if (format eq "dumb") { unset ylabel; unset y2label; set key nobox noopaque }
-plot data index 0 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 1 ps 1 title "original (16 units)", \
-     data index 1 using 1:2 with linespoints lw 2 lc rgb "#ff7f0e" pt 7 ps 1 title "smaller (4 units)"
+plot data index 0 using 1:2:3 with filledcurves fill transparent solid 0.25 noborder lc rgb "#1f77b4" notitle, \
+     data index 1 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 1 ps 1 title "original (16 units)", \
+     data index 2 using 1:2:3 with filledcurves fill transparent solid 0.25 noborder lc rgb "#ff7f0e" notitle, \
+     data index 3 using 1:2 with linespoints lw 2 lc rgb "#ff7f0e" pt 7 ps 1 title "smaller (4 units)"

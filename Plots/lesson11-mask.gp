@@ -27,4 +27,6 @@ set cbrange [0:2]
 unset colorbox
 set yrange [15.5:-0.5]
 set xrange [-0.5:31.5]
+set xtics ("1" 0, "8" 7, "16" 15, "24" 23, "32" 31)
+set ytics ("1" 0, "4" 3, "8" 7, "12" 11, "16" 15)
 plot data index 0 matrix with image notitle

@@ -23,8 +23,10 @@ set xlabel "epoch"
 set ylabel "loss"
 set key top right noautotitle opaque box lc rgb "#cccccc"
 if (format eq "dumb") { unset ylabel; unset y2label; set key nobox noopaque }
-plot data index 0 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 7 ps 0.8 title "without", \
-     data index 1 using 1:2 with linespoints lw 2 lc rgb "#ff7f0e" pt 7 ps 0.8 title "with BatchNorm"
+plot data index 0 using 1:2:3 with filledcurves fill transparent solid 0.25 noborder lc rgb "#1f77b4" notitle, \
+     data index 1 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 7 ps 0.8 title "without", \
+     data index 2 using 1:2:3 with filledcurves fill transparent solid 0.25 noborder lc rgb "#ff7f0e" notitle, \
+     data index 3 using 1:2 with linespoints lw 2 lc rgb "#ff7f0e" pt 7 ps 0.8 title "with BatchNorm"
 
 # ---- panel 2: Validation accuracy
 reset
@@ -36,6 +38,8 @@ set xlabel "epoch"
 set ylabel "accuracy"
 set key bottom right noautotitle opaque box lc rgb "#cccccc"
 if (format eq "dumb") { unset ylabel; unset y2label; set key nobox noopaque }
-plot data index 2 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 7 ps 0.8 title "without", \
-     data index 3 using 1:2 with linespoints lw 2 lc rgb "#ff7f0e" pt 7 ps 0.8 title "with BatchNorm"
+plot data index 4 using 1:2:3 with filledcurves fill transparent solid 0.25 noborder lc rgb "#1f77b4" notitle, \
+     data index 5 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 7 ps 0.8 title "without", \
+     data index 6 using 1:2:3 with filledcurves fill transparent solid 0.25 noborder lc rgb "#ff7f0e" notitle, \
+     data index 7 using 1:2 with linespoints lw 2 lc rgb "#ff7f0e" pt 7 ps 0.8 title "with BatchNorm"
 unset multiplot

@@ -22,5 +22,7 @@ set xlabel "epoch"
 set ylabel "validation accuracy"
 set key bottom right noautotitle opaque box lc rgb "#cccccc"
 if (format eq "dumb") { unset ylabel; unset y2label; set key nobox noopaque }
-plot data index 0 using 1:2 with linespoints lw 2 lc rgb "#d62728" pt 7 ps 0.8 title "with noise channels", \
-     data index 1 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 7 ps 0.8 title "with zero channels"
+plot data index 0 using 1:2:3 with filledcurves fill transparent solid 0.25 noborder lc rgb "#d62728" notitle, \
+     data index 1 using 1:2 with linespoints lw 2 lc rgb "#d62728" pt 7 ps 0.8 title "with noise channels", \
+     data index 2 using 1:2:3 with filledcurves fill transparent solid 0.25 noborder lc rgb "#1f77b4" notitle, \
+     data index 3 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 7 ps 0.8 title "with zero channels"

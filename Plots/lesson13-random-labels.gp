@@ -23,6 +23,8 @@ set ylabel "accuracy"
 set yrange [0:1]
 set key top left noautotitle opaque box lc rgb "#cccccc"
 if (format eq "dumb") { unset ylabel; unset y2label; set key nobox noopaque }
-plot data index 0 using 1:2 with lines lw 2 lc rgb "#1f77b4" title "training accuracy", \
-     data index 1 using 1:2 with lines lw 2 lc rgb "#d62728" title "validation accuracy", \
-     data index 2 using 1:2 with lines lw 2 lc rgb "#888888" dt 2 title "chance (0.1)"
+plot data index 0 using 1:2:3 with filledcurves fill transparent solid 0.25 noborder lc rgb "#1f77b4" notitle, \
+     data index 1 using 1:2 with lines lw 2 lc rgb "#1f77b4" title "training accuracy", \
+     data index 2 using 1:2:3 with filledcurves fill transparent solid 0.25 noborder lc rgb "#d62728" notitle, \
+     data index 3 using 1:2 with lines lw 2 lc rgb "#d62728" title "validation accuracy", \
+     data index 4 using 1:2 with lines lw 2 lc rgb "#888888" dt 2 title "chance (0.1)"

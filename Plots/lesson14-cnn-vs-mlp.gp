@@ -19,8 +19,10 @@ set tics nomirror out
 if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
 set title "MNIST subset: CNN versus MLP"
 set xlabel "epoch"
-set ylabel "test accuracy"
+set ylabel "validation accuracy"
 set key bottom right noautotitle opaque box lc rgb "#cccccc"
 if (format eq "dumb") { unset ylabel; unset y2label; set key nobox noopaque }
-plot data index 0 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 7 ps 0.8 title "CNN (217,090 parameters)", \
-     data index 1 using 1:2 with linespoints lw 2 lc rgb "#ff7f0e" pt 7 ps 0.8 title "MLP (235,146 parameters)"
+plot data index 0 using 1:2:3 with filledcurves fill transparent solid 0.25 noborder lc rgb "#1f77b4" notitle, \
+     data index 1 using 1:2 with linespoints lw 2 lc rgb "#1f77b4" pt 7 ps 0.8 title "CNN (217,090 parameters)", \
+     data index 2 using 1:2:3 with filledcurves fill transparent solid 0.25 noborder lc rgb "#ff7f0e" notitle, \
+     data index 3 using 1:2 with linespoints lw 2 lc rgb "#ff7f0e" pt 7 ps 0.8 title "MLP (235,146 parameters)"

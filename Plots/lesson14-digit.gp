@@ -20,7 +20,8 @@ set tics nomirror out
 set title "the digit"
 if (format ne "dumb") set size ratio -1
 unset border
-unset tics
+unset xtics
+unset ytics
 unset grid
 unset colorbox
 unset key
@@ -39,9 +40,9 @@ set tics nomirror out
 set title "Sobel filter's feature map"
 if (format ne "dumb") set size ratio -1
 unset border
-unset tics
+unset xtics
+unset ytics
 unset grid
-unset colorbox
 unset key
 if (format eq "dumb") { unset ylabel; unset y2label; set key nobox noopaque }
 set palette defined (0 "#2166ac", 0.5 "#f7f7f7", 1 "#b2182b")

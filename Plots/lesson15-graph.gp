@@ -20,7 +20,8 @@ set title "f(x, y, z) = xy + z at x = −2, y = 5, z = −4: forward values and 
 set xrange [-0.4:2.4]
 set yrange [-0.6:2.4]
 unset border
-unset tics
+unset xtics
+unset ytics
 unset grid
 unset colorbox
 unset key

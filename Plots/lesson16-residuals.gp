@@ -20,8 +20,8 @@ if (format ne "dumb") set grid lc rgb "#e0e0e0" lt 1
 set title "Boston housing, least squares: residuals against fitted values"
 set xlabel "fitted MEDV ($1000s)"
 set ylabel "residual"
-unset key
+set key top right noautotitle opaque box lc rgb "#cccccc"
 if (format eq "dumb") { unset ylabel; unset y2label; set key nobox noopaque }
 plot data index 0 using 1:2 with points pt 7 ps 0.6 lc rgb "#1f77b4" title "towns", \
      data index 1 using 1:2 with points pt 7 ps 0.8 lc rgb "#d62728" title "MEDV = 50 (capped)", \
-     data index 2 using 1:2 with lines lw 2 lc rgb "#888888" dt 2 title "0"
+     data index 2 using 1:2 with lines lw 2 lc rgb "#888888" dt 2 title "residual 0"
