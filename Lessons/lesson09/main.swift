@@ -111,6 +111,8 @@ for i in sizes.indices {
     notebook.record("bestEpoch.\(sizes[i].name)", lowestEpoch[i].mean)
     notebook.record("validationLoss.\(sizes[i].name)", meanValidation[i])
 }
+// The first seed's run of the original network: the same run as lesson 10's without a penalty and lesson 11's without dropout.
+notebook.record("firstSeedValidationLoss", runs[original].values("valLoss")[0])
 let biggerSooner = Comparison(lowestEpoch[bigger], lowestEpoch[original])
 let smallerLater = Comparison(lowestEpoch[smaller], lowestEpoch[original])
 let capacitySummary = "Read the tables by the epoch of the lowest validation loss. "
