@@ -24,6 +24,11 @@ let notebook = LessonNotebook(
 
 // MARK: - L2 and weight decay
 notebook.section("L2: what it adds to the error and to the update rule")
+notebook.say("The idea behind every penalty here is Occam's razor: of two explanations that fit the data equally well, "
+    + "prefer the simpler one. A network whose weights are small, or mostly zero, computes a simpler function of its "
+    + "inputs than one with large weights: it cannot turn a tiny change in one word into a large change in its output. "
+    + "A penalty on the weights makes the optimizer pay for that complexity, so it buys only the complexity that "
+    + "lowers the error by more than it costs (λ sets the price).")
 notebook.say("Keras's regularizer_l2(λ) adds λ times the sum of the squared weights of a layer to the error (not λ times "
     + "the weights, as a slide of the course puts it: the penalty is the square). The bias is not penalized. Its "
     + "derivative is 2λw, so the gradient descent step becomes")
