@@ -228,9 +228,10 @@ var model = Sequential<Float>(inputShape: [2], layers: [
     Dense(inputs: 32, units: 32, activation: .tanh, initializer: .heNormal, using: &rng),
     Dense(inputs: 32, units: 1, activation: .sigmoid, using: &rng),
 ])
-notebook.settings(["epochs": epochs, "batch": 16, "optimizer": "SGD", "η": 0.05, "momentum": 0.9, "examples": 2 * perClass])
+let optimizer = SGD<Float>(learningRate: 0.05, momentum: 0.9)
+notebook.settings(["epochs": epochs, "batch": 16, "optimizer": optimizer, "examples": 2 * perClass])
 let history = model.fit(spiralX, spiralY, epochs: epochs, descent: .miniBatch(16), loss: BinaryCrossentropy(),
-                        optimizer: SGD(learningRate: 0.05, momentum: 0.9), metrics: [.accuracy], progress: .quiet, rng: &rng)
+                        optimizer: optimizer, metrics: [.accuracy], progress: .quiet, rng: &rng)
 let accuracy = history.last(.accuracy) ?? 0
 let finalAccuracy = model.evaluate(spiralX, spiralY, loss: BinaryCrossentropy(), metrics: [.accuracy])[.accuracy] ?? 0
 notebook.table(["epoch", "loss", "accuracy"], stride(from: 0, to: history.epochCount, by: max(1, history.epochCount / 8)).map { e in

@@ -96,9 +96,10 @@ notebook.record("parameters", model.parameterCount.total)
 let epochs = notebook.epochs(20, quick: 3)
 notebook.say("Data: \(mnist.source), pixels scaled to [0, 1]. Keras' fit with validation_split = 0.2 trains on the first "
     + "80% of the \(grouped(trainCount)) training images and reports the loss and accuracy on the last 20% after every epoch:")
-notebook.settings(["epochs": epochs, "batch": 128, "optimizer": "RMSProp (η = 0.001)", "validation split": 0.2, "seed": notebook.seed])
+let optimizer = RMSProp<Float>()
+notebook.settings(["epochs": epochs, "batch": 128, "optimizer": optimizer, "validation split": 0.2, "seed": notebook.seed])
 let history = model.fit(trainX, trainY, epochs: epochs, descent: .miniBatch(128), loss: CategoricalCrossentropy(),
-                        optimizer: RMSProp(), metrics: [.accuracy], validation: .split(0.2), rng: &rng)
+                        optimizer: optimizer, metrics: [.accuracy], validation: .split(0.2), rng: &rng)
 notebook.table(["epoch", "loss", "accuracy", "val_loss", "val_accuracy"], (0..<history.epochCount).map { e in
     [String(e + 1)] + [HistoryKey.loss, .accuracy, .validationLoss, .validationAccuracy].map { formatNumber("%.4f", history[$0][e]) }
 }, printed: false)

@@ -75,7 +75,7 @@ notebook.say("""
     """)
 /// The optimizer of every review run, stated once: the settings line prints this value.
 let optimizer = RMSProp<Float>()
-notebook.settings(["epochs": epochs, "batch": 512, "optimizer": optimizer, "loss": "binary cross-entropy",
+notebook.settings(["epochs": epochs, "batch": 512, "optimizer": optimizer, "loss": BinaryCrossentropy().name,
                    "seeds": seeds.map(String.init).joined(separator: ", ")])
 let sizes: [(name: String, hidden: Int)] = [("smaller", 4), ("original", 16), ("DSCI353's", 96), ("bigger", 512)]
 let (smaller, original, bigger) = (0, 1, 3)

@@ -125,8 +125,10 @@ notebook.say("""
 /// The optimizer of every run, stated once: the settings line prints this value.
 let optimizer = RMSProp<Float>()
 notebook.settings(["epochs": epochs, "batch": 512, "optimizer": optimizer, "seeds": seeds.map(String.init).joined(separator: ", ")])
-let variants: [(name: String, regularizer: Regularizer?)] = [("no penalty", nil), ("l2(0.002)", .l2(0.002)),
-                                                             ("l1(0.001)", .l1(0.001)), ("l1_l2(0.001, 0.001)", .l1l2(l1: 0.001, l2: 0.001))]
+/// The four networks: no penalty, then each regularizer, named by its own description ("l2(0.002)", …).
+let variants: [(name: String, regularizer: Regularizer?)] = [nil, .l2(0.002), .l1(0.001), .l1l2(l1: 0.001, l2: 0.001)].map {
+    ($0?.description ?? "no penalty", $0)
+}
 // All 4 × 5 runs go side by side (Sources/Notebook/Repeated.swift).
 let runs: [RepeatedRuns] = notebook.repeated(seeds, over: variants) { variant, seed in
     // The 16-16-1 network of lessons 09 and 11 (Sources/Notebook/ReviewModel.swift), with the penalty.

@@ -160,3 +160,15 @@ public struct Regularizer: Sendable, Equatable {
         return g
     }
 }
+
+extension Regularizer: CustomStringConvertible {
+    /// Keras's spelling: "l2(0.002)", "l1(0.001)", "l1_l2(0.001, 0.001)".
+    public var description: String {
+        switch (l1, l2) {
+        case (0, 0): "none"
+        case (0, _): "l2(\(l2))"
+        case (_, 0): "l1(\(l1))"
+        default: "l1_l2(\(l1), \(l2))"
+        }
+    }
+}

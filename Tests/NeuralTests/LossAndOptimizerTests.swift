@@ -9,6 +9,8 @@ final class LossTests: XCTestCase {
     func testOptimizersDescribeTheirSettings() {
         XCTAssertEqual(RMSProp<Float>().description, "RMSProp (η = 0.001, ρ = 0.9)")
         XCTAssertEqual(SGD<Float>(learningRate: 0.01, momentum: 0.9).description, "SGD (η = 0.01, μ = 0.9)")
+        XCTAssertEqual([Regularizer.l2(0.002), .l1(0.001), .l1l2(l1: 0.001, l2: 0.001)].map(\.description),
+                       ["l2(0.002)", "l1(0.001)", "l1_l2(0.001, 0.001)"], "Keras's spelling")
         XCTAssertEqual(SGD<Float>(learningRate: 0.1).description, "SGD (η = 0.1)")
         XCTAssertEqual(Adagrad<Float>(learningRate: 0.01).description, "Adagrad (η = 0.01, a₀ = 0.1)")
         XCTAssertEqual(Adam<Float>().description, "Adam (η = 0.001, β₁ = 0.9, β₂ = 0.999)")
