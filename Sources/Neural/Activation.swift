@@ -111,7 +111,7 @@ public enum Activation: Sendable, Equatable, CustomStringConvertible {
 
 /// An activation on its own, as a layer (Keras's `Activation`): x^(l) = h(x^(l−1)).
 public struct ActivationLayer<Scalar: TensorScalar>: Layer {
-    public static var typeName: String { "Activation" }
+    public var typeName: String { "Activation" }
     public var activation: Activation
 
     /// The signals s and the outputs h(s).
@@ -129,7 +129,7 @@ public struct ActivationLayer<Scalar: TensorScalar>: Layer {
         return (output, Cache(signals: x, output: output))
     }
 
-    public func backward(_ outputGradient: Tensor<Scalar>, cache: Cache) -> LayerGradients<Scalar> {
+    public func backward(_ outputGradient: Tensor<Scalar>, cache: Cache, needsInputGradient _: Bool) -> LayerGradients<Scalar> {
         LayerGradients(inputGradient: activation.backward(outputGradient, signals: cache.signals, output: cache.output))
     }
 }
@@ -139,7 +139,7 @@ public struct ActivationLayer<Scalar: TensorScalar>: Layer {
 ///
 /// ∂h/∂s = 1 if s > 0 else α_j;  ∂E/∂α_j = Σ_n ∂E/∂h_nj · s_nj over the examples with s_nj ≤ 0.
 public struct PReLU<Scalar: TensorScalar>: Layer {
-    public static var typeName: String { "PReLU" }
+    public var typeName: String { "PReLU" }
     /// α_j, one per unit.
     public var alpha: Tensor<Scalar>
 
@@ -160,7 +160,7 @@ public struct PReLU<Scalar: TensorScalar>: Layer {
         return (max(x, 0) + alpha * min(x, 0), x)
     }
 
-    public func backward(_ outputGradient: Tensor<Scalar>, cache s: Tensor<Scalar>) -> LayerGradients<Scalar> {
+    public func backward(_ outputGradient: Tensor<Scalar>, cache s: Tensor<Scalar>, needsInputGradient _: Bool) -> LayerGradients<Scalar> {
         let positive = s .> 0
         let input = outputGradient * (positive + (1 - positive) * alpha)
         let alphaGradient = (outputGradient * min(s, 0)).sum(axis: 0)

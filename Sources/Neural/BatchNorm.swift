@@ -12,7 +12,7 @@ import Tensors
 /// μ ← momentum · μ + (1 − momentum) · μ_B (and the same for σ²), so one example's output
 /// does not depend on the others in its batch.
 public struct BatchNorm<Scalar: TensorScalar>: Layer {
-    public static var typeName: String { "BatchNormalization" }
+    public var typeName: String { "BatchNormalization" }
 
     /// γ, the learned scale (starts at 1).
     public var gamma: Tensor<Scalar>
@@ -73,7 +73,7 @@ public struct BatchNorm<Scalar: TensorScalar>: Layer {
                               usedBatchStatistics: training))
     }
 
-    public func backward(_ outputGradient: Tensor<Scalar>, cache: Cache) -> LayerGradients<Scalar> {
+    public func backward(_ outputGradient: Tensor<Scalar>, cache: Cache, needsInputGradient _: Bool) -> LayerGradients<Scalar> {
         let dy = outputGradient, xHat = cache.normalized
         let betaGradient = dy.sum(axis: 0)                     // ∂E/∂β = Σ_i ∂E/∂y_i
         let gammaGradient = (dy * xHat).sum(axis: 0)           // ∂E/∂γ = Σ_i ∂E/∂y_i · x̂_i

@@ -35,7 +35,7 @@ public enum Padding: Sendable, Equatable {
 /// kernels the columns of W reshaped to (kh·kw·channels, filters), so a convolution runs at the
 /// speed of the packed matmul, not of a loop over pixels.
 public struct Conv2D<Scalar: TensorScalar>: Layer {
-    public static var typeName: String { "Conv2D" }
+    public var typeName: String { "Conv2D" }
 
     /// W, shape (kh, kw, channels, filters).
     public var weights: Tensor<Scalar>
@@ -115,10 +115,6 @@ public struct Conv2D<Scalar: TensorScalar>: Layer {
             .reshaped([x.shape[0], geometry.outputHeight, geometry.outputWidth, filters])
         let output = activation(signals)
         return (output, Cache(patches: patches, inputShape: x.shape, signals: signals, output: output))
-    }
-
-    public func backward(_ outputGradient: Tensor<Scalar>, cache: Cache) -> LayerGradients<Scalar> {
-        backward(outputGradient, cache: cache, needsInputGradient: true)
     }
 
     /// The first layer of a network has no use for ∂E/∂x: its matrix product and scatter are skipped.
@@ -268,10 +264,10 @@ public enum PoolingKind: Sendable {
 
 /// Pooling over windows of `size` × `size` moved by `stride` (padding `valid`): the forward and
 /// backward passes shared by `MaxPooling2D` and `AveragePooling2D`.
-struct PoolingWindow: Sendable {
-    var kind: PoolingKind
-    var size: Int
-    var stride: Int
+public struct PoolingWindow: Sendable {
+    public let kind: PoolingKind
+    public let size: Int
+    public let stride: Int
 
     init(_ kind: PoolingKind, size: Int, stride: Int?) {
         ensure(size >= 1, "pooling: the window size must be at least 1, got \(size)")
@@ -429,53 +425,50 @@ public struct PoolingCache {
     var argmax: [Int32]
 }
 
-/// Which pooling a `Pooling2D` layer does, as a type (so each has its own Keras name).
-public protocol PoolingMode: Sendable {
-    static var kind: PoolingKind { get }
-    static var typeName: String { get }
-}
-/// The largest value of each window.
-public enum MaximumPooling: PoolingMode {
-    public static var kind: PoolingKind { .maximum }
-    public static var typeName: String { "MaxPooling2D" }
-}
-/// The mean of each window.
-public enum AveragingPooling: PoolingMode {
-    public static var kind: PoolingKind { .average }
-    public static var typeName: String { "AveragePooling2D" }
+/// A pooling layer: its window (the kind, size and stride) does the work; the two Keras layers
+/// below differ only in their kind and name.
+public protocol PoolingLayer<Scalar>: Layer where Cache == PoolingCache {
+    var window: PoolingWindow { get }
 }
 
-/// A pooling layer over `size` × `size` windows moved by `stride` (default: `size`).
-public struct Pooling2D<Scalar: TensorScalar, Mode: PoolingMode>: Layer {
-    public static var typeName: String { Mode.typeName }
-    var window: PoolingWindow
-    public init(size: Int = 2, stride: Int? = nil) { window = PoolingWindow(Mode.kind, size: size, stride: stride) }
+extension PoolingLayer {
     public func outputShape(forInput shape: [Int]) -> [Int] { window.outputShape(forInput: shape) }
     public func inputProblem(forInput shape: [Int]) -> String? { window.inputProblem(forInput: shape) }
     public mutating func forward(_ x: Tensor<Scalar>, context: inout Context) -> (output: Tensor<Scalar>, cache: PoolingCache) {
         window.forward(x)
     }
-    public func backward(_ outputGradient: Tensor<Scalar>, cache: PoolingCache) -> LayerGradients<Scalar> {
+    public func backward(_ outputGradient: Tensor<Scalar>, cache: PoolingCache, needsInputGradient _: Bool) -> LayerGradients<Scalar> {
         LayerGradients(inputGradient: window.backward(outputGradient, cache: cache))
     }
 }
 
-/// Keras's `MaxPooling2D`: the largest value of each `size` × `size` window.
-public typealias MaxPooling2D<Scalar: TensorScalar> = Pooling2D<Scalar, MaximumPooling>
-/// Keras's `AveragePooling2D`: the mean of each `size` × `size` window.
-public typealias AveragePooling2D<Scalar: TensorScalar> = Pooling2D<Scalar, AveragingPooling>
+/// Keras's `MaxPooling2D`: the largest value of each `size` × `size` window moved by `stride`
+/// (default: `size`).
+public struct MaxPooling2D<Scalar: TensorScalar>: PoolingLayer {
+    public let window: PoolingWindow
+    public var typeName: String { "MaxPooling2D" }
+    public init(size: Int = 2, stride: Int? = nil) { window = PoolingWindow(.maximum, size: size, stride: stride) }
+}
+
+/// Keras's `AveragePooling2D`: the mean of each `size` × `size` window moved by `stride`
+/// (default: `size`).
+public struct AveragePooling2D<Scalar: TensorScalar>: PoolingLayer {
+    public let window: PoolingWindow
+    public var typeName: String { "AveragePooling2D" }
+    public init(size: Int = 2, stride: Int? = nil) { window = PoolingWindow(.average, size: size, stride: stride) }
+}
 
 /// Each example's numbers in one row (Keras's `Flatten`): (batch, h, w, c) → (batch, h·w·c),
 /// so dense layers can follow convolutions. The backward pass only reshapes back.
 public struct Flatten<Scalar: TensorScalar>: Layer {
-    public static var typeName: String { "Flatten" }
+    public var typeName: String { "Flatten" }
     public init() {}
     public func outputShape(forInput shape: [Int]) -> [Int] { [shape.reduce(1, *)] }
     public typealias Cache = [Int]
     public mutating func forward(_ x: Tensor<Scalar>, context: inout Context) -> (output: Tensor<Scalar>, cache: Cache) {
         (x.reshaped([x.shape[0], -1]), x.shape)
     }
-    public func backward(_ outputGradient: Tensor<Scalar>, cache shape: Cache) -> LayerGradients<Scalar> {
+    public func backward(_ outputGradient: Tensor<Scalar>, cache shape: Cache, needsInputGradient _: Bool) -> LayerGradients<Scalar> {
         LayerGradients(inputGradient: outputGradient.reshaped(shape))
     }
 }

@@ -34,7 +34,7 @@ public enum WeightInitializer: Sendable {
 ///
 /// For a mini-batch X of shape (batch, inputs), all signals at once are S = X·W + b.
 public struct Dense<Scalar: TensorScalar>: Layer {
-    public static var typeName: String { "Dense" }
+    public var typeName: String { "Dense" }
 
     /// w_ij^(l), shape (inputs, units): row i holds the weights leaving input i.
     public var weights: Tensor<Scalar>
@@ -97,10 +97,6 @@ public struct Dense<Scalar: TensorScalar>: Layer {
         // x_j^(l) = h(s_j^(l))
         let output = activation(signals)
         return (output, Cache(input: x, signals: signals, output: output))
-    }
-
-    public func backward(_ outputGradient: Tensor<Scalar>, cache: Cache) -> LayerGradients<Scalar> {
-        backward(outputGradient, cache: cache, needsInputGradient: true)
     }
 
     public func backward(_ outputGradient: Tensor<Scalar>, cache: Cache, needsInputGradient: Bool) -> LayerGradients<Scalar> {

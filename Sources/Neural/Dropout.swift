@@ -10,7 +10,7 @@ import Tensors
 /// value of every unit the same in both modes, so the trained network is used as is.
 /// The mask is drawn from the context's seeded generator: the same seed drops the same units.
 public struct Dropout<Scalar: TensorScalar>: Layer {
-    public static var typeName: String { "Dropout" }
+    public var typeName: String { "Dropout" }
 
     /// The fraction of units dropped, in [0, 1).
     public var rate: Double
@@ -31,7 +31,7 @@ public struct Dropout<Scalar: TensorScalar>: Layer {
         return (x * mask, mask)
     }
 
-    public func backward(_ outputGradient: Tensor<Scalar>, cache mask: Cache) -> LayerGradients<Scalar> {
+    public func backward(_ outputGradient: Tensor<Scalar>, cache mask: Cache, needsInputGradient _: Bool) -> LayerGradients<Scalar> {
         // The dropped units passed nothing forward, so nothing flows back through them.
         LayerGradients(inputGradient: mask.map { outputGradient * $0 } ?? outputGradient)
     }

@@ -43,7 +43,7 @@ public enum GradientCheck {
                 return f(changed, x)
             })
         }
-        return GradientCheckReport(subject: "\(L.typeName) (\(mode))", rows: rows)
+        return GradientCheckReport(subject: "\(layer.typeName) (\(mode))", rows: rows)
     }
 
     /// Checks a loss's gradient ∂E/∂o at `output`; or, given an output activation, its
@@ -84,7 +84,7 @@ public enum GradientCheck {
         let shapes = network.layerShapes
         for (l, layer) in network.layers.enumerated() {
             for (p, name) in layer.parameterNames.enumerated() {
-                let label = "layer \(l + 1) \(type(of: layer).typeName)(\(shapes[l].map(String.init).joined(separator: "×"))) \(name)"
+                let label = "layer \(l + 1) \(layer.typeName)(\(shapes[l].map(String.init).joined(separator: "×"))) \(name)"
                 rows.append(compare(name: label, analytic: analytic[l][p], at: layer.parameters[p],
                                     maxChecks: maxChecks, rng: &rng) { value in
                     var changed = network

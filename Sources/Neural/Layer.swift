@@ -61,8 +61,8 @@ public protocol Layer<Scalar> {
     associatedtype Scalar: TensorScalar
     associatedtype Cache
 
-    /// Keras's class name, shown by `Sequential.summary()`: `Dense`, `Dropout`, …
-    static var typeName: String { get }
+    /// Keras's class name, shown by `Sequential.summary()`: `Dense`, `Dropout`, `MaxPooling2D`, …
+    var typeName: String { get }
 
     /// The shape of one example's output, given the shape of one example's input.
     func outputShape(forInput shape: [Int]) -> [Int]
@@ -87,19 +87,17 @@ public protocol Layer<Scalar> {
     /// Computes the output for a mini-batch (the first axis of `x` is the batch).
     mutating func forward(_ x: Tensor<Scalar>, context: inout Context) -> (output: Tensor<Scalar>, cache: Cache)
 
-    /// Given ∂E/∂output, returns ∂E/∂input and ∂E/∂parameters.
-    func backward(_ outputGradient: Tensor<Scalar>, cache: Cache) -> LayerGradients<Scalar>
-
-    /// `backward`, told whether ∂E/∂input is needed: the network's first layer has nobody to
-    /// hand it to, and for a dense layer it costs a whole matrix product. When it is not
-    /// needed, `inputGradient` may come back empty.
+    /// Given ∂E/∂output, returns ∂E/∂input and ∂E/∂parameters. `needsInputGradient` says whether
+    /// ∂E/∂input is wanted: the network's first layer has nobody to hand it to, and for a dense
+    /// layer it costs a whole matrix product; when it is not wanted, `inputGradient` may come
+    /// back empty. (Most layers compute it anyway; `backward(_:cache:)` is the short form.)
     func backward(_ outputGradient: Tensor<Scalar>, cache: Cache, needsInputGradient: Bool) -> LayerGradients<Scalar>
 }
 
 extension Layer {
     public var parameters: [Tensor<Scalar>] {
         get { [] }
-        set { ensure(newValue.isEmpty, "\(Self.typeName) has no parameters to set") }
+        set { ensure(newValue.isEmpty, "\(typeName) has no parameters to set") }
     }
     public var parameterNames: [String] { [] }
     public var nonTrainableParameterCount: Int { 0 }
@@ -107,8 +105,9 @@ extension Layer {
     public func outputShape(forInput shape: [Int]) -> [Int] { shape }
     public func inputProblem(forInput shape: [Int]) -> String? { nil }
 
-    public func backward(_ outputGradient: Tensor<Scalar>, cache: Cache, needsInputGradient: Bool) -> LayerGradients<Scalar> {
-        backward(outputGradient, cache: cache)
+    /// Given ∂E/∂output, returns ∂E/∂input and ∂E/∂parameters.
+    public func backward(_ outputGradient: Tensor<Scalar>, cache: Cache) -> LayerGradients<Scalar> {
+        backward(outputGradient, cache: cache, needsInputGradient: true)
     }
 
     /// Trainable numbers: the sum of the parameters' element counts.
@@ -132,7 +131,7 @@ extension Layer {
     /// `backward` with the cache type erased; the cache must come from this layer's forward.
     func backwardErased(_ outputGradient: Tensor<Scalar>, cache: Any, needsInputGradient: Bool = true) -> LayerGradients<Scalar> {
         guard let cache = cache as? Cache else {
-            stop("\(Self.typeName).backward was given a cache of type \(type(of: cache)), not \(Cache.self)")
+            stop("\(typeName).backward was given a cache of type \(type(of: cache)), not \(Cache.self)")
         }
         return backward(outputGradient, cache: cache, needsInputGradient: needsInputGradient)
     }

@@ -23,7 +23,7 @@ extension ActivationLayer: OutputLayer {
 extension OutputLayer {
     func backwardErased(delta: Tensor<Scalar>, cache: Any, needsInputGradient: Bool) -> LayerGradients<Scalar> {
         guard let cache = cache as? Cache else {
-            stop("\(Self.typeName).backward(delta:) was given a cache of type \(type(of: cache))")
+            stop("\(typeName).backward(delta:) was given a cache of type \(type(of: cache))")
         }
         return backward(delta: delta, cache: cache, needsInputGradient: needsInputGradient)
     }
@@ -65,11 +65,11 @@ public struct Sequential<Scalar: TensorScalar> {
         var shape = inputShape
         for (i, layer) in layers.enumerated() {
             if let problem = layer.inputProblem(forInput: shape) {
-                let source = i == 0 ? "the network's input" : "layer \(i) (\(type(of: layers[i - 1]).typeName))"
-                stop("\(name): layer \(i + 1) (\(type(of: layer).typeName)) \(problem), but \(source) gives \(Shape.describe(shape))")
+                let source = i == 0 ? "the network's input" : "layer \(i) (\(layers[i - 1].typeName))"
+                stop("\(name): layer \(i + 1) (\(layer.typeName)) \(problem), but \(source) gives \(Shape.describe(shape))")
             }
             shape = layer.outputShape(forInput: shape)
-            ensure(!shape.contains(0), "\(name): layer \(i + 1) (\(type(of: layer).typeName)) gives examples of shape "
+            ensure(!shape.contains(0), "\(name): layer \(i + 1) (\(layer.typeName)) gives examples of shape "
                    + "\(Shape.describe(shape)): a layer needs at least one unit")
         }
     }
@@ -213,12 +213,12 @@ public struct Sequential<Scalar: TensorScalar> {
         var lines = ["Model: \"\(name)\"", rule, row(["Layer (type)", "Output Shape", "Param #"]), doubleRule]
         var seen: [String: Int] = [:]
         for (layer, shape) in zip(layers, layerShapes) {
-            let base = keras(snakeCase: type(of: layer).typeName)
+            let base = keras(snakeCase: layer.typeName)
             let index = seen[base, default: 0]
             seen[base] = index + 1
             let layerName = index == 0 ? base : "\(base)_\(index)"
             let count = layer.trainableParameterCount + layer.nonTrainableParameterCount
-            lines.append(row(["\(layerName) (\(type(of: layer).typeName))",
+            lines.append(row(["\(layerName) (\(layer.typeName))",
                               "(None, " + shape.map(String.init).joined(separator: ", ") + ")", String(count)]))
             lines.append("")
         }

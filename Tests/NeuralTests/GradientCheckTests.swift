@@ -129,11 +129,11 @@ final class GradientCheckTests: XCTestCase {
     func testABrokenBackwardPassIsCaught() {
         // A layer whose backward pass forgets a transpose-free but wrong factor of 2.
         struct Broken: Layer {
-            static var typeName: String { "Broken" }
+            var typeName: String { "Broken" }
             mutating func forward(_ x: Tensor<Double>, context: inout Context) -> (output: Tensor<Double>, cache: Tensor<Double>) {
                 (x * x, x)
             }
-            func backward(_ g: Tensor<Double>, cache x: Tensor<Double>) -> LayerGradients<Double> {
+            func backward(_ g: Tensor<Double>, cache x: Tensor<Double>, needsInputGradient _: Bool) -> LayerGradients<Double> {
                 LayerGradients(inputGradient: g * x)   // should be 2 x g
             }
         }
