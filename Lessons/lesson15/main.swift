@@ -37,30 +37,31 @@ struct Node {
     var label: String
 }
 
-/// The recorded computation: every operation appends a node.
-struct Graph {
+/// The recorded computation: every operation appends a node. (A class: the values below all
+/// record into the one graph they come from.)
+final class Graph {
     var nodes: [Node] = []
 
-    mutating func record(_ value: Double, _ parents: [(index: Int, local: Double)], _ operation: String, _ label: String = "") -> Int {
+    func record(_ value: Double, _ parents: [(index: Int, local: Double)], _ operation: String, _ label: String = "") -> Int {
         nodes.append(Node(value: value, parents: parents, operation: operation, label: label))
         return nodes.count - 1
     }
     func value(_ i: Int) -> Double { nodes[i].value }
 
-    mutating func input(_ value: Double, _ label: String) -> Int { record(value, [], "input", label) }
+    func input(_ value: Double, _ label: String) -> Int { record(value, [], "input", label) }
     // The local derivatives, next to each operation:
-    mutating func add(_ a: Int, _ b: Int) -> Int { record(value(a) + value(b), [(a, 1), (b, 1)], "+") }                  // ∂/∂a = 1, ∂/∂b = 1
-    mutating func multiply(_ a: Int, _ b: Int) -> Int { record(value(a) * value(b), [(a, value(b)), (b, value(a))], "×") } // ∂/∂a = b, ∂/∂b = a
-    mutating func tanh(_ a: Int) -> Int {
+    func add(_ a: Int, _ b: Int) -> Int { record(value(a) + value(b), [(a, 1), (b, 1)], "+") }                  // ∂/∂a = 1, ∂/∂b = 1
+    func multiply(_ a: Int, _ b: Int) -> Int { record(value(a) * value(b), [(a, value(b)), (b, value(a))], "×") } // ∂/∂a = b, ∂/∂b = a
+    func tanh(_ a: Int) -> Int {
         let t = Foundation.tanh(value(a))
         return record(t, [(a, 1 - t * t)], "tanh")                                                                      // 1 − tanh²
     }
-    mutating func sigmoid(_ a: Int) -> Int {
+    func sigmoid(_ a: Int) -> Int {
         let s = 1 / (1 + exp(-value(a)))
         return record(s, [(a, s * (1 - s))], "σ")                                                                       // σ(1 − σ)
     }
-    mutating func log(_ a: Int) -> Int { record(Foundation.log(value(a)), [(a, 1 / value(a))], "ln") }                  // 1/a
-    mutating func scale(_ a: Int, by c: Double) -> Int { record(c * value(a), [(a, c)], "×\(c)") }                      // c
+    func log(_ a: Int) -> Int { record(Foundation.log(value(a)), [(a, 1 / value(a))], "ln") }                  // 1/a
+    func scale(_ a: Int, by c: Double) -> Int { record(c * value(a), [(a, c)], "×\(c)") }                      // c
 
     /// The nodes `root` depends on, each after all of its parents: a depth-first search with an
     /// explicit stack (a recursive one overflows the call stack on a graph 100,000 nodes deep).
@@ -80,7 +81,7 @@ struct Graph {
     }
 
     /// ∂f/∂v for every node v that f = `root` depends on.
-    mutating func backward(from root: Int) {
+    func backward(from root: Int) {
         for i in nodes.indices { nodes[i].gradient = 0 }
         nodes[root].gradient = 1                                       // ∂f/∂f = 1
         for v in topologicalOrder(from: root).reversed() {
@@ -91,29 +92,57 @@ struct Graph {
     }
 }
 
+/// A node seen as a number, so a computation reads as its maths, the way micrograd's `Value`
+/// does: `x * y + z` records exactly the nodes `graph.add(graph.multiply(x, y), z)` records.
+struct Value {
+    let graph: Graph
+    let index: Int
+    var value: Double { graph.value(index) }
+    var gradient: Double { graph.nodes[index].gradient }
+    var label: String {
+        get { graph.nodes[index].label }
+        nonmutating set { graph.nodes[index].label = newValue }
+    }
+    /// Fills in ∂(this value)/∂v for every value v it depends on.
+    func backward() { graph.backward(from: index) }
+
+    static func + (a: Value, b: Value) -> Value { Value(graph: a.graph, index: a.graph.add(a.index, b.index)) }
+    static func * (a: Value, b: Value) -> Value { Value(graph: a.graph, index: a.graph.multiply(a.index, b.index)) }
+    static func * (c: Double, a: Value) -> Value { Value(graph: a.graph, index: a.graph.scale(a.index, by: c)) }
+    /// c − a, recorded as (−1 · a) + c.
+    static func - (c: Double, a: Value) -> Value { -1 * a + a.graph.variable(c, formatNumber("%g", c)) }
+}
+func tanh(_ a: Value) -> Value { Value(graph: a.graph, index: a.graph.tanh(a.index)) }
+func sigmoid(_ a: Value) -> Value { Value(graph: a.graph, index: a.graph.sigmoid(a.index)) }
+func log(_ a: Value) -> Value { Value(graph: a.graph, index: a.graph.log(a.index)) }
+extension Graph {
+    /// A new input, as a value to compute with.
+    func variable(_ value: Double, _ label: String) -> Value { Value(graph: self, index: input(value, label)) }
+}
+
 // MARK: - f = xy + z
 notebook.section("The course's example: f(x, y, z) = xy + z")
 notebook.say("The slides give no values; CS231n's x = −2, y = 5, z = −4:")
-var graph = Graph()
-let x = graph.input(-2, "x"), y = graph.input(5, "y"), z = graph.input(-4, "z")
-let q = graph.multiply(x, y)          // q = xy
-let f = graph.add(q, z)               // f = q + z
-graph.nodes[q].label = "q"
-graph.nodes[f].label = "f"
-graph.backward(from: f)
+let graph = Graph()
+let x = graph.variable(-2, "x"), y = graph.variable(5, "y"), z = graph.variable(-4, "z")
+let q = x * y                         // graph.multiply: a node with ∂q/∂x = y, ∂q/∂y = x
+let f = q + z                         // graph.add: a node with ∂f/∂q = 1, ∂f/∂z = 1
+q.label = "q"
+f.label = "f"
+f.backward()
 notebook.table(["node", "operation", "forward value", "gradient ∂f/∂node", "by hand"], [
-    ["x", "input", formatNumber("%g", graph.value(x)), formatNumber("%g", graph.nodes[x].gradient), "∂f/∂x = y = 5"],
-    ["y", "input", formatNumber("%g", graph.value(y)), formatNumber("%g", graph.nodes[y].gradient), "∂f/∂y = x = −2"],
-    ["z", "input", formatNumber("%g", graph.value(z)), formatNumber("%g", graph.nodes[z].gradient), "∂f/∂z = 1"],
-    ["q", "x × y", formatNumber("%g", graph.value(q)), formatNumber("%g", graph.nodes[q].gradient), "∂f/∂q = 1"],
-    ["f", "q + z", formatNumber("%g", graph.value(f)), formatNumber("%g", graph.nodes[f].gradient), "∂f/∂f = 1"],
+    ["x", "input", formatNumber("%g", x.value), formatNumber("%g", x.gradient), "∂f/∂x = y = 5"],
+    ["y", "input", formatNumber("%g", y.value), formatNumber("%g", y.gradient), "∂f/∂y = x = −2"],
+    ["z", "input", formatNumber("%g", z.value), formatNumber("%g", z.gradient), "∂f/∂z = 1"],
+    ["q", "x × y", formatNumber("%g", q.value), formatNumber("%g", q.gradient), "∂f/∂q = 1"],
+    ["f", "q + z", formatNumber("%g", f.value), formatNumber("%g", f.gradient), "∂f/∂f = 1"],
 ])
-let visitOrder = graph.topologicalOrder(from: f).reversed().map { graph.nodes[$0].label }
+let visitOrder = graph.topologicalOrder(from: f.index).reversed().map { graph.nodes[$0].label }
 notebook.say("Backward visits \(visitOrder.joined(separator: ", ")): every node after all the nodes that use it. The + "
     + "node passes its gradient to both inputs unchanged (local derivatives 1); the × node passes it to each input "
     + "multiplied by the other input.")
-notebook.record("partials", [graph.nodes[x].gradient, graph.nodes[y].gradient, graph.nodes[z].gradient])
-notebook.record("f", graph.value(f))
+notebook.record("partials", [x.gradient, y.gradient, z.gradient])
+notebook.record("f", f.value)
 
 // MARK: - A network three ways
 notebook.section("A small network's gradients three ways")
@@ -129,32 +158,32 @@ let network = Sequential<Double>(inputShape: [2], layers: [
 ])
 /// The mean binary cross-entropy of the network with these parameters, recorded as a graph;
 /// returns the loss node and the node of every parameter (layer by layer, weights then bias).
-func recordLoss(_ parameters: [[Tensor<Double>]], in graph: inout Graph) -> (loss: Int, parameterNodes: [[[Int]]]) {
-    let parameterNodes = parameters.map { layer in layer.map { tensor in tensor.scalars.map { graph.input($0, "θ") } } }
+func recordLoss(_ parameters: [[Tensor<Double>]], in graph: Graph) -> (loss: Value, parameterNodes: [[[Value]]]) {
+    let parameterNodes = parameters.map { layer in layer.map { tensor in tensor.scalars.map { graph.variable($0, "θ") } } }
     let (w1, b1, w2, b2) = (parameterNodes[0][0], parameterNodes[0][1], parameterNodes[1][0], parameterNodes[1][1])
-    var terms: [Int] = []
+    var terms: [Value] = []
     for n in 0..<examples.shape[0] {
-        let inputs = [graph.input(examples[n, 0], "x1"), graph.input(examples[n, 1], "x2")]
+        let inputs = [graph.variable(examples[n, 0], "x1"), graph.variable(examples[n, 1], "x2")]
         // hidden unit j: tanh(Σ_i w_ij x_i + b_j); weights are row-major (inputs, units)
-        let hidden = (0..<3).map { j -> Int in
+        let hidden = (0..<3).map { j -> Value in
             var s = b1[j]
-            for i in 0..<2 { s = graph.add(s, graph.multiply(w1[i * 3 + j], inputs[i])) }
-            return graph.tanh(s)
+            for i in 0..<2 { s = s + w1[i * 3 + j] * inputs[i] }
+            return tanh(s)
         }
         var s = b2[0]
-        for j in 0..<3 { s = graph.add(s, graph.multiply(w2[j], hidden[j])) }
-        let output = graph.sigmoid(s)
+        for j in 0..<3 { s = s + w2[j] * hidden[j] }
+        let output = sigmoid(s)
         // e = −[y ln ŷ + (1 − y) ln(1 − ŷ)]: only one term is nonzero for y ∈ {0, 1}
-        let probability = targets[n, 0] == 1 ? output : graph.add(graph.scale(output, by: -1), graph.input(1, "1"))
-        terms.append(graph.log(probability))
+        let probability = targets[n, 0] == 1 ? output : 1 - output
+        terms.append(log(probability))
     }
     var sum = terms[0]
-    for term in terms.dropFirst() { sum = graph.add(sum, term) }
-    return (graph.scale(sum, by: -1 / Double(terms.count)), parameterNodes)
+    for term in terms.dropFirst() { sum = sum + term }
+    return (-1 / Double(terms.count) * sum, parameterNodes)
 }
-var netGraph = Graph()
-let (lossNode, parameterNodes) = recordLoss(network.parameters, in: &netGraph)
-netGraph.backward(from: lossNode)
+let netGraph = Graph()
+let (lossNode, parameterNodes) = recordLoss(network.parameters, in: netGraph)
+lossNode.backward()
 var libraryNetwork = network
 var context = Context.inference
 let (output, caches) = libraryNetwork.forward(examples, context: &context)
@@ -163,16 +192,14 @@ let backprop = libraryNetwork.backward(output: output, target: targets, loss: Bi
 func lossWith(layer: Int, parameter: Int, element: Int, delta: Double) -> Double {
     var moved = network.parameters
     moved[layer][parameter].withUnsafeMutableBufferPointer { $0[element] += delta }
-    var scratch = Graph()
-    let loss = recordLoss(moved, in: &scratch).loss
-    return scratch.value(loss)
+    return recordLoss(moved, in: Graph()).loss.value
 }
 var rows: [[String]] = [], worst = 0.0, worstNumeric = 0.0
 let names = ["W¹", "b¹", "W²", "b²"]
 for layer in 0..<2 {
     for parameter in 0..<2 {
         for element in 0..<network.parameters[layer][parameter].count {
-            let auto = netGraph.nodes[parameterNodes[layer][parameter][element]].gradient
+            let auto = parameterNodes[layer][parameter][element].gradient
             let hand = backprop[layer][parameter].scalars[element]
             let h = 1e-6
             let numeric = (lossWith(layer: layer, parameter: parameter, element: element, delta: h)
@@ -198,15 +225,15 @@ notebook.section("A graph 100,000 nodes deep")
 let depth = notebook.size(100_000, quick: 100_000)
 notebook.say("A chain of \(grouped(depth)) operations, v ← tanh(v) · 1.01 + 0.01·x repeated: a recursive topological sort "
     + "would need \(grouped(depth)) nested calls and overflow the call stack; the explicit stack above does not care.")
-var chain = Graph()
-let start = chain.input(0.3, "x")
+let chain = Graph()
+let start = chain.variable(0.3, "x")
 var v = start
 for _ in 0..<(depth / 3) {
-    v = chain.add(chain.scale(chain.tanh(v), by: 1.01), chain.scale(start, by: 0.01))
+    v = 1.01 * tanh(v) + 0.01 * start
 }
 let clock = ContinuousClock()
 let began = clock.now
-chain.backward(from: v)
+v.backward()
 let seconds = (clock.now - began).seconds
 /// The chain's output for input `x0`, recomputed directly.
 func chainOutput(_ x0: Double) -> Double {
@@ -216,17 +243,18 @@ func chainOutput(_ x0: Double) -> Double {
 }
 let numericChain = (chainOutput(0.3 + 1e-6) - chainOutput(0.3 - 1e-6)) / 2e-6
 notebook.show("nodes in the graph", grouped(chain.nodes.count))
-notebook.show("∂v/∂x by autodiff", formatNumber("%.10f", chain.nodes[start].gradient))
+notebook.show("∂v/∂x by autodiff", formatNumber("%.10f", start.gradient))
 notebook.show("∂v/∂x by finite differences", formatNumber("%.10f", numericChain))
 notebook.timing("backward over \(grouped(chain.nodes.count)) nodes: \(formatNumber("%.3f", seconds)) s")
 notebook.record("deepNodes", chain.nodes.count)
-notebook.record("deepRelativeError", abs(chain.nodes[start].gradient - numericChain) / max(abs(numericChain), 1e-12))
+notebook.record("deepRelativeError", abs(start.gradient - numericChain) / max(abs(numericChain), 1e-12))
 
 // MARK: - Figures
 notebook.section("Figures")
 // The graph of f = xy + z, left to right: inputs, the product, the sum.
 // (An array, not a dictionary: a dictionary's order changes from run to run, the data file must not.)
-let layout: [(node: Int, position: (Double, Double))] = [(x, (0, 2)), (y, (0, 1)), (z, (0, 0)), (q, (1, 1.5)), (f, (2, 0.75))]
+let layout: [(node: Int, position: (Double, Double))] = [(x.index, (0, 2)), (y.index, (0, 1)), (z.index, (0, 0)), (q.index, (1, 1.5)),
+                                                           (f.index, (2, 0.75))]
 func position(_ node: Int) -> (Double, Double) { layout.first { $0.node == node }!.position }
 var edges: [(from: (Double, Double), to: (Double, Double))] = []
 for (node, p) in layout {
@@ -234,7 +262,7 @@ for (node, p) in layout {
 }
 let labels = layout.map { node, p -> String in
     let n = graph.nodes[node]
-    let name = [q: "q = x × y", f: "f = q + z"][node] ?? n.label
+    let name = [q.index: "q = x × y", f.index: "f = q + z"][node] ?? n.label
     let text = "\(name)\\nvalue \(formatNumber("%g", n.value))\\ngradient \(formatNumber("%g", n.gradient))"
     return "set label \"\(text)\" at \(p.0),\(p.1 - 0.22) center front"
 }
