@@ -164,7 +164,7 @@ var trainingContext = Context(mode: .training, rng: SeededGenerator(seed: 0))
 let (libraryOutput, libraryCache) = library.forward(x, context: &trainingContext)
 let libraryGradients = library.backward(upstream, cache: libraryCache)
 let libraryDifferences = [abs(libraryOutput - y).max(), abs(libraryGradients.inputGradient - gradients.inputGradient).max(),
-                          abs(libraryGradients.parameters[0] - gradients.gamma).max(), abs(libraryGradients.parameters[1] - gradients.beta).max()]
+                          abs(libraryGradients["gamma"] - gradients.gamma).max(), abs(libraryGradients["beta"] - gradients.beta).max()]
 notebook.table(["gradient", "largest relative error vs centred differences"], checks.map { [$0.0, formatNumber("%.1e", $0.1)] })
 notebook.say("Expect around 1e-9 or less: centred differences are accurate to about h² and to rounding over h.")
 notebook.table(["", "largest |by hand − library|"], zip(["y", "∂E/∂x", "∂E/∂γ", "∂E/∂β"], libraryDifferences).map { [$0, formatNumber("%.1e", $1)] })

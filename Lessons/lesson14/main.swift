@@ -171,9 +171,9 @@ var conv = Conv2D<Double>(weights: kernel.reshaped([3, 3, 1, 1]), bias: .zeros([
 var context = Context.inference   // forward with its cache, for the backward pass below
 let (_, convCache) = conv.forward(small.reshaped([1, 5, 5, 1]), context: &context)
 let libraryGradients = conv.backward(upstream.reshaped([1, 3, 3, 1]), cache: convCache)
-let convDifference = max(abs(libraryGradients.parameters[0].reshaped([3, 3]) - weightGradient).max(),
+let convDifference = max(abs(libraryGradients["weights"].reshaped([3, 3]) - weightGradient).max(),
                          abs(libraryGradients.inputGradient.reshaped([5, 5]) - inputGradient).max(),
-                         abs(libraryGradients.parameters[1][0] - biasGradient))
+                         abs(libraryGradients["bias"][0] - biasGradient))
 /// E = Σ g ⊙ s(x, w): centred differences of it are the gradients above.
 func convError(_ x: Tensor<Double>, _ w: Tensor<Double>) -> Double {
     var total = 0.0

@@ -20,7 +20,7 @@ extension Implementations {
             var context = Context.inference
             let cache = layer.forward(x, context: &context).cache
             let g = layer.backward(delta: delta, cache: cache)
-            return (g.inputGradient, g.parameters[0], g.parameters[1])
+            return (g.inputGradient, g["weights"], g["bias"])
         }
         r.twoLayerGradients = { x, y, w1, b1, w2, b2 in
             var network = Sequential<Double>(inputShape: [w1.shape[0]], layers: [

@@ -34,7 +34,7 @@ extension Implementations {
             var context = Context(mode: .training, rng: SeededGenerator(seed: 0))
             let cache = layer.forward(x, context: &context).cache
             let g = layer.backward(dy, cache: cache)
-            return (g.inputGradient, g.parameters[0], g.parameters[1])
+            return (g.inputGradient, g["gamma"], g["beta"])
         }
         r.updateRunningAverage = { running, batch, momentum in momentum * running + (1 - momentum) * batch }
     }

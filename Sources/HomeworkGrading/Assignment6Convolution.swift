@@ -20,7 +20,7 @@ extension Implementations {
             var context = Context.inference
             let cache = layer.forward(x, context: &context).cache
             let gradients = layer.backward(g, cache: cache)
-            return (gradients.inputGradient, gradients.parameters[0], gradients.parameters[1])
+            return (gradients.inputGradient, gradients["weights"], gradients["bias"])
         }
         r.maxPoolForward = { x, size in
             var layer = MaxPooling2D<Double>(size: size)

@@ -149,11 +149,7 @@ public struct PReLU<Scalar: TensorScalar>: Layer {
         self.alpha = Tensor(shape: [units], repeating: alpha)
     }
 
-    public var parameters: [Tensor<Scalar>] {
-        get { [alpha] }
-        set { alpha = newValue[0] }
-    }
-    public var parameterNames: [String] { ["alpha"] }
+    public static var parameterList: [ParameterPath<Self>] { [ParameterPath("alpha", \.alpha)] }
 
     public mutating func forward(_ x: Tensor<Scalar>, context: inout Context) -> (output: Tensor<Scalar>, cache: Tensor<Scalar>) {
         expectFeatures(x, alpha.count, "PReLU")
@@ -164,6 +160,6 @@ public struct PReLU<Scalar: TensorScalar>: Layer {
         let positive = s .> 0
         let input = outputGradient * (positive + (1 - positive) * alpha)
         let alphaGradient = (outputGradient * min(s, 0)).sum(axis: 0)
-        return LayerGradients(inputGradient: input, parameters: [alphaGradient])
+        return LayerGradients(inputGradient: input, parameters: [alphaGradient], of: self)
     }
 }

@@ -35,14 +35,7 @@ public struct BatchNorm<Scalar: TensorScalar>: Layer {
         self.epsilon = epsilon
     }
 
-    public var parameters: [Tensor<Scalar>] {
-        get { [gamma, beta] }
-        set {
-            gamma = newValue[0]
-            beta = newValue[1]
-        }
-    }
-    public var parameterNames: [String] { ["gamma", "beta"] }
+    public static var parameterList: [ParameterPath<Self>] { [ParameterPath("gamma", \.gamma), ParameterPath("beta", \.beta)] }
     public func inputProblem(forInput shape: [Int]) -> String? { shapeProblem(shape, expected: [gamma.count]) }
     public var nonTrainableParameterCount: Int { runningMean.count + runningVariance.count }
 
@@ -89,6 +82,6 @@ public struct BatchNorm<Scalar: TensorScalar>: Layer {
             // Running statistics are constants: ∂E/∂x_i = ∂E/∂x̂_i / √(σ² + ε)
             input = dxHat * cache.inverseStandardDeviation
         }
-        return LayerGradients(inputGradient: input, parameters: [gammaGradient, betaGradient])
+        return LayerGradients(inputGradient: input, parameters: [gammaGradient, betaGradient], of: self)
     }
 }

@@ -88,14 +88,7 @@ public struct Conv2D<Scalar: TensorScalar>: Layer {
         return nil
     }
 
-    public var parameters: [Tensor<Scalar>] {
-        get { [weights, bias] }
-        set {
-            weights = newValue[0]
-            bias = newValue[1]
-        }
-    }
-    public var parameterNames: [String] { ["weights", "bias"] }
+    public static var parameterList: [ParameterPath<Self>] { [ParameterPath("weights", \.weights), ParameterPath("bias", \.bias)] }
     public var regularizationLoss: Scalar { regularizer?.penalty(weights) ?? 0 }
 
     /// The patches (batch·oh·ow, kh·kw·channels), the signals and outputs, for the backward pass.
@@ -126,12 +119,12 @@ public struct Conv2D<Scalar: TensorScalar>: Layer {
         var weightGradient = matmul(cache.patches, delta, transposeA: true).reshaped(weights.shape)
         if let regularizer { weightGradient += regularizer.gradient(weights) }
         let biasGradient = delta.sum(axis: 0)
-        guard needsInputGradient else { return LayerGradients(inputGradient: .zeros([0]), parameters: [weightGradient, biasGradient]) }
+        guard needsInputGradient else { return LayerGradients(inputGradient: .zeros([0]), parameters: [weightGradient, biasGradient], of: self) }
         // ∂E/∂patches = δ · Wᵀ, then every patch's gradient added back where the patch came from:
         // the full convolution of δ with the flipped kernel.
         let patchGradient = matmul(delta, weights.reshaped([-1, filters]), transposeB: true)
         let inputGradient = col2im(patchGradient, geometry(cache.inputShape))
-        return LayerGradients(inputGradient: inputGradient, parameters: [weightGradient, biasGradient])
+        return LayerGradients(inputGradient: inputGradient, parameters: [weightGradient, biasGradient], of: self)
     }
 
     struct Geometry {

@@ -77,14 +77,7 @@ public struct Dense<Scalar: TensorScalar>: Layer {
     public func outputShape(forInput shape: [Int]) -> [Int] { [units] }
     public func inputProblem(forInput shape: [Int]) -> String? { shapeProblem(shape, expected: [inputs]) }
 
-    public var parameters: [Tensor<Scalar>] {
-        get { [weights, bias] }
-        set {
-            weights = newValue[0]
-            bias = newValue[1]
-        }
-    }
-    public var parameterNames: [String] { ["weights", "bias"] }
+    public static var parameterList: [ParameterPath<Self>] { [ParameterPath("weights", \.weights), ParameterPath("bias", \.bias)] }
 
     /// Ω(w) from the regularizer, added to the error.
     public var regularizationLoss: Scalar { regularizer?.penalty(weights) ?? 0 }
@@ -115,7 +108,7 @@ public struct Dense<Scalar: TensorScalar>: Layer {
         let biasGradient = delta.sum(axis: 0)
         // Σ_j w_ij^(l) δ_j^(l) = ∂E/∂x_i^(l−1); the layer below multiplies it by its h′ (the recursion)
         let inputGradient = needsInputGradient ? matmul(delta, weights, transposeB: true) : Tensor.zeros([0])
-        return LayerGradients(inputGradient: inputGradient, parameters: [weightGradient, biasGradient])
+        return LayerGradients(inputGradient: inputGradient, parameters: [weightGradient, biasGradient], of: self)
     }
 }
 

@@ -36,16 +36,48 @@ public struct Context {
 }
 
 /// What a backward pass returns: the gradient for the layer's input (handed to the layer
-/// below) and one gradient per parameter, in the order of `parameters`.
+/// below) and one gradient per parameter, in the order of `parameters`, readable by name:
+/// `gradients["weights"]`.
 public struct LayerGradients<Scalar: TensorScalar> {
     /// ∂E/∂x^(l−1): the upstream gradient of the layer below.
     public var inputGradient: Tensor<Scalar>
-    /// ∂E/∂θ for each parameter θ of the layer, same shapes as `parameters`.
+    /// ∂E/∂θ for each parameter θ of the layer, same shapes as `parameters` (the order optimizers use).
     public var parameters: [Tensor<Scalar>]
+    /// The parameters' names, in the same order (the layer's `parameterNames`).
+    public var parameterNames: [String]
 
-    public init(inputGradient: Tensor<Scalar>, parameters: [Tensor<Scalar>] = []) {
+    /// Gradients of a layer with no parameters, or listed in `names`' order.
+    public init(inputGradient: Tensor<Scalar>, parameters: [Tensor<Scalar>] = [], names: [String] = []) {
+        ensure(names.count == parameters.count || names.isEmpty,
+               "LayerGradients: \(parameters.count) parameter gradients but \(names.count) names (\(names.joined(separator: ", ")))")
         self.inputGradient = inputGradient
         self.parameters = parameters
+        self.parameterNames = names
+    }
+
+    /// The gradients of `layer`'s parameters, in the order of its `parameterList`.
+    public init<L: Layer>(inputGradient: Tensor<Scalar>, parameters: [Tensor<Scalar>], of layer: L) where L.Scalar == Scalar {
+        self.init(inputGradient: inputGradient, parameters: parameters, names: layer.parameterNames)
+    }
+
+    /// ∂E/∂θ for the parameter named `name`: `gradients["weights"]`, `gradients["gamma"]`.
+    public subscript(name: String) -> Tensor<Scalar> {
+        guard let i = parameterNames.firstIndex(of: name) else {
+            stop("LayerGradients: no parameter named \"\(name)\" (the layer's are: \(parameterNames.isEmpty ? "none" : parameterNames.joined(separator: ", ")))")
+        }
+        return parameters[i]
+    }
+}
+
+/// One trainable parameter of a layer `L`: its name and where it is stored, e.g.
+/// `ParameterPath("weights", \.weights)`. A layer lists these once; its `parameters`,
+/// `parameterNames` and the names of its gradients all follow from that list.
+public struct ParameterPath<L: Layer> {
+    public let name: String
+    public let path: WritableKeyPath<L, Tensor<L.Scalar>>
+    public init(_ name: String, _ path: WritableKeyPath<L, Tensor<L.Scalar>>) {
+        self.name = name
+        self.path = path
     }
 }
 
@@ -71,10 +103,14 @@ public protocol Layer<Scalar> {
     /// checks at construction, so layers that do not fit are named before any training.
     func inputProblem(forInput shape: [Int]) -> String?
 
-    /// The trainable parameters, in a fixed order (Dense: weights, then bias).
+    /// The trainable parameters by name, listed once, in a fixed order (Dense: weights, then
+    /// bias). `parameters` and `parameterNames` come from this list.
+    static var parameterList: [ParameterPath<Self>] { get }
+
+    /// The trainable parameters, in the order of `parameterList` (what optimizers update).
     var parameters: [Tensor<Scalar>] { get set }
 
-    /// One name per parameter, for gradient-check tables: `weights`, `bias`, `gamma`, …
+    /// One name per parameter, for gradient-check tables and `gradients["weights"]`.
     var parameterNames: [String] { get }
 
     /// Numbers the layer keeps that are not trained by gradients (batch normalization's
@@ -95,11 +131,16 @@ public protocol Layer<Scalar> {
 }
 
 extension Layer {
+    public static var parameterList: [ParameterPath<Self>] { [] }
     public var parameters: [Tensor<Scalar>] {
-        get { [] }
-        set { ensure(newValue.isEmpty, "\(typeName) has no parameters to set") }
+        get { Self.parameterList.map { self[keyPath: $0.path] } }
+        set {
+            ensure(newValue.count == Self.parameterList.count,
+                   "\(typeName) has \(Self.parameterList.count) parameters (\(parameterNames.joined(separator: ", "))), was given \(newValue.count)")
+            for (parameter, value) in zip(Self.parameterList, newValue) { self[keyPath: parameter.path] = value }
+        }
     }
-    public var parameterNames: [String] { [] }
+    public var parameterNames: [String] { Self.parameterList.map(\.name) }
     public var nonTrainableParameterCount: Int { 0 }
     public var regularizationLoss: Scalar { 0 }
     public func outputShape(forInput shape: [Int]) -> [Int] { shape }

@@ -20,6 +20,13 @@ let cases: [String: () -> Void] = [
         let network = Sequential<Float>(inputShape: [4], layers: [Dropout(rate: 0.5), Dense(inputs: 4, units: 2, using: &rng)])
         _ = network.layer(0, as: Dense<Float>.self)
     },
+    "gradient-of-no-such-parameter": {
+        var rng = SeededGenerator(seed: 1)
+        var layer = Dense<Float>(inputs: 3, units: 2, using: &rng)
+        var context = Context.inference
+        let cache = layer.forward(.ones([1, 3]), context: &context).cache
+        _ = layer.backward(.ones([1, 2]), cache: cache)["gamma"]
+    },
     "zero-units": {
         var rng = SeededGenerator(seed: 1)
         _ = Sequential<Float>(inputShape: [4], layers: [Dense(inputs: 4, units: 0, using: &rng)])

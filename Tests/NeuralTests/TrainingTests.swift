@@ -32,6 +32,25 @@ final class SummaryTests: XCTestCase {
         XCTAssertEqual(normalized.parameterCount.nonTrainable, 20, "running mean and variance")
     }
 
+    /// A layer lists its parameters once; its parameters, their names and its gradients by name follow.
+    func testParametersAndGradientsByName() {
+        var rng = SeededGenerator(seed: 3)
+        var dense = Dense<Double>(inputs: 3, units: 2, using: &rng)
+        XCTAssertEqual(dense.parameterNames, ["weights", "bias"])
+        XCTAssertEqual(BatchNorm<Double>(features: 2).parameterNames, ["gamma", "beta"])
+        XCTAssertEqual(Dropout<Double>(rate: 0.5).parameterNames, [])
+        let x = Tensor<Double>.normal([4, 3], using: &rng), upstream = Tensor<Double>.normal([4, 2], using: &rng)
+        var context = Context.inference
+        let gradients = dense.backward(upstream, cache: dense.forward(x, context: &context).cache)
+        XCTAssertEqual(gradients["weights"].scalars, gradients.parameters[0].scalars, "by name = by position (optimizers' order)")
+        XCTAssertEqual(gradients["bias"].scalars, gradients.parameters[1].scalars)
+        XCTAssertEqual(gradients["weights"].scalars, matmul(x, upstream, transposeA: true).scalars, "∂E/∂W = Xᵀ · ∂E/∂s (identity activation)")
+        // Setting `parameters` writes through the same list.
+        dense.parameters = [.ones([3, 2]), .zeros([2])]
+        XCTAssertEqual(dense.weights.scalars, [1, 1, 1, 1, 1, 1])
+        XCTAssertEqual(dense.bias.scalars, [0, 0])
+    }
+
     func testLayerNamesAreKerasSnakeCase() {
         var rng = SeededGenerator(seed: 3)
         let network = Sequential<Float>(inputShape: [4], layers: [
