@@ -72,19 +72,111 @@ public struct StepEvent<Scalar: TensorScalar> {
 /// One finished epoch, reported to `Callbacks.onEpoch`.
 public struct EpochEvent<Scalar: TensorScalar> {
     public var epoch: Int
+    /// The number of updates in each epoch.
+    public var stepsPerEpoch: Int
     /// What was recorded for this epoch: loss, metrics, validation values.
     public var logs: [(HistoryKey, Double)]
     public var network: Sequential<Scalar>
 }
 
+/// Something `fit` runs around its loop, as Keras's callbacks: after each update and after each
+/// epoch, where it may stop training by returning the reason. Drawing the progress, early
+/// stopping, the stop on an overflowing validation loss and a lesson's own `Callbacks` are all
+/// callbacks, so `fit` itself is only the loop.
+public protocol TrainingCallback<Scalar> {
+    associatedtype Scalar: TensorScalar
+    /// Before epoch `epoch` of `epochs`.
+    mutating func epochStarted(_ epoch: Int, of epochs: Int)
+    /// After each update; `running` holds the epoch's loss and metrics so far.
+    mutating func stepEnded(_ event: StepEvent<Scalar>, running: [(HistoryKey, Double)])
+    /// After each epoch, its logs recorded; returns why training must stop, or nil to go on.
+    /// (`network` is the one being trained: early stopping puts its best weights back.)
+    mutating func epochEnded(_ event: EpochEvent<Scalar>, network: inout Sequential<Scalar>) -> StopReason?
+}
+
+extension TrainingCallback {
+    public mutating func epochStarted(_ epoch: Int, of epochs: Int) {}
+    public mutating func stepEnded(_ event: StepEvent<Scalar>, running: [(HistoryKey, Double)]) {}
+    public mutating func epochEnded(_ event: EpochEvent<Scalar>, network: inout Sequential<Scalar>) -> StopReason? { nil }
+}
+
 /// Code run during training, to record anything per update or per epoch.
-public struct Callbacks<Scalar: TensorScalar> {
+public struct Callbacks<Scalar: TensorScalar>: TrainingCallback {
     public var onStep: ((StepEvent<Scalar>) -> Void)?
     public var onEpoch: ((EpochEvent<Scalar>) -> Void)?
 
     public init(onStep: ((StepEvent<Scalar>) -> Void)? = nil, onEpoch: ((EpochEvent<Scalar>) -> Void)? = nil) {
         self.onStep = onStep
         self.onEpoch = onEpoch
+    }
+
+    public func stepEnded(_ event: StepEvent<Scalar>, running: [(HistoryKey, Double)]) { onStep?(event) }
+    public func epochEnded(_ event: EpochEvent<Scalar>, network: inout Sequential<Scalar>) -> StopReason? {
+        onEpoch?(event)
+        return nil
+    }
+}
+
+/// Early stopping as a callback: the best value of the monitored quantity so far, and how many
+/// epochs have passed without improving on it.
+struct EarlyStoppingCallback<Scalar: TensorScalar>: TrainingCallback {
+    let rule: EarlyStopping
+    var best: (value: Double, epoch: Int, parameters: [[Tensor<Scalar>]])?
+    var epochsWithoutImprovement = 0
+
+    mutating func epochEnded(_ event: EpochEvent<Scalar>, network: inout Sequential<Scalar>) -> StopReason? {
+        guard let value = event.logs.first(where: { $0.0 == rule.monitor })?.1 else {
+            stop("fit: early stopping monitors \(rule.monitor), which is not recorded "
+                + "(recorded: \(event.logs.map(\.0.name).joined(separator: ", ")))")
+        }
+        let sign = rule.monitor.higherIsBetter ? 1.0 : -1.0
+        if best == nil || sign * (value - best!.value) > rule.minDelta {
+            best = (value, event.epoch, rule.restoreBestWeights ? network.parameters : [])
+            epochsWithoutImprovement = 0
+            return nil
+        }
+        epochsWithoutImprovement += 1
+        guard epochsWithoutImprovement >= rule.patience, let best else { return nil }
+        if rule.restoreBestWeights { network.parameters = best.parameters }
+        return .earlyStopping(epoch: event.epoch, bestEpoch: best.epoch, monitor: rule.monitor)
+    }
+}
+
+/// Stops when the validation loss is not finite. The data is finite (`fit` checks it) and so is
+/// the training loss, so the outputs on the validation examples overflowed: said once, and training stops.
+struct ValidationOverflowStop<Scalar: TensorScalar>: TrainingCallback {
+    func epochEnded(_ event: EpochEvent<Scalar>, network: inout Sequential<Scalar>) -> StopReason? {
+        guard let validationLoss = event.logs.first(where: { $0.0 == .validationLoss })?.1, !validationLoss.isFinite else { return nil }
+        return .validationDiverged(epoch: event.epoch, validationLoss: validationLoss, trainingLoss: event.logs.first { $0.0 == .loss }!.1)
+    }
+}
+
+/// The progress bar and the per-epoch lines, drawn as a callback.
+struct ProgressCallback<Scalar: TensorScalar>: TrainingCallback {
+    let progress: ProgressReporter
+    let clock = ContinuousClock()
+    var start: ContinuousClock.Instant, lastDrawn: ContinuousClock.Instant, epochs = 0
+
+    init(_ progress: ProgressReporter) {
+        self.progress = progress
+        (start, lastDrawn) = (clock.now, clock.now)
+    }
+
+    mutating func epochStarted(_ epoch: Int, of epochs: Int) {
+        progress.epochStarted(epoch, of: epochs)
+        (self.epochs, start, lastDrawn) = (epochs, clock.now, clock.now)
+    }
+
+    mutating func stepEnded(_ event: StepEvent<Scalar>, running: [(HistoryKey, Double)]) {
+        let now = clock.now
+        guard progress.style == .bar && (now - lastDrawn > .milliseconds(100) || event.step == 1) else { return }
+        lastDrawn = now
+        progress.step(event.step, of: event.stepsPerEpoch, seconds: (now - start).seconds, logs: running)
+    }
+
+    func epochEnded(_ event: EpochEvent<Scalar>, network: inout Sequential<Scalar>) -> StopReason? {
+        progress.epochEnded(event.epoch, of: epochs, steps: event.stepsPerEpoch, seconds: (clock.now - start).seconds, logs: event.logs)
+        return nil
     }
 }
 
@@ -115,6 +207,9 @@ extension Sequential {
     public mutating func trainStep<O: Optimizer<Scalar>>(_ x: Tensor<Scalar>, _ y: Tensor<Scalar>, loss: some Loss, optimizer: O,
                                                          state: inout OptimizerState<O>, rng: inout SeededGenerator)
         -> (loss: Double, output: Tensor<Scalar>) {
+        let learningRate = optimizer.learningRate.at(step: state.updates + 1)
+        ensure(learningRate.isFinite && learningRate > 0,
+               "trainStep: the learning rate must be a positive number, got \(learningRate) at update \(state.updates + 1)")
         var context = Context(mode: .training, rng: rng)
         let (output, caches) = forward(x, context: &context)
         rng = context.rng
@@ -160,12 +255,65 @@ extension Sequential {
         callbacks: Callbacks<Scalar> = Callbacks(),
         rng: inout SeededGenerator
     ) -> History {
+        let (trainX, trainY, validationData) = checkedData(x, y, epochs: epochs, descent: descent, optimizer: optimizer,
+                                                           validation: validation, earlyStopping: earlyStopping)
+        let n = trainX.shape[0], batchSize = descent.batchSize(examples: n), stepsPerEpoch = (n + batchSize - 1) / batchSize
+        // Run after each update and epoch, in this order; any of them may stop training.
+        var around: [any TrainingCallback<Scalar>] = [ValidationOverflowStop<Scalar>(), ProgressCallback<Scalar>(progress), callbacks]
+        if let earlyStopping { around.append(EarlyStoppingCallback<Scalar>(rule: earlyStopping)) }
+        var state = OptimizerState(for: self, optimizer: optimizer)
+        var history = History()
+        for epoch in 1...epochs {
+            for i in around.indices { around[i].epochStarted(epoch, of: epochs) }
+            let order = shuffle ? rng.permutation(n) : Array(0 ..< n)          // a new order every epoch
+            var totals = EpochTotals(metrics)
+            for step in 1...stepsPerEpoch {
+                let batch = (step - 1) * batchSize ..< min(n, step * batchSize)  // the next m examples
+                let xBatch = shuffle ? trainX.rows(at: order[batch]) : trainX.rows(batch)
+                let yBatch = shuffle ? trainY.rows(at: order[batch]) : trainY.rows(batch)
+                // Forward, loss, backward and the update rule: one training step.
+                let (batchLoss, output) = trainStep(xBatch, yBatch, loss: loss, optimizer: optimizer, state: &state, rng: &rng)
+                guard batchLoss.isFinite else {
+                    history.stopReason = .diverged(epoch: epoch, step: step, stepsPerEpoch: stepsPerEpoch,
+                                                   learningRate: optimizer.learningRate.at(step: state.updates + 1), loss: batchLoss)
+                    progress.message("\n" + history.stopReason!.description)
+                    return history
+                }
+                totals.add(loss: batchLoss, output: output, target: yBatch)
+                if recordSteps { history.stepLosses.append(batchLoss) }
+                let event = StepEvent(epoch: epoch, step: step, stepsPerEpoch: stepsPerEpoch, update: state.updates, loss: batchLoss,
+                                      network: self)
+                for i in around.indices { around[i].stepEnded(event, running: totals.logs) }
+            }
+            var logs = totals.logs                                              // averaged over the epoch's batches
+            if let (vx, vy) = validationData {
+                let measured = evaluate(vx, vy, loss: loss, metrics: metrics)
+                logs.append((.validationLoss, measured[.loss]!))
+                for metric in metrics { logs.append((metric.key.validation, measured[metric.key]!)) }
+            }
+            history.append(logs)
+            for i in around.indices {
+                if let reason = around[i].epochEnded(EpochEvent(epoch: epoch, stepsPerEpoch: stepsPerEpoch, logs: logs, network: self),
+                                                     network: &self) {
+                    history.stopReason = reason
+                    if case .earlyStopping = reason { progress.message(reason.description) } else { progress.message("\n" + reason.description) }
+                    return history
+                }
+            }
+        }
+        return history
+    }
+
+    /// `fit`'s checks of its arguments, with messages that name the problem (NaN in the data would
+    /// otherwise show up as a "diverged" loss and be blamed on the learning rate), and the split
+    /// into training and validation data (Keras's validation_split: the last fraction, before shuffling).
+    private func checkedData<O: Optimizer<Scalar>>(_ x: Tensor<Scalar>, _ y: Tensor<Scalar>, epochs: Int, descent: Descent, optimizer: O,
+                                                   validation: Validation<Scalar>?, earlyStopping: EarlyStopping?)
+        -> (x: Tensor<Scalar>, y: Tensor<Scalar>, validation: (Tensor<Scalar>, Tensor<Scalar>)?) {
         ensure(x.rank >= 1 && y.rank >= 1 && x.shape[0] == y.shape[0],
-                     "fit: \(x.shape.first ?? 0) examples \(Shape.describe(x.shape)) but \(y.shape.first ?? 0) targets \(Shape.describe(y.shape))")
+               "fit: \(x.shape.first ?? 0) examples \(Shape.describe(x.shape)) but \(y.shape.first ?? 0) targets \(Shape.describe(y.shape))")
         ensure(epochs >= 1, "fit: epochs must be at least 1, got \(epochs)")
         if case .miniBatch(let m) = descent { ensure(m >= 1, "fit: a mini-batch needs at least 1 example, got \(m)") }
-        // NaN or infinity in the data would show up later as a "diverged" loss and be blamed on the
-        // learning rate: name it here instead.
         checkFinite(x, "the training inputs")
         checkFinite(y, "the training targets")
         if case .data(let vx, let vy)? = validation {
@@ -174,114 +322,44 @@ extension Sequential {
         }
         let learningRate = optimizer.learningRate.at(step: 1)
         ensure(learningRate.isFinite && learningRate > 0, "fit: the learning rate must be a positive number, got \(learningRate)")
-        // Keras's validation_split: the last fraction of the data, before shuffling.
-        var (trainX, trainY) = (x, y)
-        var validationData: (Tensor<Scalar>, Tensor<Scalar>)?
+        var result: (x: Tensor<Scalar>, y: Tensor<Scalar>, validation: (Tensor<Scalar>, Tensor<Scalar>)?) = (x, y, nil)
         switch validation {
         case .data(let vx, let vy)?:
-            validationData = (vx, vy)
+            result.validation = (vx, vy)
         case .split(let fraction)?:
             ensure(fraction > 0 && fraction < 1, "fit: validation split must be in (0, 1), got \(fraction)")
             let n = x.shape[0], splitAt = Int(Double(n) * (1 - fraction))
-            (trainX, trainY) = (x.rows(0 ..< splitAt), y.rows(0 ..< splitAt))
-            validationData = (x.rows(splitAt ..< n), y.rows(splitAt ..< n))
+            result = (x.rows(0 ..< splitAt), y.rows(0 ..< splitAt), (x.rows(splitAt ..< n), y.rows(splitAt ..< n)))
         case nil:
             break
         }
-        let n = trainX.shape[0]
-        ensure(n > 0, "fit: no training examples")
-        let batchSize = descent.batchSize(examples: n)
-        let stepsPerEpoch = (n + batchSize - 1) / batchSize
+        ensure(result.x.shape[0] > 0, "fit: no training examples")
         if let monitor = earlyStopping?.monitor {
-            ensure(!monitor.isValidation || validationData != nil,
-                         "fit: early stopping monitors \(monitor), which needs validation data")
+            ensure(!monitor.isValidation || result.validation != nil, "fit: early stopping monitors \(monitor), which needs validation data")
         }
+        return result
+    }
+}
 
-        var state = OptimizerState(for: self, optimizer: optimizer)
-        var history = History()
-        var best: (value: Double, epoch: Int, parameters: [[Tensor<Scalar>]])?
-        var epochsWithoutImprovement = 0
-        let clock = ContinuousClock()
+/// An epoch's loss and metrics so far, each averaged over the examples seen (as Keras reports them).
+struct EpochTotals {
+    let metrics: [Metric]
+    var lossSum = 0.0, metricSums: [Double], seen = 0
 
-        guard epochs > 0 else { return history }
-        for epoch in 1...epochs {
-            progress.epochStarted(epoch, of: epochs)
-            let start = clock.now
-            var lastDrawn = start
-            let order = shuffle ? rng.permutation(n) : Array(0 ..< n)
-            var lossSum = 0.0, metricSums = [Double](repeating: 0, count: metrics.count), seen = 0
+    init(_ metrics: [Metric]) {
+        self.metrics = metrics
+        metricSums = [Double](repeating: 0, count: metrics.count)
+    }
 
-            for step in 1...stepsPerEpoch {
-                let range = (step - 1) * batchSize ..< min(n, step * batchSize)
-                let xBatch = shuffle ? trainX.rows(at: order[range]) : trainX.rows(range)
-                let yBatch = shuffle ? trainY.rows(at: order[range]) : trainY.rows(range)
+    mutating func add<S: TensorScalar>(loss: Double, output: Tensor<S>, target: Tensor<S>) {
+        let m = output.shape[0]
+        seen += m
+        lossSum += loss * Double(m)
+        for (i, metric) in metrics.enumerated() { metricSums[i] += metric.value(output, target) * Double(m) }
+    }
 
-                // Forward, loss, backward and the update rule: one training step.
-                let (batchLoss, output) = trainStep(xBatch, yBatch, loss: loss, optimizer: optimizer, state: &state, rng: &rng)
-                guard batchLoss.isFinite else {
-                    let reason = StopReason.diverged(epoch: epoch, step: step, stepsPerEpoch: stepsPerEpoch,
-                                                     learningRate: optimizer.learningRate.at(step: state.updates + 1), loss: batchLoss)
-                    history.stopReason = reason
-                    progress.message("\n" + reason.description)
-                    return history
-                }
-
-                let m = range.count
-                seen += m
-                lossSum += batchLoss * Double(m)
-                for (i, metric) in metrics.enumerated() { metricSums[i] += metric.value(output, yBatch) * Double(m) }
-                if recordSteps { history.stepLosses.append(batchLoss) }
-                callbacks.onStep?(StepEvent(epoch: epoch, step: step, stepsPerEpoch: stepsPerEpoch, update: state.updates,
-                                            loss: batchLoss, network: self))
-                let now = clock.now
-                if progress.style == .bar && (now - lastDrawn > .milliseconds(100) || step == 1) {
-                    lastDrawn = now
-                    var running = [(HistoryKey.loss, lossSum / Double(seen))]
-                    for (i, metric) in metrics.enumerated() { running.append((metric.key, metricSums[i] / Double(seen))) }
-                    progress.step(step, of: stepsPerEpoch, seconds: (now - start).seconds, logs: running)
-                }
-            }
-
-            var logs = [(HistoryKey.loss, lossSum / Double(seen))]
-            for (i, metric) in metrics.enumerated() { logs.append((metric.key, metricSums[i] / Double(seen))) }
-            if let (vx, vy) = validationData {
-                let measured = evaluate(vx, vy, loss: loss, metrics: metrics)
-                logs.append((HistoryKey.validationLoss, measured[.loss]!))
-                for metric in metrics { logs.append((metric.key.validation, measured[metric.key]!)) }
-                if !measured[.loss]!.isFinite {
-                    // The data is finite (checked above) and so is the training loss: the outputs on the
-                    // validation examples overflowed. Said once, and training stops.
-                    history.append(logs)
-                    history.stopReason = .validationDiverged(epoch: epoch, validationLoss: measured[.loss]!, trainingLoss: lossSum / Double(seen))
-                    progress.message("\n" + history.stopReason!.description)
-                    return history
-                }
-            }
-            history.append(logs)
-            progress.epochEnded(epoch, of: epochs, steps: stepsPerEpoch, seconds: (clock.now - start).seconds, logs: logs)
-            callbacks.onEpoch?(EpochEvent(epoch: epoch, logs: logs, network: self))
-
-            if let stopping = earlyStopping {
-                guard let value = logs.first(where: { $0.0 == stopping.monitor })?.1 else {
-                    stop("fit: early stopping monitors \(stopping.monitor), which is not recorded "
-                        + "(recorded: \(logs.map(\.0.name).joined(separator: ", ")))")
-                }
-                let sign = stopping.monitor.higherIsBetter ? 1.0 : -1.0
-                if best == nil || sign * (value - best!.value) > stopping.minDelta {
-                    best = (value, epoch, stopping.restoreBestWeights ? parameters : [])
-                    epochsWithoutImprovement = 0
-                } else {
-                    epochsWithoutImprovement += 1
-                    if epochsWithoutImprovement >= stopping.patience, let best {
-                        if stopping.restoreBestWeights { parameters = best.parameters }
-                        history.stopReason = .earlyStopping(epoch: epoch, bestEpoch: best.epoch, monitor: stopping.monitor)
-                        progress.message(history.stopReason!.description)
-                        break
-                    }
-                }
-            }
-        }
-        return history
+    var logs: [(HistoryKey, Double)] {
+        [(.loss, lossSum / Double(seen))] + metrics.indices.map { (metrics[$0].key, metricSums[$0] / Double(seen)) }
     }
 }
 

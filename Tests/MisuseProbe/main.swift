@@ -27,6 +27,13 @@ let cases: [String: () -> Void] = [
         let cache = layer.forward(.ones([1, 3]), context: &context).cache
         _ = layer.backward(.ones([1, 2]), cache: cache)["gamma"]
     },
+    "train-step-zero-learning-rate": {
+        var rng = SeededGenerator(seed: 1)
+        var network = Sequential<Float>(inputShape: [3], layers: [Dense(inputs: 3, units: 1, using: &rng)])
+        let sgd = SGD<Float>(learningRate: 0.0)
+        var state = OptimizerState(for: network, optimizer: sgd)
+        network.trainStep(.ones([2, 3]), .ones([2, 1]), loss: MeanSquaredError(), optimizer: sgd, state: &state, rng: &rng)
+    },
     "zero-units": {
         var rng = SeededGenerator(seed: 1)
         _ = Sequential<Float>(inputShape: [4], layers: [Dense(inputs: 4, units: 0, using: &rng)])
