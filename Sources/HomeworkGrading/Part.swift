@@ -151,7 +151,7 @@ func compare(_ what: String, _ got: Tensor<Double>, _ expected: Tensor<Double>) 
     var first: Int?
     for i in g.indices {
         let difference = abs(g[i] - e[i])
-        if !(difference <= absoluteTolerance + relativeTolerance * abs(e[i])) && first == nil { first = i }
+        if !isClose(g[i], e[i], absolute: absoluteTolerance, relative: relativeTolerance) && first == nil { first = i }
         if difference > worst || difference.isNaN { worst = difference }
     }
     guard let i = first else { return nil }

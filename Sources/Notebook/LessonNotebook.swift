@@ -330,10 +330,4 @@ func jsonString(_ text: String) -> String {
         .replacingOccurrences(of: "\n", with: "\\n") + "\""
 }
 
-extension String {
-    func trimmingTrailingSpaces() -> String {
-        var s = self
-        while s.last == " " { s.removeLast() }
-        return s
-    }
-}
+

@@ -152,3 +152,12 @@ extension String {
         return trimmed.hasSuffix(".") ? String(trimmed.dropLast()) : trimmed
     }
 }
+
+extension String {
+    /// The string without the spaces at its end (table cells padded to a column's width).
+    public func trimmingTrailingSpaces() -> String {
+        var s = self
+        while s.last == " " { s.removeLast() }
+        return s
+    }
+}

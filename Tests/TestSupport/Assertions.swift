@@ -7,7 +7,7 @@ public func assertClose<T: BinaryFloatingPoint>(
     file: StaticString = #filePath, line: UInt = #line
 ) {
     let difference = (got - expected).magnitude
-    if !(difference <= tolerance) {
+    if !isClose(got, expected, absolute: tolerance, relative: 0) {
         XCTFail("\(what()): expected \(expected), got \(got) (difference \(difference), tolerance \(tolerance))",
                 file: file, line: line)
     }
@@ -29,8 +29,7 @@ public func assertClose<S: TensorScalar>(
     var firstBad: Int? = nil
     for i in g.indices {
         let difference = (g[i] - e[i]).magnitude
-        let allowed = tolerance + relative * e[i].magnitude
-        if !(difference <= allowed) || g[i].isNaN != e[i].isNaN {
+        if !isClose(g[i], e[i], absolute: tolerance, relative: relative) {
             if firstBad == nil { firstBad = i }
         }
         if difference > worst { worst = difference }
