@@ -84,13 +84,15 @@ let trainX = mnist.trainImages.rows(0 ..< trainCount) / 255
 let trainY = Tensor<Float>.oneHot(Array(mnist.trainLabels.prefix(trainCount)), classes: 10)
 let testX = mnist.testImages / 255, testY = Tensor<Float>.oneHot(mnist.testLabels, classes: 10)
 var rng = notebook.rng
-var model = Sequential<Float>(inputShape: [784], layers: [
-    Dense(inputs: 784, units: 256, activation: .relu, using: &rng),
-    Dropout(rate: 0.4),
-    Dense(inputs: 256, units: 128, activation: .relu, using: &rng),
-    Dropout(rate: 0.3),
-    Dense(inputs: 128, units: 10, activation: .softmax, using: &rng),
-])
+// As in Keras, each layer's input size comes from the layer before it (784, then 256, then 128);
+// the weights are drawn from `rng` in order, as Dense(inputs: 784, units: 256, …, using: &rng) would.
+var model = Sequential<Float>(inputShape: [784], using: &rng) {
+    Dense(units: 256, activation: .relu)
+    Dropout(rate: 0.4)
+    Dense(units: 128, activation: .relu)
+    Dropout(rate: 0.3)
+    Dense(units: 10, activation: .softmax)
+}
 notebook.block(model.summary())
 notebook.record("parameters", model.parameterCount.total)
 let epochs = notebook.epochs(20, quick: 3)

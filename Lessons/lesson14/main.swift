@@ -226,23 +226,24 @@ let testImages = mnist.testImages / 255, testLabels = Tensor<Float>.oneHot(mnist
 let epochs = notebook.epochs(10, quick: 2)
 let seeds = notebook.seeds(4, quick: 2)
 /// The two networks, each from its own generator.
+/// (Each layer's input size is inferred, as in Keras: the Dense layer after Flatten gets 13 · 13 · 32 = 5,408.)
 func makeCNN(_ rng: inout SeededGenerator) -> Sequential<Float> {
-    Sequential<Float>(inputShape: [28, 28, 1], layers: [
-        Conv2D(channels: 1, filters: 32, activation: .relu, using: &rng),
-        MaxPooling2D(size: 2),
-        Flatten(),
-        Dense(inputs: 13 * 13 * 32, units: 40, activation: .relu, using: &rng),
-        Dense(inputs: 40, units: 10, activation: .softmax, using: &rng),
-    ], name: "cnn")
+    Sequential<Float>(inputShape: [28, 28, 1], name: "cnn", using: &rng) {
+        Conv2D(filters: 32, activation: .relu)
+        MaxPooling2D(size: 2)
+        Flatten()
+        Dense(units: 40, activation: .relu)
+        Dense(units: 10, activation: .softmax)
+    }
 }
 func makeMLP(_ rng: inout SeededGenerator) -> Sequential<Float> {
-    Sequential<Float>(inputShape: [784], layers: [
-        Dense(inputs: 784, units: 256, activation: .relu, using: &rng),
-        Dropout(rate: 0.4),
-        Dense(inputs: 256, units: 128, activation: .relu, using: &rng),
-        Dropout(rate: 0.3),
-        Dense(inputs: 128, units: 10, activation: .softmax, using: &rng),
-    ], name: "mlp")
+    Sequential<Float>(inputShape: [784], name: "mlp", using: &rng) {
+        Dense(units: 256, activation: .relu)
+        Dropout(rate: 0.4)
+        Dense(units: 128, activation: .relu)
+        Dropout(rate: 0.3)
+        Dense(units: 10, activation: .softmax)
+    }
 }
 var summaryRNG = SeededGenerator(seed: seeds[0])
 notebook.say("Conv 3 × 3 (32 filters, ReLU) → max pooling 2 × 2 → a dense layer of 40 → softmax, against lesson 07's "

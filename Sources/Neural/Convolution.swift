@@ -46,6 +46,26 @@ public struct Conv2D<Scalar: TensorScalar>: Layer {
     public var padding: Padding
     public var activation: Activation
     public var regularizer: Regularizer?
+    /// How to draw the weights once the number of channels is known (a layer made with `Conv2D(filters:)`).
+    var pendingInitializer: WeightInitializer?
+
+    /// `filters` kernels whose depth (the input's channels) the network gives, Keras-style: inside
+    /// `Sequential(inputShape:using:) { … }`, which draws the weights in order.
+    public init(filters: Int, kernelSize: (Int, Int) = (3, 3), stride: Int = 1, padding: Padding = .valid,
+                activation: Activation = .identity, initializer: WeightInitializer = .glorotUniform, regularizer: Regularizer? = nil) {
+        self.init(weights: .zeros([kernelSize.0, kernelSize.1, 0, filters]), bias: .zeros([filters]), stride: stride, padding: padding,
+                  activation: activation, regularizer: regularizer)
+        pendingInitializer = initializer
+    }
+
+    public var needsBuilding: Bool { pendingInitializer != nil }
+
+    public mutating func build(forInput shape: [Int], using rng: inout SeededGenerator) {
+        guard let initializer = pendingInitializer else { return }
+        ensure(shape.count == 3, "Conv2D(filters: \(filters)) takes images of shape (height, width, channels), got \(Shape.describe(shape))")
+        self = Conv2D(channels: shape[2], filters: filters, kernelSize: (kernelHeight, kernelWidth), stride: stride, padding: padding,
+                      activation: activation, initializer: initializer, regularizer: regularizer, using: &rng)
+    }
 
     public init(channels: Int, filters: Int, kernelSize: (Int, Int) = (3, 3), stride: Int = 1, padding: Padding = .valid,
                 activation: Activation = .identity, initializer: WeightInitializer = .glorotUniform,

@@ -44,6 +44,8 @@ public struct Dense<Scalar: TensorScalar>: Layer {
     public var activation: Activation
     /// An optional penalty on the weights (not the bias), as Keras's `kernel_regularizer`.
     public var regularizer: Regularizer?
+    /// How to draw the weights once the input size is known (a layer made with `Dense(units:)`).
+    var pendingInitializer: WeightInitializer?
 
     /// What the backward pass needs: x^(l−1), s^(l) and x^(l) for the mini-batch.
     public struct Cache {
@@ -58,6 +60,22 @@ public struct Dense<Scalar: TensorScalar>: Layer {
                 using rng: inout SeededGenerator) {
         self.init(weights: initializer.weights([inputs, units], using: &rng), bias: .zeros([units]),
                   activation: activation, regularizer: regularizer)
+    }
+
+    /// A layer of `units` whose input size the network gives (Keras's `Dense(40)`): inside
+    /// `Sequential(inputShape:using:) { … }`, which draws its weights in order.
+    public init(units: Int, activation: Activation = .identity, initializer: WeightInitializer = .glorotUniform,
+                regularizer: Regularizer? = nil) {
+        self.init(weights: .zeros([0, units]), bias: .zeros([units]), activation: activation, regularizer: regularizer)
+        pendingInitializer = initializer
+    }
+
+    public var needsBuilding: Bool { pendingInitializer != nil }
+
+    public mutating func build(forInput shape: [Int], using rng: inout SeededGenerator) {
+        guard let initializer = pendingInitializer else { return }
+        ensure(shape.count == 1, "Dense(units: \(units)) takes examples of shape (features,), got \(Shape.describe(shape)): put a Flatten before it")
+        self = Dense(inputs: shape[0], units: units, activation: activation, initializer: initializer, regularizer: regularizer, using: &rng)
     }
 
     /// A layer with the given weights (inputs, units) and bias (units,).

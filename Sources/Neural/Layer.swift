@@ -120,6 +120,14 @@ public protocol Layer<Scalar> {
     /// The regularization penalty this layer adds to the error (0 for most layers).
     var regularizationLoss: Scalar { get }
 
+    /// Whether the layer still waits for its input size (`Dense(units: 40)`, Keras-style): a
+    /// network built with `Sequential(inputShape:using:) { … }` gives it, then calls `build`.
+    var needsBuilding: Bool { get }
+
+    /// Draws the weights of a layer that waited for its input size, for examples of `shape`,
+    /// exactly as the explicit form (`Dense(inputs:units:…using:)`) would. Others do nothing.
+    mutating func build(forInput shape: [Int], using rng: inout SeededGenerator)
+
     /// Computes the output for a mini-batch (the first axis of `x` is the batch).
     mutating func forward(_ x: Tensor<Scalar>, context: inout Context) -> (output: Tensor<Scalar>, cache: Cache)
 
@@ -143,6 +151,8 @@ extension Layer {
     public var parameterNames: [String] { Self.parameterList.map(\.name) }
     public var nonTrainableParameterCount: Int { 0 }
     public var regularizationLoss: Scalar { 0 }
+    public var needsBuilding: Bool { false }
+    public mutating func build(forInput shape: [Int], using rng: inout SeededGenerator) {}
     public func outputShape(forInput shape: [Int]) -> [Int] { shape }
     public func inputProblem(forInput shape: [Int]) -> String? { nil }
 

@@ -64,6 +64,8 @@ public struct Sequential<Scalar: TensorScalar> {
         // The layers must fit together: each takes what the one before it gives.
         var shape = inputShape
         for (i, layer) in layers.enumerated() {
+            ensure(!layer.needsBuilding, "\(name): layer \(i + 1) (\(layer.typeName)) was made without its input size; give it "
+                   + "(Dense(inputs:units:…using:)) or build the network with Sequential(inputShape:using:) { … }, which infers it")
             if let problem = layer.inputProblem(forInput: shape) {
                 let source = i == 0 ? "the network's input" : "layer \(i) (\(layers[i - 1].typeName))"
                 stop("\(name): layer \(i + 1) (\(layer.typeName)) \(problem), but \(source) gives \(Shape.describe(shape))")
@@ -72,6 +74,30 @@ public struct Sequential<Scalar: TensorScalar> {
             ensure(!shape.contains(0), "\(name): layer \(i + 1) (\(layer.typeName)) gives examples of shape "
                    + "\(Shape.describe(shape)): a layer needs at least one unit")
         }
+    }
+
+    /// A network whose layers' input sizes are inferred from `inputShape`, as Keras's are:
+    ///
+    ///     var network = Sequential<Float>(inputShape: [28, 28, 1], using: &rng) {
+    ///         Conv2D(filters: 32, activation: .relu)        // 3 × 3 × 1 kernels: 1 channel in
+    ///         MaxPooling2D(size: 2)
+    ///         Flatten()
+    ///         Dense(units: 40, activation: .relu)           // 13 · 13 · 32 = 5,408 inputs
+    ///         Dense(units: 10, activation: .softmax)
+    ///     }
+    ///
+    /// Each layer that waits for its size draws its weights from `rng` in order, so the network is
+    /// the one the explicit form (`Dense(inputs: 5408, units: 40, …, using: &rng)`, …) gives, bit for bit.
+    public init(inputShape: [Int], name: String = "sequential", using rng: inout SeededGenerator,
+                @LayerBuilder<Scalar> layers: () -> [any Layer<Scalar>]) {
+        var built: [any Layer<Scalar>] = []
+        var shape = inputShape
+        for var layer in layers() {
+            if layer.needsBuilding { layer.build(forInput: shape, using: &rng) }
+            if layer.inputProblem(forInput: shape) == nil { shape = layer.outputShape(forInput: shape) }   // else the check below names it
+            built.append(layer)
+        }
+        self.init(inputShape: inputShape, layers: built, name: name)
     }
 
     /// The shape of one example's output after each layer.
@@ -257,4 +283,16 @@ extension String {
     func padding(toLength length: Int) -> String {
         count >= length ? self : self + String(repeating: " ", count: length - count)
     }
+}
+
+/// The layers of `Sequential(inputShape:using:) { … }`, one per line, as a Keras model lists them
+/// (`if` and `for` work too).
+@resultBuilder
+public enum LayerBuilder<Scalar: TensorScalar> {
+    public static func buildExpression(_ layer: some Layer<Scalar>) -> [any Layer<Scalar>] { [layer] }
+    public static func buildBlock(_ parts: [any Layer<Scalar>]...) -> [any Layer<Scalar>] { parts.flatMap { $0 } }
+    public static func buildOptional(_ part: [any Layer<Scalar>]?) -> [any Layer<Scalar>] { part ?? [] }
+    public static func buildEither(first part: [any Layer<Scalar>]) -> [any Layer<Scalar>] { part }
+    public static func buildEither(second part: [any Layer<Scalar>]) -> [any Layer<Scalar>] { part }
+    public static func buildArray(_ parts: [[any Layer<Scalar>]]) -> [any Layer<Scalar>] { parts.flatMap { $0 } }
 }

@@ -49,6 +49,7 @@ final class LibraryMessagesTests: XCTestCase {
         try assertStops("layer-of-another-type", saying: ["layer(0, as: Dense<Float>): layer 0 is Dropout<Float>, not Dense<Float>"])
         try assertStops("gradient-of-no-such-parameter", saying: ["no parameter named \"gamma\" (the layer's are: weights, bias)"])
         try assertStops("train-step-zero-learning-rate", saying: ["trainStep: the learning rate must be a positive number, got 0.0 at update 1"])
+        try assertStops("unbuilt-layer", saying: ["layer 1 (Dense) was made without its input size", "Sequential(inputShape:using:)"])
         try assertStops("zero-units", saying: ["layer 1 (Dense) gives examples of shape (0,): a layer needs at least one unit"])
         try assertStops("nan-inputs", saying: ["the training inputs contain nan (example 1, column 1)", "Clean or impute"])
         try assertStops("infinite-targets", saying: ["the training targets contain inf (example 1, column 0)"])

@@ -34,6 +34,9 @@ let cases: [String: () -> Void] = [
         var state = OptimizerState(for: network, optimizer: sgd)
         network.trainStep(.ones([2, 3]), .ones([2, 1]), loss: MeanSquaredError(), optimizer: sgd, state: &state, rng: &rng)
     },
+    "unbuilt-layer": {
+        _ = Sequential<Float>(inputShape: [4], layers: [Dense(units: 2)])
+    },
     "zero-units": {
         var rng = SeededGenerator(seed: 1)
         _ = Sequential<Float>(inputShape: [4], layers: [Dense(inputs: 4, units: 0, using: &rng)])

@@ -51,6 +51,31 @@ final class SummaryTests: XCTestCase {
         XCTAssertEqual(dense.bias.scalars, [0, 0])
     }
 
+    /// The builder infers each layer's input size and draws the weights in order: the network is the
+    /// explicit form's, bit for bit.
+    func testInferredInputSizesGiveTheExplicitNetwork() {
+        var explicitRNG = SeededGenerator(seed: 7), inferredRNG = SeededGenerator(seed: 7)
+        let explicit = Sequential<Float>(inputShape: [8, 8, 1], layers: [
+            Conv2D(channels: 1, filters: 4, activation: .relu, using: &explicitRNG), MaxPooling2D(size: 2), Flatten(),
+            Dense(inputs: 3 * 3 * 4, units: 5, activation: .relu, using: &explicitRNG), Dropout(rate: 0.5),
+            Dense(inputs: 5, units: 2, activation: .softmax, using: &explicitRNG),
+        ])
+        let inferred = Sequential<Float>(inputShape: [8, 8, 1], using: &inferredRNG) {
+            Conv2D(filters: 4, activation: .relu)
+            MaxPooling2D(size: 2)
+            Flatten()
+            Dense(units: 5, activation: .relu)
+            Dropout(rate: 0.5)
+            Dense(units: 2, activation: .softmax)
+        }
+        XCTAssertEqual(inferred.layerShapes, explicit.layerShapes)
+        XCTAssertEqual(inferred.parameters.count, explicit.parameters.count)
+        for (a, b) in zip(inferred.parameters.joined(), explicit.parameters.joined()) {
+            XCTAssertTrue(a.shape == b.shape && a.scalars == b.scalars, "inferred \(Shape.describe(a.shape)) vs explicit \(Shape.describe(b.shape))")
+        }
+        XCTAssertEqual(inferredRNG.next(), explicitRNG.next(), "the same number of draws")
+    }
+
     func testLayerNamesAreKerasSnakeCase() {
         var rng = SeededGenerator(seed: 3)
         let network = Sequential<Float>(inputShape: [4], layers: [
