@@ -21,8 +21,10 @@ let notebook = LessonNotebook(
 
 // MARK: - Rank, shape and element type
 notebook.section("Rank, shape and element type")
-notebook.say("A scalar is a rank-0 tensor (one number), a vector rank 1, a matrix rank 2. Stacking matrices gives "
-    + "rank 3, and so on. The element type here is Float (32-bit), the working precision of every lesson.")
+notebook.say("""
+    A scalar is a rank-0 tensor (one number), a vector rank 1, a matrix rank 2. Stacking matrices gives \
+    rank 3, and so on. The element type here is Float (32-bit), the working precision of every lesson.
+    """)
 let scalar = Tensor<Float>(3.5)
 let vector = Tensor<Float>([12, 3, 6, 14, 7])
 let matrix = Tensor<Float>([[5, 78, 2, 34, 0], [6, 79, 3, 35, 1], [7, 80, 4, 36, 2]])
@@ -36,8 +38,10 @@ let examples: [(String, [Int])] = [
     ("images × rows × columns × colours", [128, 256, 256, 3]),
     ("clips × frames × rows × columns × colours", [4, 240, 144, 256, 3]),
 ]
-notebook.say("vector data (age, postcode, income of 10,000 people), a time series (250 days of 390 minutes of 3 "
-    + "prices), 128 colour images of 256 × 256 pixels, and 4 video clips of 240 frames:")
+notebook.say("""
+    vector data (age, postcode, income of 10,000 people), a time series (250 days of 390 minutes of 3 \
+    prices), 128 colour images of 256 × 256 pixels, and 4 video clips of 240 frames:
+    """)
 notebook.table(["axes", "rank", "shape", "numbers"], examples.map { name, shape in
     [name, String(shape.count), Shape.describe(shape), grouped(Shape.elementCount(shape))]
 })
@@ -46,11 +50,13 @@ notebook.record("videoElements", Shape.elementCount([4, 240, 144, 256, 3]))
 
 // MARK: - Element-wise operations
 notebook.section("Element-wise operations")
-notebook.say("relu, addition and multiplication act on each number independently. Written as a loop in this "
-    + "lesson's own code they are slow: the loop runs one number at a time (and without optimization in a debug "
-    + "build). The tensor operation runs the same formula in the Tensors module, compiled with optimization and "
-    + "vectorized: an AVX2 instruction works on 8 floats at once (the matrix kernel's SIMD16 vectors are two such "
-    + "registers; on CPUs with AVX-512, one register holds 16).")
+notebook.say("""
+    relu, addition and multiplication act on each number independently. Written as a loop in this \
+    lesson's own code they are slow: the loop runs one number at a time (and without optimization in a debug \
+    build). The tensor operation runs the same formula in the Tensors module, compiled with optimization and \
+    vectorized: an AVX2 instruction works on 8 floats at once (the matrix kernel's SIMD16 vectors are two such \
+    registers; on CPUs with AVX-512, one register holds 16).
+    """)
 let small = Tensor<Float>([[-1.5, 2, 0], [3, -0.5, 4]])
 notebook.show("x", small)
 notebook.show("max(x, 0)  (relu)", max(small, 0))
@@ -81,9 +87,11 @@ notebook.writeData("lesson01-relu-timing.csv", "method,elements,seconds\nloop,\(
 
 // MARK: - Broadcasting
 notebook.section("Broadcasting")
-notebook.say("When two tensors have different shapes, the smaller one is repeated along the missing axes, numpy's "
-    + "rule: align the shapes at their last axis; along each axis the sizes must be equal or one of them 1. "
-    + "The lecture's example adds a (32, 10) matrix to each of the 64 × 3 slices of a (64, 3, 32, 10) tensor.")
+notebook.say("""
+    When two tensors have different shapes, the smaller one is repeated along the missing axes, numpy's \
+    rule: align the shapes at their last axis; along each axis the sizes must be equal or one of them 1. \
+    The lecture's example adds a (32, 10) matrix to each of the 64 × 3 slices of a (64, 3, 32, 10) tensor.
+    """)
 let x4 = Tensor<Float>.normal([64, 3, 32, 10], using: &rng)
 let y2 = Tensor<Float>.normal([32, 10], using: &rng)
 let sum = x4 + y2
@@ -101,9 +109,11 @@ do {
 
 // MARK: - Tensor dot
 notebook.section("The tensor dot product")
-notebook.say("The dot product combines numbers across an axis. Two vectors of the same length give a scalar; a "
-    + "matrix (a, b) and a matrix (b, c) give (a, c): each result is a row of the first times a column of the second. "
-    + "It is the one operation of a dense layer, and where almost all of a network's time goes.")
+notebook.say("""
+    The dot product combines numbers across an axis. Two vectors of the same length give a scalar; a \
+    matrix (a, b) and a matrix (b, c) give (a, c): each result is a row of the first times a column of the second. \
+    It is the one operation of a dense layer, and where almost all of a network's time goes.
+    """)
 let u = Tensor<Float>([1, 2, 3]), v = Tensor<Float>([4, 5, 6])
 notebook.show("[1, 2, 3] · [4, 5, 6]", dot(u, v))
 let a = Tensor<Float>([[1, 2], [3, 4], [5, 6]]), b = Tensor<Float>([[1, 0, 2], [0, 1, 3]])
@@ -115,8 +125,10 @@ notebook.record("dotProduct", Double(dot(u, v)))
 
 // MARK: - Reshape and transpose
 notebook.section("Reshape and transpose")
-notebook.say("Reshaping keeps the numbers in their row-major order and changes only the shape; transposing swaps "
-    + "rows and columns. The lecture's example: a 3 × 2 matrix.")
+notebook.say("""
+    Reshaping keeps the numbers in their row-major order and changes only the shape; transposing swaps \
+    rows and columns. The lecture's example: a 3 × 2 matrix.
+    """)
 let x = Tensor<Float>([[0, 1], [2, 3], [4, 5]])
 notebook.show("x (3, 2)", x)
 notebook.show("x.reshaped([6, 1])", x.reshaped([6, 1]))
@@ -127,8 +139,10 @@ notebook.record("transposed", x.transposed().scalars.map(Double.init))
 
 // MARK: - The geometric view
 notebook.section("The geometric view")
-notebook.say("A vector of two numbers is a point, or an arrow from the origin. Adding two vectors puts one arrow "
-    + "at the end of the other; multiplying by a matrix transforms the plane. R rotates every arrow by θ.")
+notebook.say("""
+    A vector of two numbers is a point, or an arrow from the origin. Adding two vectors puts one arrow \
+    at the end of the other; multiplying by a matrix transforms the plane. R rotates every arrow by θ.
+    """)
 let A = Tensor<Double>([0.5, 1]), B = Tensor<Double>([1, 0.25])
 let theta = Double.pi / 4
 let R = Tensor<Double>([[cos(theta), -sin(theta)], [sin(theta), cos(theta)]])
@@ -141,8 +155,10 @@ notebook.show("R (θ = 45°)", R)
 notebook.show("R · A", rotatedA)
 notebook.show("R · B", rotatedB)
 notebook.show("largest |R · (A + B) − (R · A + R · B)|", formatNumber("%.1e", abs(rotatedSum - (rotatedA + rotatedB)).max()))
-notebook.say("Rotation is linear: rotating the sum is the sum of the rotations, and lengths do not change "
-    + "(|A| = \(formatNumber("%.4f", sqrt(dot(A, A)))), |R · A| = \(formatNumber("%.4f", sqrt(dot(rotatedA, rotatedA))))).")
+notebook.say("""
+    Rotation is linear: rotating the sum is the sum of the rotations, and lengths do not change \
+    (|A| = \(formatNumber("%.4f", sqrt(dot(A, A)))), |R · A| = \(formatNumber("%.4f", sqrt(dot(rotatedA, rotatedA))))).
+    """)
 notebook.record("AplusB", AplusB.scalars)
 notebook.record("rotatedA", rotatedA.scalars)
 notebook.record("rotatedB", rotatedB.scalars)

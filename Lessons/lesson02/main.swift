@@ -37,9 +37,11 @@ notebook.show("J(0, 0)", formatNumber("%.4f", cost(0, 0)))
 
 // MARK: - The closed form
 notebook.section("The closed form: β̂ = (XᵀX)⁻¹XᵀY")
-notebook.say("Setting both partial derivatives to zero gives the normal equations XᵀX β = XᵀY, with one row "
-    + "(xᵢ, 1) of X per point. XᵀX is 2 × 2, so its inverse is written out: [[a, b], [c, d]]⁻¹ = "
-    + "[[d, −b], [−c, a]] / (ad − bc).")
+notebook.say("""
+    Setting both partial derivatives to zero gives the normal equations XᵀX β = XᵀY, with one row \
+    (xᵢ, 1) of X per point. XᵀX is 2 × 2, so its inverse is written out: [[a, b], [c, d]]⁻¹ = \
+    [[d, −b], [−c, a]] / (ad − bc).
+    """)
 let X = Tensor.concatenate([x.reshaped([n, 1]), Tensor.ones([n, 1])], axis: 1)
 let XtX = matmul(X, X, transposeA: true)
 let XtY = matmul(X, y.reshaped([n, 1]), transposeA: true)
@@ -60,10 +62,12 @@ notebook.section("Batch gradient descent: one update per pass over all points")
 let batchRate = 0.02
 let batchEpochs = notebook.epochs(1000, quick: 1000)
 notebook.settings(["learning rate η": batchRate, "epochs": batchEpochs, "start": "(w, b) = (0, 0)"])
-notebook.say("Each update uses the gradient over all \(n) points, computed here in tensor form: the residuals "
-    + "r = ŷ − y for every point at once, then ∂J/∂w = 2 mean(r x) and ∂J/∂b = 2 mean(r). The update subtracts the "
-    + "step from the old weight, w ← w − η ∂J/∂w (a slide of the course writes w := step * gradient, which would "
-    + "throw the old weight away).")
+notebook.say("""
+    Each update uses the gradient over all \(n) points, computed here in tensor form: the residuals \
+    r = ŷ − y for every point at once, then ∂J/∂w = 2 mean(r x) and ∂J/∂b = 2 mean(r). The update subtracts the \
+    step from the old weight, w ← w − η ∂J/∂w (a slide of the course writes w := step * gradient, which would \
+    throw the old weight away).
+    """)
 var (w, b) = (0.0, 0.0)
 var batchPath = [(w, b)], batchCost = [cost(w, b)]
 for _ in 0..<batchEpochs {
@@ -85,9 +89,11 @@ notebook.section("Per-example (stochastic) updates: one update per point")
 let exampleRate = 0.005
 let exampleEpochs = notebook.epochs(200, quick: 200)
 notebook.settings(["learning rate η": exampleRate, "epochs": exampleEpochs, "seed": notebook.seed])
-notebook.say("Now each update follows the gradient of one point's error eᵢ = (w xᵢ + b − yᵢ)², visiting the "
-    + "points in a new random order every epoch. Each step is \(n) times cheaper but noisy, so the rate must be "
-    + "smaller than batch descent's.")
+notebook.say("""
+    Now each update follows the gradient of one point's error eᵢ = (w xᵢ + b − yᵢ)², visiting the \
+    points in a new random order every epoch. Each step is \(n) times cheaper but noisy, so the rate must be \
+    smaller than batch descent's.
+    """)
 var rng = notebook.rng
 // What a larger rate does: the same per-example updates with η = 0.02, on a copy of the generator.
 var tooFastRNG = rng
@@ -101,10 +107,12 @@ for _ in 0..<20 {
         worstFastCost = max(worstFastCost, cost(wFast, bFast))
     }
 }
-notebook.say("How much smaller: with η = 0.02 the same updates do not settle at all; within 20 epochs the cost J(w, b) "
-    + "swings up to \(formatNumber("%.0f", worstFastCost)) (the closed form's is \(formatNumber("%.3f", cost(wBest, bBest)))). "
-    + "A single point with a large x, such as x = 10.8, multiplies the step: 2η x² = \(formatNumber("%.1f", 2 * 0.02 * 10.791 * 10.791)) "
-    + "> 2 overshoots, and each overshoot grows.")
+notebook.say("""
+    How much smaller: with η = 0.02 the same updates do not settle at all; within 20 epochs the cost J(w, b) \
+    swings up to \(formatNumber("%.0f", worstFastCost)) (the closed form's is \(formatNumber("%.3f", cost(wBest, bBest)))). \
+    A single point with a large x, such as x = 10.8, multiplies the step: 2η x² = \(formatNumber("%.1f", 2 * 0.02 * 10.791 * 10.791)) \
+    > 2 overshoots, and each overshoot grows.
+    """)
 notebook.record("worstCostAtRate0.02", worstFastCost)
 (w, b) = (0.0, 0.0)
 var examplePath = [(w, b)], exampleCost = [cost(w, b)]
@@ -141,12 +149,14 @@ let rawRatio = curvatureRatio(XtX[0, 0], XtX[0, 1], XtX[1, 1])
 // With x centred, XᵀX = [[Σ(x − x̄)², 0], [0, n]].
 let meanX = data.x.reduce(0, +) / Double(n)
 let centredRatio = curvatureRatio(data.x.reduce(0) { $0 + ($1 - meanX) * ($1 - meanX) }, 0, Double(n))
-notebook.say("Both descents end near the closed form. They approach it quickly along one direction and slowly "
-    + "along the other: the bowl is \(formatNumber("%.0f", rawRatio)) times more curved across its valley than along it "
-    + "(the ratio of the eigenvalues of XᵀX; x is far from 0), so a step size safe for the steep direction crawls "
-    + "along the flat one. Centring x (subtracting its mean) removes the coupling between w and b and brings the ratio "
-    + "down to \(formatNumber("%.1f", centredRatio)); it is not round yet, because x's spread still differs from the "
-    + "bias's constant 1: scaling x to unit variance as well (standardizing, lesson 08) makes the ratio 1, a round bowl.")
+notebook.say("""
+    Both descents end near the closed form. They approach it quickly along one direction and slowly \
+    along the other: the bowl is \(formatNumber("%.0f", rawRatio)) times more curved across its valley than along it \
+    (the ratio of the eigenvalues of XᵀX; x is far from 0), so a step size safe for the steep direction crawls \
+    along the flat one. Centring x (subtracting its mean) removes the coupling between w and b and brings the ratio \
+    down to \(formatNumber("%.1f", centredRatio)); it is not round yet, because x's spread still differs from the \
+    bias's constant 1: scaling x to unit variance as well (standardizing, lesson 08) makes the ratio 1, a round bowl.
+    """)
 notebook.record("centredCurvatureRatio", centredRatio)
 notebook.record("curvatureRatio", rawRatio)
 notebook.record("batchCost", cost(wBatch, bBatch))

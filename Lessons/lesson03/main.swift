@@ -26,8 +26,10 @@ let notebook = LessonNotebook(
 
 // MARK: - The table
 notebook.section("The lecture's table, computed")
-notebook.say("Each activation at a few points, from the library's implementation (`Activation`, one formula each). "
-    + "PReLU is a layer of its own because its α is a parameter; here α = 0.25.")
+notebook.say("""
+    Each activation at a few points, from the library's implementation (`Activation`, one formula each). \
+    PReLU is a layer of its own because its α is a parameter; here α = 0.25.
+    """)
 let points = Tensor<Double>([-2, -0.5, 0.5, 2])
 var rows: [[String]] = []
 for activation in Activation.lectureTable {
@@ -41,9 +43,11 @@ notebook.table(["h", "h(−2)", "h(−0.5)", "h(0.5)", "h(2)"], rows)
 
 // MARK: - Derivatives, checked numerically
 notebook.section("Derivatives, checked numerically")
-notebook.say("A derivative formula is easy to get wrong, so each h′ is compared with the centred difference "
-    + "(h(s + ε) − h(s − ε)) / 2ε, ε = 10⁻⁶, on 400 points between −4 and 4 (avoiding the kinks at 0 of the "
-    + "step and ReLU, where h′ does not exist).")
+notebook.say("""
+    A derivative formula is easy to get wrong, so each h′ is compared with the centred difference \
+    (h(s + ε) − h(s − ε)) / 2ε, ε = 10⁻⁶, on 400 points between −4 and 4 (avoiding the kinks at 0 of the \
+    step and ReLU, where h′ does not exist).
+    """)
 let grid = Tensor<Double>.linspace(from: -4, to: 4, count: 401).map { abs($0) < 0.02 ? $0 + 0.05 : $0 }
 let epsilon = 1e-6
 var derivativeRows: [[String]] = []
@@ -58,17 +62,21 @@ for activation in Activation.lectureTable {
                            formatNumber("%.1e", error)])
 }
 notebook.table(["h", "min h′", "max h′", "max |h′ − numerical|"], derivativeRows)
-notebook.say("Every derivative agrees with the numerical one to about 10⁻¹⁰ (as closely as the difference quotient "
-    + "itself can resolve). The sigmoid's and tanh's derivatives are largest at 0 (1/4 and 1) and vanish for large |s|: "
-    + "a saturated unit passes almost no gradient back.")
+notebook.say("""
+    Every derivative agrees with the numerical one to about 10⁻¹⁰ (as closely as the difference quotient \
+    itself can resolve). The sigmoid's and tanh's derivatives are largest at 0 (1/4 and 1) and vanish for large |s|: \
+    a saturated unit passes almost no gradient back.
+    """)
 notebook.show("largest disagreement", formatNumber("%.2e", worst))
 notebook.record("maxDerivativeError", worst)
 
 // MARK: - Why non-linear
 notebook.section("Without a non-linear h, layers collapse into one")
-notebook.say("Two layers with the identity activation: Y = W₂(W₁X + b₁) + b₂ = (W₂W₁)X + (W₂b₁ + b₂), one linear map "
-    + "with weights W = W₂W₁ and bias b = W₂b₁ + b₂. (The library stores one example per row, so the same identity reads "
-    + "Y = (X W₁ + b₁) W₂ + b₂ = X (W₁W₂) + (b₁W₂ + b₂).) With random numbers:")
+notebook.say("""
+    Two layers with the identity activation: Y = W₂(W₁X + b₁) + b₂ = (W₂W₁)X + (W₂b₁ + b₂), one linear map \
+    with weights W = W₂W₁ and bias b = W₂b₁ + b₂. (The library stores one example per row, so the same identity reads \
+    Y = (X W₁ + b₁) W₂ + b₂ = X (W₁W₂) + (b₁W₂ + b₂).) With random numbers:
+    """)
 var rng = notebook.rng
 let inputs = Tensor<Double>.normal([5, 3], using: &rng)
 let w1 = Tensor<Double>.normal([3, 4], using: &rng), b1 = Tensor<Double>.normal([4], using: &rng)
@@ -84,9 +92,11 @@ notebook.show("largest difference", formatNumber("%.1e", collapseError))
 notebook.record("collapseMaxDifference", collapseError)
 let reluLayers = matmul(max(matmul(inputs, w1) + b1, 0), w2) + b2
 let reluGap = abs(reluLayers - oneLayer).max()
-notebook.say("With ReLU between the layers the same weights give different outputs (largest difference "
-    + "\(formatNumber("%.2f", reluGap))), and no single matrix can reproduce them for every input: the bends of h are what "
-    + "let a network draw curved decision boundaries.")
+notebook.say("""
+    With ReLU between the layers the same weights give different outputs (largest difference \
+    \(formatNumber("%.2f", reluGap))), and no single matrix can reproduce them for every input: the bends of h are what \
+    let a network draw curved decision boundaries.
+    """)
 notebook.record("reluDifference", reluGap)
 
 // MARK: - Figure

@@ -29,11 +29,13 @@ let notebook = LessonNotebook(
 
 // MARK: - Step 1: the network
 notebook.section("A small network, in the lecture's notation (algorithm step 1)")
-notebook.say("Two inputs, a hidden layer of three tanh units, one logistic output unit: d^(0) = 2, d^(1) = 3, "
-    + "d^(2) = 1. w_ij^(l) goes from unit i of layer l − 1 (i = 0 is the constant x_0 = 1, so w_0j^(l) is unit j's "
-    + "bias) to unit j of layer l. They start at small random values. One place where the code departs from the "
-    + "notation: the lecture numbers the units of a layer j = 1 … d^(l), Swift arrays from 0, so w_ij^(l) is stored in "
-    + "weights[l][i][j − 1].")
+notebook.say("""
+    Two inputs, a hidden layer of three tanh units, one logistic output unit: d^(0) = 2, d^(1) = 3, \
+    d^(2) = 1. w_ij^(l) goes from unit i of layer l − 1 (i = 0 is the constant x_0 = 1, so w_0j^(l) is unit j's \
+    bias) to unit j of layer l. They start at small random values. One place where the code departs from the \
+    notation: the lecture numbers the units of a layer j = 1 … d^(l), Swift arrays from 0, so w_ij^(l) is stored in \
+    weights[l][i][j − 1].
+    """)
 var rng = notebook.rng
 let dimensions = [2, 3, 1]
 let layerCount = dimensions.count - 1     // L
@@ -56,8 +58,10 @@ func hPrime(output x: Double) -> Double { 1 - x * x }
 // MARK: - Steps 2–3: forward
 notebook.section("Forward pass for one example (steps 2–3)")
 let example = (x: [0.5, -1.2], y: 1.0)
-notebook.say("Take the example x = (\(example.x[0]), \(example.x[1])) with label y = \(example.y). Each signal is a sum "
-    + "over i of w_ij x_i, each output h of its signal:")
+notebook.say("""
+    Take the example x = (\(example.x[0]), \(example.x[1])) with label y = \(example.y). Each signal is a sum \
+    over i of w_ij x_i, each output h of its signal:
+    """)
 /// Runs the forward pass with weights w: s[l][j] and x[l][i] (x[l][0] = 1, the bias input) for every layer.
 func forward(_ input: [Double], _ w: [[[Double]]]) -> (s: [[Double]], x: [[Double]]) {
     var s: [[Double]] = [[]]
@@ -87,8 +91,10 @@ notebook.show("e = −[y ln x^(L) + (1 − y) ln(1 − x^(L))]", formatNumber("%
 
 // MARK: - Steps 4–6: deltas and gradients
 notebook.section("Deltas, backwards, and the gradients (steps 4–6)")
-notebook.say("At the output, the logistic function and the cross-entropy error cancel neatly: δ^(L) = ∂e/∂s^(L) = "
-    + "x^(L) − y. Then each hidden delta gathers the deltas of the layer above through the same weights, times h′:")
+notebook.say("""
+    At the output, the logistic function and the cross-entropy error cancel neatly: δ^(L) = ∂e/∂s^(L) = \
+    x^(L) − y. Then each hidden delta gathers the deltas of the layer above through the same weights, times h′:
+    """)
 /// The backward pass with weights w: delta[l][j] = δ_j^(l) and gradient[l][i][j − 1] = ∂e/∂w_ij^(l) (j shifted as in weights).
 func backward(_ s: [[Double]], _ x: [[Double]], y: Double, _ w: [[[Double]]]) -> (delta: [[Double]], gradient: [[[Double]]]) {
     var delta = (0...layerCount).map { [Double](repeating: 0, count: dimensions[$0] + 1) }
@@ -119,8 +125,10 @@ for l in 1...layerCount { notebook.show("∂e/∂w_ij^(\(l)) = x_i^(\(l - 1)) δ
 // MARK: - Step 7: update
 notebook.section("The weight update rule (step 7)")
 let eta = 0.5
-notebook.say("Every weight moves against its gradient: w_ij^(l) ← w_ij^(l) − η x_i^(l−1) δ_j^(l), here with η = \(eta). "
-    + "The error on this example goes down:")
+notebook.say("""
+    Every weight moves against its gradient: w_ij^(l) ← w_ij^(l) − η x_i^(l−1) δ_j^(l), here with η = \(eta). \
+    The error on this example goes down:
+    """)
 let weightsBefore = weights
 for l in 1...layerCount {
     for i in 0...dimensions[l - 1] {
@@ -136,9 +144,11 @@ weights = weightsBefore
 
 // MARK: - Vectorized
 notebook.section("The same, vectorized over a mini-batch")
-notebook.say("With m examples as the rows of a matrix X, every loop over i and j becomes a matrix product. Written "
-    + "the way the library writes it (Dense.backward(delta:) in Sources/Neural/Dense.swift): the bias b as its own "
-    + "vector instead of row 0 of W, and the error averaged over the batch, E = (1/m) Σₙ eₙ, as Keras does:")
+notebook.say("""
+    With m examples as the rows of a matrix X, every loop over i and j becomes a matrix product. Written \
+    the way the library writes it (Dense.backward(delta:) in Sources/Neural/Dense.swift): the bias b as its own \
+    vector instead of row 0 of W, and the error averaged over the batch, E = (1/m) Σₙ eₙ, as Keras does:
+    """)
 notebook.block("""
 S⁽¹⁾ = X W⁽¹⁾ + b⁽¹⁾      H = tanh(S⁽¹⁾)      S⁽²⁾ = H W⁽²⁾ + b⁽²⁾      O = σ(S⁽²⁾)
 δ⁽²⁾ = (O − Y) / m                                  (sigmoid with cross-entropy, mean over the batch)
@@ -190,17 +200,21 @@ for l in 0..<layerCount {
                        formatNumber("%.1e", loopsVsTensors), formatNumber("%.1e", tensorsVsLibrary)])
 }
 notebook.table(["gradient", "shape", "loops (sum / m) vs tensors", "tensors vs library"], comparison)
-notebook.say("The three agree to rounding: the tensor lines above are, line for line, what Dense.backward(delta:) "
-    + "computes (Xᵀ·δ, Σδ, δ·Wᵀ), and the loops' per-example sums divided by m are the same mean.")
+notebook.say("""
+    The three agree to rounding: the tensor lines above are, line for line, what Dense.backward(delta:) \
+    computes (Xᵀ·δ, Σδ, δ·Wᵀ), and the loops' per-example sums divided by m are the same mean.
+    """)
 notebook.record("vectorizedMaxDifference", worstDifference)
 
 // MARK: - Gradient check
 notebook.section("Gradient check")
 let check = GradientCheck.check(network, loss: BinaryCrossentropy(), input: batch, target: Y)
-notebook.say("The last line of defence: perturb each weight by ±h and measure the change of the error. The backward "
-    + "pass agrees with these centred differences to a relative error of at most "
-    + "\(formatNumber("%.1e", check.maxRelativeError)) (around 1e-9 or less is what to expect: the differences themselves "
-    + "are only that accurate):")
+notebook.say("""
+    The last line of defence: perturb each weight by ±h and measure the change of the error. The backward \
+    pass agrees with these centred differences to a relative error of at most \
+    \(formatNumber("%.1e", check.maxRelativeError)) (around 1e-9 or less is what to expect: the differences themselves \
+    are only that accurate):
+    """)
 notebook.block(check.description)
 notebook.record("gradientCheckMaxRelativeError", check.maxRelativeError)
 
@@ -208,10 +222,12 @@ notebook.record("gradientCheckMaxRelativeError", check.maxRelativeError)
 notebook.section("Repeat: learning two interleaved spirals (step 8)")
 let perClass = notebook.size(100, quick: 60)
 let epochs = notebook.epochs(400, quick: 150)
-notebook.say("Two spirals of \(perClass) points each, one per class, turning 1.5 times: no straight line separates them. "
-    + "A network with two hidden layers of 32 tanh units learns them with the update rule above, averaged over "
-    + "mini-batches of 16 and helped by momentum (lesson 06), all inside the library's `fit`. Its weights start "
-    + "larger than usual (He initialization), so the tanh units bend from the first epoch instead of acting linear.")
+notebook.say("""
+    Two spirals of \(perClass) points each, one per class, turning 1.5 times: no straight line separates them. \
+    A network with two hidden layers of 32 tanh units learns them with the update rule above, averaged over \
+    mini-batches of 16 and helped by momentum (lesson 06), all inside the library's `fit`. Its weights start \
+    larger than usual (He initialization), so the tanh units bend from the first epoch instead of acting linear.
+    """)
 var points: [Float] = [], classes: [Float] = []
 for label in 0..<2 {
     for i in 0..<perClass {
@@ -238,10 +254,12 @@ notebook.table(["epoch", "loss", "accuracy"], stride(from: 0, to: history.epochC
     [String(e + 1), formatNumber("%.4f", history[.loss][e]), formatNumber("%.3f", history[.accuracy][e])]
 } + [[String(history.epochCount), formatNumber("%.4f", history[.loss].last ?? 0), formatNumber("%.3f", accuracy)]])
 notebook.show("training accuracy of the final network", formatNumber("%.3f", finalAccuracy))
-notebook.say("The table's accuracy for epoch \(history.epochCount) (\(formatNumber("%.3f", accuracy))) and the final network's "
-    + "(\(formatNumber("%.3f", finalAccuracy))) are measured differently: the table averages each mini-batch's accuracy "
-    + "while the weights were still changing during the epoch (as Keras reports it); the final figure evaluates all "
-    + "\(2 * perClass) points with the weights as they ended.")
+notebook.say("""
+    The table's accuracy for epoch \(history.epochCount) (\(formatNumber("%.3f", accuracy))) and the final network's \
+    (\(formatNumber("%.3f", finalAccuracy))) are measured differently: the table averages each mini-batch's accuracy \
+    while the weights were still changing during the epoch (as Keras reports it); the final figure evaluates all \
+    \(2 * perClass) points with the weights as they ended.
+    """)
 notebook.record("spiralAccuracy", finalAccuracy)
 notebook.record("spiralFinalLoss", history[.loss].last ?? .nan)
 

@@ -29,9 +29,11 @@ let trainX = images.rows(at: split.train), testX = images.rows(at: split.validat
 let trainY = Tensor<Float>.oneHot(split.train.map { digits.labels[$0] }, classes: 10)
 let testY = Tensor<Float>.oneHot(split.validation.map { digits.labels[$0] }, classes: 10)
 let n = split.train.count
-notebook.say("scikit-learn's 8 × 8 handwritten digits: \(grouped(digits.labels.count)) images of 64 pixels, "
-    + "\(grouped(n)) for training and \(split.validation.count) held out. Each mode trains the same network "
-    + "(64 → 32 ReLU → 10 softmax) from the same initial weights with the same learning rate.")
+notebook.say("""
+    scikit-learn's 8 × 8 handwritten digits: \(grouped(digits.labels.count)) images of 64 pixels, \
+    \(grouped(n)) for training and \(split.validation.count) held out. Each mode trains the same network \
+    (64 → 32 ReLU → 10 softmax) from the same initial weights with the same learning rate.
+    """)
 let epochs = notebook.epochs(30, quick: 4)
 let learningRate = 0.05
 notebook.settings(["epochs": epochs, "learning rate η": learningRate, "mini-batch m": 32, "seed": notebook.seed])
@@ -43,10 +45,12 @@ let loss = CategoricalCrossentropy()
 
 // MARK: - The loop by hand
 notebook.section("The training loop, written out")
-notebook.say("Before the library's fit, the loop it runs, by hand: every epoch shuffles the example indices (a "
-    + "permutation from the seeded generator, so each example is used once per epoch), cuts them into mini-batches of "
-    + "m, and for each batch makes one training step: forward pass, loss, backward pass, update (trainStep in "
-    + "Sources/Neural/Training.swift, the same four lines fit calls for every batch).")
+notebook.say("""
+    Before the library's fit, the loop it runs, by hand: every epoch shuffles the example indices (a \
+    permutation from the seeded generator, so each example is used once per epoch), cuts them into mini-batches of \
+    m, and for each batch makes one training step: forward pass, loss, backward pass, update (trainStep in \
+    Sources/Neural/Training.swift, the same four lines fit calls for every batch).
+    """)
 let handEpochs = notebook.size(3, quick: 2), m = 32
 var handNetwork = initial
 var handRNG = SeededGenerator(seed: notebook.seed &+ 1)
@@ -177,9 +181,11 @@ func firstEpoch(_ i: Int) -> (mean: Spread, jumpiness: Spread) {
     return (Spread(epochs.map { $0.reduce(0, +) / Double($0.count) }), Spread(epochs.map(jumpiness)))
 }
 let stochasticNoise = firstEpoch(2), miniNoise = firstEpoch(1)
-notebook.say("Each stochastic update sees one digit, so its loss jumps from update to update; a mini-batch of 32 "
-    + "averages much of that noise away (the spread of an average of m independent losses shrinks like 1/√m). "
-    + "Over the first epoch, the typical jump between consecutive updates, relative to the loss itself:")
+notebook.say("""
+    Each stochastic update sees one digit, so its loss jumps from update to update; a mini-batch of 32 \
+    averages much of that noise away (the spread of an average of m independent losses shrinks like 1/√m). \
+    Over the first epoch, the typical jump between consecutive updates, relative to the loss itself:
+    """)
 notebook.table(["mode", "updates", "mean loss", "mean jump / mean loss"], [
     ["stochastic", grouped(modes[2].updatesPerEpoch), stochasticNoise.mean.formatted(), stochasticNoise.jumpiness.formatted("%.3f")],
     ["mini-batch (32)", grouped(modes[1].updatesPerEpoch), miniNoise.mean.formatted(), miniNoise.jumpiness.formatted("%.3f")],
@@ -188,10 +194,12 @@ let ends = stochasticVersusMini.isClear
     ? (stochasticVersusMini.difference < 0 ? "ends with the lowest training loss here, but not thanks to its noise"
         : "ends above the mini-batch run here, despite its many more updates")
     : "ends level with the mini-batch run within the seed-to-seed spread"
-notebook.say("The stochastic run \(ends): in \(epochs) epochs it made \(grouped(n * epochs)) updates, "
-    + "\(Int((Double(n) / Double(modes[1].updatesPerEpoch)).rounded())) times as many as the mini-batch run. The noise "
-    + "matters in another way: it keeps the weights moving where a full-batch gradient is nearly zero (flat regions, "
-    + "saddle points), at the price of never settling exactly; in practice the learning rate is lowered over time for that.")
+notebook.say("""
+    The stochastic run \(ends): in \(epochs) epochs it made \(grouped(n * epochs)) updates, \
+    \(Int((Double(n) / Double(modes[1].updatesPerEpoch)).rounded())) times as many as the mini-batch run. The noise \
+    matters in another way: it keeps the weights moving where a full-batch gradient is nearly zero (flat regions, \
+    saddle points), at the price of never settling exactly; in practice the learning rate is lowered over time for that.
+    """)
 notebook.record("stochasticJumpiness", stochasticNoise.jumpiness.mean)
 notebook.record("miniBatchJumpiness", miniNoise.jumpiness.mean)
 notebook.record("jumpinessSpread", [stochasticNoise.jumpiness.maximum - stochasticNoise.jumpiness.minimum,

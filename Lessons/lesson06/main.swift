@@ -24,9 +24,11 @@ let notebook = LessonNotebook(
 
 // MARK: - A two-dimensional surface
 notebook.section("Five optimizers on f(x, y) = x²/20 + y²")
-notebook.say("A long, narrow valley: 20 times steeper in y than in x, with its minimum at (0, 0). Each optimizer starts at "
-    + "(−7, 2) and makes 30 updates with the gradient ∇f = (x/10, 2y). The rules are the library's, unchanged: the "
-    + "same functions that train the networks below.")
+notebook.say("""
+    A long, narrow valley: 20 times steeper in y than in x, with its minimum at (0, 0). Each optimizer starts at \
+    (−7, 2) and makes 30 updates with the gradient ∇f = (x/10, 2y). The rules are the library's, unchanged: the \
+    same functions that train the networks below.
+    """)
 /// f and its gradient.
 func f(_ p: Tensor<Double>) -> Double { p[0] * p[0] / 20 + p[1] * p[1] }
 func gradient(_ p: Tensor<Double>) -> Tensor<Double> { Tensor([p[0] / 10, 2 * p[1]]) }
@@ -54,9 +56,11 @@ notebook.table(["optimizer", "after 30 updates (x, y)", "f(x, y)"], paths.map { 
     return [name, "(\(formatNumber("%.3f", last[0])), \(formatNumber("%.3f", last[1])))", formatNumber("%.2e", f(last))]
 })
 for (name, points) in paths { notebook.record("surface.\(name.split(separator: " ")[0])", f(points.last!)) }
-notebook.say("Plain SGD must keep η small enough for the steep y direction, so it bounces across the valley while it "
-    + "creeps along x. Momentum builds speed along the valley; Adagrad and RMSProp divide each coordinate's step by its "
-    + "own gradient size, so both directions move at similar speed; Adam combines the two ideas.")
+notebook.say("""
+    Plain SGD must keep η small enough for the steep y direction, so it bounces across the valley while it \
+    creeps along x. Momentum builds speed along the valley; Adagrad and RMSProp divide each coordinate's step by its \
+    own gradient size, so both directions move at similar speed; Adam combines the two ideas.
+    """)
 let grid = (0...80).map { -10 + 20 * Double($0) / 80 }, gridY = (0...60).map { -3 + 6 * Double($0) / 60 }
 let contour = Contour(x: grid, y: gridY, values: gridY.map { y in grid.map { x in x * x / 20 + y * y } },
                       levels: [0.1, 0.5, 1, 2, 3, 4, 6, 8])
@@ -84,8 +88,10 @@ let trainX = mnist.trainImages.rows(0 ..< trainCount) / 255, testX = mnist.testI
 let trainY = Tensor<Float>.oneHot(Array(mnist.trainLabels.prefix(trainCount)), classes: 10)
 let testY = Tensor<Float>.oneHot(mnist.testLabels, classes: 10)
 let epochs = notebook.epochs(8, quick: 5)
-notebook.say("Data: \(mnist.source); \(grouped(trainCount)) training images (pixels scaled to [0, 1]) and "
-    + "\(grouped(testY.shape[0])) test images. The network: 784 → 128 ReLU → 10 softmax, mini-batches of 128.")
+notebook.say("""
+    Data: \(mnist.source); \(grouped(trainCount)) training images (pixels scaled to [0, 1]) and \
+    \(grouped(testY.shape[0])) test images. The network: 784 → 128 ReLU → 10 softmax, mini-batches of 128.
+    """)
 notebook.settings(["epochs": epochs, "batch": 128, "seed": notebook.seed])
 var rng = notebook.rng
 let initial = Sequential<Float>(inputShape: [784], layers: [
@@ -115,10 +121,12 @@ if tooHigh.diverged {
     notebook.say("With η = 1 the loss became NaN or infinite and the trainer stopped at once, keeping the history so far:")
     notebook.block(tooHigh.stopReason!.description)
 } else {
-    notebook.say("With η = 1 each RMSProp step moves every weight by about η = 1 whatever its gradient: far past any "
-        + "minimum. The loss stays high and the accuracy falls back towards chance (10%) instead of rising: test accuracy "
-        + "\(formatNumber("%.3f", tooHighAccuracy)) after \(epochs) epochs, against \(formatNumber("%.3f", goodAccuracy)) for the same "
-        + "network with η = 0.01.")
+    notebook.say("""
+        With η = 1 each RMSProp step moves every weight by about η = 1 whatever its gradient: far past any \
+        minimum. The loss stays high and the accuracy falls back towards chance (10%) instead of rising: test accuracy \
+        \(formatNumber("%.3f", tooHighAccuracy)) after \(epochs) epochs, against \(formatNumber("%.3f", goodAccuracy)) for the same \
+        network with η = 0.01.
+        """)
 }
 notebook.record("rmsprop1.diverged", tooHigh.diverged)
 notebook.record("rmsprop1.testAccuracy", tooHighAccuracy.isNaN ? 0 : tooHighAccuracy)
@@ -128,10 +136,12 @@ notebook.say("After \(epochs) epochs, η = 1: \(summary(tooHigh)); η = 0.01: \(
 // MARK: - The optimizers on MNIST
 notebook.section("The optimizers on MNIST, over several seeds")
 let seeds = notebook.seeds()
-notebook.say("The same network and data, each optimizer with a usual learning rate, each trained from \(seeds.count) seeds "
-    + "(for a seed, all five start from the same weights and see the batches in the same order). One run is one draw, so "
-    + "the table gives the mean ± standard deviation over the seeds, and two optimizers are called different only when "
-    + "their seed-by-seed difference is more than twice its standard error (lesson 10 explains the rule).")
+notebook.say("""
+    The same network and data, each optimizer with a usual learning rate, each trained from \(seeds.count) seeds \
+    (for a seed, all five start from the same weights and see the batches in the same order). One run is one draw, so \
+    the table gives the mean ± standard deviation over the seeds, and two optimizers are called different only when \
+    their seed-by-seed difference is more than twice its standard error (lesson 10 explains the rule).
+    """)
 /// Trains the 784-128-10 network from `seed` with `optimizer`: its loss and test accuracy per epoch.
 func run<O: Optimizer<Float>>(_ optimizer: O, seed: UInt64) -> [String: [Double]] {
     var seedRNG = SeededGenerator(seed: seed)

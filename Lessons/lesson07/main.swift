@@ -31,32 +31,42 @@ notebook.say("Softmax turns any four signals into four probabilities that sum to
 notebook.table(["class", "signal s", "softmax ŷ"], classes.indices.map { j in
     [classes[j], formatNumber("%.2f", signals[0, j]), formatNumber("%.4f", probabilities[0, j])]
 })
-notebook.say("The lecture's example: the true label is rabbit, the predictions are dog 0.1, cat 0.4, rabbit 0.8, "
-    + "squirrel 0.2. Only the true class's probability counts:")
+notebook.say("""
+    The lecture's example: the true label is rabbit, the predictions are dog 0.1, cat 0.4, rabbit 0.8, \
+    squirrel 0.2. Only the true class's probability counts:
+    """)
 let predicted = Tensor<Double>([[0.1, 0.4, 0.8, 0.2]]), rabbit = Tensor<Double>([[0, 0, 1, 0]])
 let rabbitLoss = CategoricalCrossentropy().value(predicted, rabbit)
 notebook.show("−Σ_j y_j ln ŷ_j = −ln 0.8", formatNumber("%.4f", rabbitLoss))
-notebook.say("The slide prints 0.916: that is −ln 0.4 = \(formatNumber("%.4f", -log(0.4))), the probability of cat, not "
-    + "of the true class. (The slide's four numbers also sum to 1.5; a softmax output would sum to 1.)")
+notebook.say("""
+    The slide prints 0.916: that is −ln 0.4 = \(formatNumber("%.4f", -log(0.4))), the probability of cat, not \
+    of the true class. (The slide's four numbers also sum to 1.5; a softmax output would sum to 1.)
+    """)
 notebook.record("rabbitLoss", rabbitLoss)
 notebook.record("slideValue", -log(0.4))
 
 // MARK: - Sigmoid and binary cross-entropy
 notebook.section("Sigmoid and binary cross-entropy")
-notebook.say("A yes/no question needs one output: the sigmoid squeezes its signal into (0, 1), read as P(yes). "
-    + "Binary cross-entropy charges −ln ŷ when the answer is yes and −ln(1 − ŷ) when it is no. (The course's code "
-    + "slide writes it with -log(y): the logarithm is of the prediction ŷ, the label y only chooses which term counts.)")
+notebook.say("""
+    A yes/no question needs one output: the sigmoid squeezes its signal into (0, 1), read as P(yes). \
+    Binary cross-entropy charges −ln ŷ when the answer is yes and −ln(1 − ŷ) when it is no. (The course's code \
+    slide writes it with -log(y): the logarithm is of the prediction ŷ, the label y only chooses which term counts.)
+    """)
 let yesNo: [(Double, Double)] = [(0.9, 1), (0.9, 0), (0.5, 1), (0.01, 1)]
 notebook.table(["ŷ", "y", "e"], yesNo.map { p, y in
     [formatNumber("%.2f", p), formatNumber("%.0f", y), formatNumber("%.4f", BinaryCrossentropy().value(Tensor([[p]]), Tensor([[y]])))]
 })
-notebook.say("Confident and wrong is expensive: ŷ = 0.01 for a true yes costs 4.6, and ŷ = 0 would cost −ln 10⁻⁷ ≈ 16.1, "
-    + "because probabilities are kept in [10⁻⁷, 1 − 10⁻⁷] before the logarithm, as Keras does.")
+notebook.say("""
+    Confident and wrong is expensive: ŷ = 0.01 for a true yes costs 4.6, and ŷ = 0 would cost −ln 10⁻⁷ ≈ 16.1, \
+    because probabilities are kept in [10⁻⁷, 1 − 10⁻⁷] before the logarithm, as Keras does.
+    """)
 
 // MARK: - Multi-class versus multi-label
 notebook.section("Multi-class versus multi-label")
-notebook.say("One label out of many (a digit is a 3 or a 7, never both): softmax, whose outputs compete. Several labels "
-    + "at once (a photo shows a dog and a cat): one independent sigmoid per label, each a yes/no question.")
+notebook.say("""
+    One label out of many (a digit is a 3 or a 7, never both): softmax, whose outputs compete. Several labels \
+    at once (a photo shows a dog and a cat): one independent sigmoid per label, each a yes/no question.
+    """)
 let multiLabelSignals = Tensor<Double>([[2.0, -1.0, 1.5, -3.0]])
 notebook.show("softmax of (2, −1, 1.5, −3), sums to 1", Activation.softmax(multiLabelSignals))
 notebook.show("sigmoids of (2, −1, 1.5, −3), each on its own", Activation.sigmoid(multiLabelSignals))
@@ -71,8 +81,10 @@ notebook.table(["problem", "last-layer activation", "loss"], [
 
 // MARK: - One-hot labels
 notebook.section("One-hot labels")
-notebook.say("Categorical cross-entropy compares ŷ with a target vector: a class label becomes a row of zeros with a 1 in "
-    + "its column (Keras' to_categorical). Labels 3, 0 and 7 of 10 classes:")
+notebook.say("""
+    Categorical cross-entropy compares ŷ with a target vector: a class label becomes a row of zeros with a 1 in \
+    its column (Keras' to_categorical). Labels 3, 0 and 7 of 10 classes:
+    """)
 notebook.show("one-hot", Tensor<Float>.oneHot([3, 0, 7], classes: 10))
 
 // MARK: - The MNIST model
@@ -96,8 +108,10 @@ var model = Sequential<Float>(inputShape: [784], using: &rng) {
 notebook.block(model.summary())
 notebook.record("parameters", model.parameterCount.total)
 let epochs = notebook.epochs(20, quick: 3)
-notebook.say("Data: \(mnist.source), pixels scaled to [0, 1]. Keras' fit with validation_split = 0.2 trains on the first "
-    + "80% of the \(grouped(trainCount)) training images and reports the loss and accuracy on the last 20% after every epoch:")
+notebook.say("""
+    Data: \(mnist.source), pixels scaled to [0, 1]. Keras' fit with validation_split = 0.2 trains on the first \
+    80% of the \(grouped(trainCount)) training images and reports the loss and accuracy on the last 20% after every epoch:
+    """)
 let optimizer = RMSProp<Float>()
 notebook.settings(["epochs": epochs, "batch": 128, "optimizer": optimizer, "validation split": 0.2, "seed": notebook.seed])
 let history = model.fit(trainX, trainY, epochs: epochs, descent: .miniBatch(128), loss: CategoricalCrossentropy(),
@@ -115,8 +129,10 @@ notebook.record("testAccuracy", test[.accuracy]!)
 notebook.record("epochs", history.epochCount)
 let predictedClasses = model.predictClasses(testX)
 let firstProbabilities = model.predict(testX.rows(0 ..< 1))
-notebook.say("predict gives the ten probabilities of each image; the predicted class is the largest. For the first test "
-    + "image (a \(mnist.testLabels[0])), predicted \(predictedClasses[0]):")
+notebook.say("""
+    predict gives the ten probabilities of each image; the predicted class is the largest. For the first test \
+    image (a \(mnist.testLabels[0])), predicted \(predictedClasses[0]):
+    """)
 notebook.table(["class"] + (0..<10).map(String.init), [["P"] + (0..<10).map { formatNumber("%.3f", Double(firstProbabilities[0, $0])) }])
 
 // MARK: - Figures

@@ -34,8 +34,10 @@ let folds = Split.kFold(count: 12, folds: 3)
 notebook.table(["run", "validation fold", "training folds"], folds.enumerated().map { i, split in
     [String(i + 1), split.validation.map(String.init).joined(separator: " "), split.train.map(String.init).joined(separator: " ")]
 })
-notebook.say("Iterated k-fold with shuffling repeats k-fold after a new shuffle each time, for a steadier average when "
-    + "data is scarce (here 2 × 3 = 6 runs):")
+notebook.say("""
+    Iterated k-fold with shuffling repeats k-fold after a new shuffle each time, for a steadier average when \
+    data is scarce (here 2 × 3 = 6 runs):
+    """)
 let iterated = Split.iteratedKFold(count: 12, folds: 3, repeats: 2, using: &rng)
 notebook.table(["repeat", "fold 1", "fold 2", "fold 3"], iterated.enumerated().map { r, splits in
     [String(r + 1)] + splits.map { $0.validation.sorted().map(String.init).joined(separator: " ") }
@@ -45,9 +47,11 @@ notebook.record("foldsCoverEveryExampleOnce", folds.flatMap(\.validation).sorted
 // MARK: - Boston housing
 notebook.section("Boston housing, split as Keras splits it")
 let boston = notebook.require { try BostonHousing.load() }
-notebook.say("The 506 towns of the Boston housing data (\(boston.source)): 13 features each and the median house value "
-    + "MEDV in $1000s. Keras shuffles the rows with numpy's RandomState(113) and keeps the first 404 for training, the "
-    + "other 102 for testing; Backprop ships that permutation, so the split is the same:")
+notebook.say("""
+    The 506 towns of the Boston housing data (\(boston.source)): 13 features each and the median house value \
+    MEDV in $1000s. Keras shuffles the rows with numpy's RandomState(113) and keeps the first 404 for training, the \
+    other 102 for testing; Backprop ships that permutation, so the split is the same:
+    """)
 notebook.show("training features", Shape.describe(boston.trainFeatures.shape))
 notebook.show("test features", Shape.describe(boston.testFeatures.shape))
 let firstTargets = Array(boston.trainTargets.scalars.prefix(10)).map { Double($0.description)! }   // 15.2, not 15.199999809…
@@ -59,9 +63,11 @@ notebook.record("firstTrainTargets", firstTargets)
 
 // MARK: - Normalization
 notebook.section("Normalization with the training statistics")
-notebook.say("The features live on very different scales (a crime rate near 0, a tax rate in the hundreds), which makes "
-    + "learning slow and lopsided. Each feature is standardized with the mean and standard deviation of the TRAINING "
-    + "data, and the test data is transformed with those same numbers:")
+notebook.say("""
+    The features live on very different scales (a crime rate near 0, a tax rate in the hundreds), which makes \
+    learning slow and lopsided. Each feature is standardized with the mean and standard deviation of the TRAINING \
+    data, and the test data is transformed with those same numbers:
+    """)
 let standardizer = notebook.require { try Standardizer(fitting: boston.trainFeatures) }
 let trainX = standardizer.transform(boston.trainFeatures), testX = standardizer.transform(boston.testFeatures)
 let shownFeatures = [0, 4, 9, 12]
@@ -69,12 +75,14 @@ notebook.table(["feature", "training mean", "training deviation", "test mean aft
     [boston.featureNames[j], formatNumber("%.3f", Double(standardizer.mean[j])), formatNumber("%.3f", Double(standardizer.standardDeviation[j])),
      formatNumber("%.3f", Double(testX.mean(axis: 0)[j])), formatNumber("%.3f", Double(testX.standardDeviation(axis: 0)[j]))]
 })
-notebook.say("The test columns do not come out with mean exactly 0 and deviation 1, and must not: standardizing the test "
-    + "data with its own statistics would use information about the test set, which in real use arrives one example at "
-    + "a time. What goes wrong otherwise, the course's question of why Sam's model predicts NaN: a feature that is "
-    + "constant in the training data has deviation 0, and (x − μ)/0 is 0/0 = NaN for every training example (there "
-    + "x = μ) and ±∞ for any later example with another value; one NaN or infinite input makes the outputs NaN. "
-    + "Backprop refuses instead:")
+notebook.say("""
+    The test columns do not come out with mean exactly 0 and deviation 1, and must not: standardizing the test \
+    data with its own statistics would use information about the test set, which in real use arrives one example at \
+    a time. What goes wrong otherwise, the course's question of why Sam's model predicts NaN: a feature that is \
+    constant in the training data has deviation 0, and (x − μ)/0 is 0/0 = NaN for every training example (there \
+    x = μ) and ±∞ for any later example with another value; one NaN or infinite input makes the outputs NaN. \
+    Backprop refuses instead:
+    """)
 do {
     _ = try Standardizer(fitting: Tensor.concatenate([boston.trainFeatures, Tensor.ones([404, 1])], axis: 1))
 } catch {
@@ -86,9 +94,11 @@ notebook.show("(x − μ) / σ with σ = 0, in floating point", Float(0) / Float
 notebook.section("4-fold validation of a regression network")
 let k = 4
 let epochs = notebook.epochs(300, quick: 20)
-notebook.say("The network of Chollet's example: 13 → 64 ReLU → 64 ReLU → 1 (no activation: a value), mean squared error "
-    + "as the loss and the mean absolute error (MAE, in $1000s) as the metric. With only 404 training examples a single "
-    + "hold-out split would give a noisy score, so each of \(k) runs validates on one fold of 101 and trains on the rest.")
+notebook.say("""
+    The network of Chollet's example: 13 → 64 ReLU → 64 ReLU → 1 (no activation: a value), mean squared error \
+    as the loss and the mean absolute error (MAE, in $1000s) as the metric. With only 404 training examples a single \
+    hold-out split would give a noisy score, so each of \(k) runs validates on one fold of 101 and trains on the rest.
+    """)
 /// The optimizer of every run, stated once: the settings line prints this value.
 let optimizer = RMSProp<Float>()
 notebook.settings(["folds": k, "epochs": epochs, "batch": 16, "optimizer": optimizer, "seed": notebook.seed])
@@ -150,8 +160,10 @@ notebook.record("bestEpoch", bestEpoch)
 // MARK: - The final model
 notebook.section("The final model, judged once on the test set")
 let finalEpochs = notebook.quick ? epochs : min(max(bestEpoch, 20), epochs)
-notebook.say("With the number of epochs chosen by validation (\(finalEpochs)), a new network trains on all 404 training "
-    + "examples and is evaluated once on the 102 test towns, never used before:")
+notebook.say("""
+    With the number of epochs chosen by validation (\(finalEpochs)), a new network trains on all 404 training \
+    examples and is evaluated once on the 102 test towns, never used before:
+    """)
 var finalNetwork = makeNetwork(&rng)
 finalNetwork.fit(trainX, boston.trainTargets, epochs: finalEpochs, descent: .miniBatch(16), loss: MeanSquaredError(),
                  optimizer: optimizer, progress: .quiet, rng: &rng)

@@ -41,9 +41,11 @@ let reviews = notebook.require {
 }
 let words = reviews.trainInputs.shape[1]
 let trainCount = reviews.trainInputs.shape[0], validationCount = reviews.validationInputs.shape[0]
-notebook.say("Data: \(reviews.source). The course's movie-review task: is a review positive (1) or negative (0)? "
-    + "Each review becomes a row of \(grouped(words)) zeros with a 1 in the column of every word it uses, among the "
-    + "\(grouped(words)) most frequent words of the training reviews (Keras' vectorize_sequences). The label is one number.")
+notebook.say("""
+    Data: \(reviews.source). The course's movie-review task: is a review positive (1) or negative (0)? \
+    Each review becomes a row of \(grouped(words)) zeros with a 1 in the column of every word it uses, among the \
+    \(grouped(words)) most frequent words of the training reviews (Keras' vectorize_sequences). The label is one number.
+    """)
 notebook.show("training inputs", Shape.describe(reviews.trainInputs.shape))
 notebook.show("validation inputs", Shape.describe(reviews.validationInputs.shape))
 let wordsPerReview = reviews.trainInputs.sum() / Float(trainCount)
@@ -52,8 +54,10 @@ if !reviews.vocabulary.isEmpty {
     let firstWords = reviews.trainInputs.row(0).scalars.indices.filter { reviews.trainInputs[0, $0] == 1 }.map { reviews.vocabulary[$0] }
     notebook.show("the words of training review 1 (label \(Int(reviews.trainLabels[0, 0])))", firstWords.prefix(12).joined(separator: " "))
 }
-notebook.say("Almost every entry is 0, so the library's matrix product notices (at most 1 in 20 nonzero) and adds up only "
-    + "the weight rows of the words present: the same sums, skipping the multiplications by zero.")
+notebook.say("""
+    Almost every entry is 0, so the library's matrix product notices (at most 1 in 20 nonzero) and adds up only \
+    the weight rows of the words present: the same sums, skipping the multiplications by zero.
+    """)
 notebook.record("words", words)
 
 // MARK: - Three capacities
@@ -156,11 +160,13 @@ notebook.say("The training loss of the 512-unit network falls to \(runs[bigger].
     + "in Sources/Neural/Training.swift, watches val_loss and stops once it has not improved for `patience` epochs.")
 notebook.record("accuracyAfterLowest.clear", accuracyAfter.isClear)
 notebook.record("accuracyAfterLowest.difference", accuracyAfter.difference)
-notebook.say("How these accuracies compare with the course's: the course's IMDB reviews reach about 88 % with this network. "
-    + "These are Rotten Tomatoes sentences (see the data note above): a sentence uses about "
-    + "\(formatNumber("%.0f", Double(wordsPerReview))) words of the vocabulary where an IMDB review uses well over a hundred, so each "
-    + "example carries far less evidence for its label, and the best validation accuracy here, "
-    + "\(bestAccuracy.formatted()), is lower for that reason, not because the network is different.")
+notebook.say("""
+    How these accuracies compare with the course's: the course's IMDB reviews reach about 88 % with this network. \
+    These are Rotten Tomatoes sentences (see the data note above): a sentence uses about \
+    \(formatNumber("%.0f", Double(wordsPerReview))) words of the vocabulary where an IMDB review uses well over a hundred, so each \
+    example carries far less evidence for its label, and the best validation accuracy here, \
+    \(bestAccuracy.formatted()), is lower for that reason, not because the network is different.
+    """)
 
 // MARK: - MNIST
 notebook.section("MNIST: logistic regression versus a hidden layer of 512, over several seeds")
@@ -172,9 +178,11 @@ let mnistLabels = Array(mnist.trainLabels.prefix(mnistCount))
 let mnistY = Tensor<Float>.oneHot(mnistLabels, classes: 10)
 let mnistEpochs = notebook.epochs(20, quick: 4)
 let mnistSeeds = notebook.seeds(4, quick: 2)
-notebook.say("The same question on digits. Logistic regression is a network with no hidden layer: 10 softmax units on "
-    + "the 784 pixels (7,850 parameters). The course's 784-512-10 network has 407,050. Both train on the first 80 % of "
-    + "\(grouped(mnistCount)) training images and are validated on the last 20 %, from \(mnistSeeds.count) seeds.")
+notebook.say("""
+    The same question on digits. Logistic regression is a network with no hidden layer: 10 softmax units on \
+    the 784 pixels (7,850 parameters). The course's 784-512-10 network has 407,050. Both train on the first 80 % of \
+    \(grouped(mnistCount)) training images and are validated on the last 20 %, from \(mnistSeeds.count) seeds.
+    """)
 notebook.settings(["epochs": mnistEpochs, "batch": 128, "optimizer": optimizer, "validation split": 0.2])
 let mnistModels: [(name: String, hidden: Int)] = [("logistic regression", 0), ("512-10", 512)]
 let mnistRuns = notebook.repeated(mnistSeeds, over: mnistModels) { model, seed in
@@ -221,11 +229,13 @@ notebook.section("Choosing capacity by grid search with 3-fold validation")
 let gridCount = notebook.count(mnistCount, quick: 600)
 let gridX = mnistX.rows(0 ..< gridCount), gridY = mnistY.rows(0 ..< gridCount)
 let epochGrid = [1, 5, 10], hiddenGrid = [32, 64, 256]
-notebook.say("The course's grid search (W4995, lecture 8): the 784-h-10 network with ReLU and softmax, trained with Adam, "
-    + "for every number of epochs in {1, 5, 10} and every hidden size in {32, 64, 256}. Each setting is scored by 3-fold "
-    + "validation on \(grouped(gridCount)) training images: train on two folds, measure accuracy on the third, three times, "
-    + "and average. One 10-epoch run per fold and size gives all three epoch settings: the network after epoch 1 of it "
-    + "is exactly the network a 1-epoch run would give (same seed, same initial weights, same shuffles).")
+notebook.say("""
+    The course's grid search (W4995, lecture 8): the 784-h-10 network with ReLU and softmax, trained with Adam, \
+    for every number of epochs in {1, 5, 10} and every hidden size in {32, 64, 256}. Each setting is scored by 3-fold \
+    validation on \(grouped(gridCount)) training images: train on two folds, measure accuracy on the third, three times, \
+    and average. One 10-epoch run per fold and size gives all three epoch settings: the network after epoch 1 of it \
+    is exactly the network a 1-epoch run would give (same seed, same initial weights, same shuffles).
+    """)
 let adam = Adam<Float>()
 notebook.settings(["folds": 3, "batch": 32, "optimizer": adam, "seed": notebook.seed])
 let folds = Split.kFold(count: gridCount, folds: 3)
@@ -275,8 +285,10 @@ let oneEpochCheck = (fromLongRun: gridResults[0].test[0],
                      separate: separate.evaluate(gridX.rows(at: checkTest), gridY.rows(at: checkTest), loss: CategoricalCrossentropy(),
                                                  metrics: [.accuracy])[.accuracy]!)
 let best = cells.max { $0.test.mean < $1.test.mean }!
-notebook.say("The slide's pivot table: mean training score / mean test (validation-fold) score ± its standard deviation over "
-    + "the 3 folds, accuracy, for each cell. ★ marks the best mean test score.")
+notebook.say("""
+    The slide's pivot table: mean training score / mean test (validation-fold) score ± its standard deviation over \
+    the 3 folds, accuracy, for each cell. ★ marks the best mean test score.
+    """)
 notebook.table(["hidden units"] + epochGrid.map { "epochs = \($0)" }, hiddenGrid.map { h in
     [String(h)] + epochGrid.map { e in
         let c = cell(h, e)
@@ -305,9 +317,11 @@ let gridSummary = "Best: \(best.hidden) hidden units for \(best.epochs) epochs, 
             + "there the network overfits.")
 notebook.say(gridSummary + " The search only ranks settings; the chosen network is then retrained on all the training data and "
     + "judged once on the test set.")
-notebook.say("The course's table comes from all 60,000 MNIST images, 20 times as many examples per fold as here: its test scores "
-    + "are higher and its gaps smaller, because a network fitted to 40,000 images has far less room to fit noise than one fitted "
-    + "to \(grouped(gridCount * 2 / 3)). With BACKPROP_MNIST set to the standard files, this cell computes that table.")
+notebook.say("""
+    The course's table comes from all 60,000 MNIST images, 20 times as many examples per fold as here: its test scores \
+    are higher and its gaps smaller, because a network fitted to 40,000 images has far less room to fit noise than one fitted \
+    to \(grouped(gridCount * 2 / 3)). With BACKPROP_MNIST set to the standard files, this cell computes that table.
+    """)
 notebook.show("1-epoch score from the 10-epoch run vs a separate 1-epoch run (h = 32, fold 1)",
               formatNumber("%.6f", oneEpochCheck.fromLongRun) + " vs " + formatNumber("%.6f", oneEpochCheck.separate))
 notebook.record("oneEpochRunsAgree", oneEpochCheck.fromLongRun == oneEpochCheck.separate)

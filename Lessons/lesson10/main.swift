@@ -24,23 +24,29 @@ let notebook = LessonNotebook(
 
 // MARK: - L2 and weight decay
 notebook.section("L2: what it adds to the error and to the update rule")
-notebook.say("The idea behind every penalty here is Occam's razor: of two explanations that fit the data equally well, "
-    + "prefer the simpler one. A network whose weights are small, or mostly zero, computes a simpler function of its "
-    + "inputs than one with large weights: it cannot turn a tiny change in one word into a large change in its output. "
-    + "A penalty on the weights makes the optimizer pay for that complexity, so it buys only the complexity that "
-    + "lowers the error by more than it costs (λ sets the price).")
-notebook.say("Keras's regularizer_l2(λ) adds λ times the sum of the squared weights of a layer to the error (not λ times "
-    + "the weights, as a slide of the course puts it: the penalty is the square). The bias is not penalized. Its "
-    + "derivative is 2λw, so the gradient descent step becomes")
+notebook.say("""
+    The idea behind every penalty here is Occam's razor: of two explanations that fit the data equally well, \
+    prefer the simpler one. A network whose weights are small, or mostly zero, computes a simpler function of its \
+    inputs than one with large weights: it cannot turn a tiny change in one word into a large change in its output. \
+    A penalty on the weights makes the optimizer pay for that complexity, so it buys only the complexity that \
+    lowers the error by more than it costs (λ sets the price).
+    """)
+notebook.say("""
+    Keras's regularizer_l2(λ) adds λ times the sum of the squared weights of a layer to the error (not λ times \
+    the weights, as a slide of the course puts it: the penalty is the square). The bias is not penalized. Its \
+    derivative is 2λw, so the gradient descent step becomes
+    """)
 notebook.block("""
     w ← w − η ∂E_reg/∂w
       = w − η (∂E/∂w + 2λw)
       = (1 − 2ηλ) w − η ∂E/∂w
     """)
-notebook.say("Before the usual step, every weight is multiplied by 1 − 2ηλ, slightly less than 1: the weights decay "
-    + "towards 0 unless the data keeps pushing them up. Checked numerically on a small layer (Double): one SGD step of "
-    + "the library with .l2(λ) on the layer, against the weight-decay formula applied by hand to the gradient of the "
-    + "unpenalized error.")
+notebook.say("""
+    Before the usual step, every weight is multiplied by 1 − 2ηλ, slightly less than 1: the weights decay \
+    towards 0 unless the data keeps pushing them up. Checked numerically on a small layer (Double): one SGD step of \
+    the library with .l2(λ) on the layer, against the weight-decay formula applied by hand to the gradient of the \
+    unpenalized error.
+    """)
 var rng = notebook.rng
 let lambda = 0.01, eta = 0.1
 let x = Tensor<Double>.normal([8, 5], using: &rng)
@@ -68,9 +74,11 @@ notebook.record("weightDecayMaxDifference", decayDifference)
 
 // MARK: - L1
 notebook.section("L1: a constant push towards 0, and exact zeros")
-notebook.say("L1 adds λ Σ |w|. Its derivative is λ sign(w): the same push towards 0 for a weight of 0.001 as for a weight "
-    + "of 10, where L2's push 2λw fades as the weight shrinks. The difference shows in the minimum of one weight's "
-    + "error. Take the simplest error, ½(w − a)², whose minimum without a penalty is w = a:")
+notebook.say("""
+    L1 adds λ Σ |w|. Its derivative is λ sign(w): the same push towards 0 for a weight of 0.001 as for a weight \
+    of 10, where L2's push 2λw fades as the weight shrinks. The difference shows in the minimum of one weight's \
+    error. Take the simplest error, ½(w − a)², whose minimum without a penalty is w = a:
+    """)
 notebook.block("""
     L2:  minimize ½(w − a)² + λw²     →  w* = a / (1 + 2λ)                 never exactly 0 unless a = 0
     L1:  minimize ½(w − a)² + λ|w|    →  w* = sign(a) · max(|a| − λ, 0)    exactly 0 whenever |a| ≤ λ
@@ -80,23 +88,29 @@ notebook.table(["a (unpenalized minimum)", "w* with L2 (λ = 0.5)", "w* with L1 
     [formatNumber("%.2f", a), formatNumber("%.4f", a / (1 + 2 * l1Lambda)),
      formatNumber("%.4f", (a > 0 ? 1 : -1) * max(abs(a) - l1Lambda, 0))]
 })
-notebook.say("L2 scales every weight down by the same factor; L1 subtracts a fixed amount and sets to exactly 0 every "
-    + "weight whose data-driven value is smaller than λ: a built-in feature selection. One caution about the code: "
-    + "gradient descent takes steps of λ sign(w) and so steps over 0 and back rather than landing on it, so after "
-    + "training with L1 the weights that 'should' be 0 sit within about a step size of 0 (the figure counts them); "
-    + "solvers that produce exact zeros use the formula above (soft thresholding) as their update.")
+notebook.say("""
+    L2 scales every weight down by the same factor; L1 subtracts a fixed amount and sets to exactly 0 every \
+    weight whose data-driven value is smaller than λ: a built-in feature selection. One caution about the code: \
+    gradient descent takes steps of λ sign(w) and so steps over 0 and back rather than landing on it, so after \
+    training with L1 the weights that 'should' be 0 sit within about a step size of 0 (the figure counts them); \
+    solvers that produce exact zeros use the formula above (soft thresholding) as their update.
+    """)
 
 // MARK: - L1 + L2
 notebook.section("L1 and L2 together")
-notebook.say("Keras's regularizer_l1_l2(l1, l2) adds both: λ₁ Σ |w| + λ₂ Σ w², gradient λ₁ sign(w) + 2λ₂ w (the elastic "
-    + "net of statistics). On a small weight matrix:")
+notebook.say("""
+    Keras's regularizer_l1_l2(l1, l2) adds both: λ₁ Σ |w| + λ₂ Σ w², gradient λ₁ sign(w) + 2λ₂ w (the elastic \
+    net of statistics). On a small weight matrix:
+    """)
 let w = Tensor<Double>([[0.5, -0.2], [0.0, 1.5]])
 let elastic = Regularizer.l1l2(l1: 0.001, l2: 0.001)
 notebook.show("w", w)
 notebook.show("Ω(w) = 0.001 · (0.5 + 0.2 + 0 + 1.5) + 0.001 · (0.25 + 0.04 + 0 + 2.25)", formatNumber("%.5f", elastic.penalty(w)))
 notebook.show("∂Ω/∂w = 0.001 · sign(w) + 0.002 · w", elastic.gradient(w))
-notebook.say("sign(0) is taken as 0: at exactly 0 the L1 penalty has no slope, and a weight that is 0 stays 0 unless "
-    + "the data pushes it.")
+notebook.say("""
+    sign(0) is taken as 0: at exactly 0 the L1 penalty has no slope, and a weight that is 0 stays 0 unless \
+    the data pushes it.
+    """)
 notebook.record("elasticPenalty", elastic.penalty(w))
 
 // MARK: - The reviews experiment
@@ -109,10 +123,12 @@ let reviews = notebook.require {
 let words = reviews.trainInputs.shape[1]
 let epochs = notebook.epochs(20, quick: 6)
 let seeds = notebook.seeds()
-notebook.say("Data: \(reviews.source). The original 16-16-1 network of lesson 09 (with seed \(notebook.seed), the very run of "
-    + "lessons 09 and 11), and the same with a penalty on the "
-    + "weights of each hidden layer: l2(0.002) (the DSCI353 deck; the Module II deck uses 0.001), l1(0.001) and "
-    + "l1_l2(l1 = 0.001, l2 = 0.001), the course's three regularizers.")
+notebook.say("""
+    Data: \(reviews.source). The original 16-16-1 network of lesson 09 (with seed \(notebook.seed), the very run of \
+    lessons 09 and 11), and the same with a penalty on the \
+    weights of each hidden layer: l2(0.002) (the DSCI353 deck; the Module II deck uses 0.001), l1(0.001) and \
+    l1_l2(l1 = 0.001, l2 = 0.001), the course's three regularizers.
+    """)
 notebook.say("""
     One training run is one draw: another seed gives other initial weights and another order of the mini-batches, \
     and so other numbers. Each of the four networks is therefore trained from \(seeds.count) seeds; for a given seed \
@@ -173,8 +189,10 @@ let againstNone = variants.indices.dropFirst().map { v in
     (name: variants[v].name, lowest: Comparison(lowest[v], lowest[0]), rise: Comparison(rise[v], rise[0]),
      accuracy: Comparison(finalAccuracy[v], finalAccuracy[0]))
 }
-notebook.say("Each penalty minus no penalty, seed by seed (mean difference, and how many standard errors it is; ✓ where "
-    + "it is more than 2, the rule):")
+notebook.say("""
+    Each penalty minus no penalty, seed by seed (mean difference, and how many standard errors it is; ✓ where \
+    it is more than 2, the rule):
+    """)
 notebook.table(["penalty", "lowest val cross-entropy", "rise after the lowest", "final val accuracy"], againstNone.map { c in
     [c.name, c.lowest.cell(), c.rise.cell(), c.accuracy.cell()]
 })

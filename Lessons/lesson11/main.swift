@@ -31,8 +31,10 @@ let activations = Tensor<Double>([[0.3, 0.2, 1.5, 0.0],
                                   [0.7, 0.5, 1.0, 0.0]])
 notebook.say("A layer's outputs for a batch of four examples (rows) and four units (columns), as on the slide:")
 notebook.show("x", activations)
-notebook.say("The slide's mask with rate 0.5: it drops 0.3 in row 1; 0.2 and 1.2 in row 3; 0.5 and 1.0 in row 4 "
-    + "(a 0 where a unit is dropped). The zeros of x itself (0.0 in rows 1, 2 and 4) are outputs of 0, not dropped units:")
+notebook.say("""
+    The slide's mask with rate 0.5: it drops 0.3 in row 1; 0.2 and 1.2 in row 3; 0.5 and 1.0 in row 4 \
+    (a 0 where a unit is dropped). The zeros of x itself (0.0 in rows 1, 2 and 4) are outputs of 0, not dropped units:
+    """)
 let slideMask = Tensor<Double>([[0, 1, 1, 1],
                                 [1, 1, 1, 1],
                                 [0, 1, 1, 0],
@@ -45,17 +47,21 @@ let scaled = masked / slideKeep                 // x ⊙ m / keep: here × 2
 notebook.show("x ⊙ m / keep  (keep = 0.5: × 2)", scaled)
 let zerosAfter = masked.scalars.filter { $0 == 0 }.count, zerosBefore = activations.scalars.filter { $0 == 0 }.count
 let dropped = slideMask.scalars.filter { $0 == 0 }.count
-notebook.say("x ⊙ m has \(zerosAfter) zeros of 16, as the slide's output does, but the mask dropped only \(dropped) units: "
-    + "the other \(zerosAfter - dropped) zeros were zeros of x already (a ReLU output of 0), and a mask cannot drop what is already 0. "
-    + "The slide's rate 0.5 drops 8 of 16 units on average, not in every batch.")
+notebook.say("""
+    x ⊙ m has \(zerosAfter) zeros of 16, as the slide's output does, but the mask dropped only \(dropped) units: \
+    the other \(zerosAfter - dropped) zeros were zeros of x already (a ReLU output of 0), and a mask cannot drop what is already 0. \
+    The slide's rate 0.5 drops 8 of 16 units on average, not in every batch.
+    """)
 notebook.record("exampleZeros", [Double(zerosBefore), Double(dropped), Double(zerosAfter)])
 notebook.record("exampleMasked", masked.scalars)
 notebook.record("exampleScaled", scaled.scalars)
 
 // MARK: - Dropout by hand
 notebook.section("Dropout written out: the mask, the scaling, the backward pass")
-notebook.say("The mask is drawn from the lesson's seeded generator, one uniform number per output: keep the unit where "
-    + "u ≥ rate, which happens with probability 1 − rate = keep. Forward and backward, element by element:")
+notebook.say("""
+    The mask is drawn from the lesson's seeded generator, one uniform number per output: keep the unit where \
+    u ≥ rate, which happens with probability 1 − rate = keep. Forward and backward, element by element:
+    """)
 /// Inverted dropout's forward pass: returns y = x ⊙ m / keep and the mask m / keep (0 or 1/keep).
 func dropoutForward(_ x: Tensor<Double>, rate: Double, rng: inout SeededGenerator) -> (output: Tensor<Double>, scaledMask: Tensor<Double>) {
     let keep = 1 - rate
@@ -92,8 +98,10 @@ notebook.show("∂E/∂x = ∂E/∂y ⊙ m / keep", handGradient)
 
 // MARK: - The library's layer
 notebook.section("The library's Dropout computes the same numbers")
-notebook.say("Sources/Neural/Dropout.swift draws the same uniforms from the same generator state, so with the generator "
-    + "as it was before the hand-written mask, Dropout(rate: 0.5) must give the same mask, outputs and gradients, bit for bit:")
+notebook.say("""
+    Sources/Neural/Dropout.swift draws the same uniforms from the same generator state, so with the generator \
+    as it was before the hand-written mask, Dropout(rate: 0.5) must give the same mask, outputs and gradients, bit for bit:
+    """)
 var layer = Dropout<Double>(rate: 0.5)
 var context = Context(mode: .training, rng: generatorBefore)
 let (libraryOutput, libraryCache) = layer.forward(activations, context: &context)
@@ -106,8 +114,10 @@ notebook.record("libraryGradientsIdentical", sameGradient)
 var inference = Context.inference
 notebook.show("Dropout at inference (every unit kept, no scaling) = x", layer.forward(activations, context: &inference).output.scalars == activations.scalars)
 
-notebook.say("Gradient check with the mask held fixed: dropout is linear in x for a given mask, so centred differences "
-    + "of E = Σ ∂E/∂y ⊙ y (with the random ∂E/∂y above as weights) must give the backward pass:")
+notebook.say("""
+    Gradient check with the mask held fixed: dropout is linear in x for a given mask, so centred differences \
+    of E = Σ ∂E/∂y ⊙ y (with the random ∂E/∂y above as weights) must give the backward pass:
+    """)
 var worstRelativeError = 0.0
 let h = 1e-6
 for i in 0..<4 {
@@ -127,9 +137,11 @@ notebook.record("gradientCheckMaxRelativeError", worstRelativeError)
 
 // MARK: - Inverted versus original
 notebook.section("Inverted dropout and the original scheme")
-notebook.say("The original paper (Srivastava et al. 2014) did not scale during training: y = x ⊙ m, and at test time "
-    + "every output was multiplied by keep instead. Both give the same expected output in training as at test time. "
-    + "Averaged over many masks, for the example's first row and rate 0.2 (keep 0.8):")
+notebook.say("""
+    The original paper (Srivastava et al. 2014) did not scale during training: y = x ⊙ m, and at test time \
+    every output was multiplied by keep instead. Both give the same expected output in training as at test time. \
+    Averaged over many masks, for the example's first row and rate 0.2 (keep 0.8):
+    """)
 let row = activations.rows(0 ..< 1)   // [0.3, 0.2, 1.5, 0.0]
 let rate = 0.2, keep = 1 - rate, draws = notebook.size(20_000, quick: 2_000)
 var sumInverted = Tensor<Double>.zeros([1, 4]), sumOriginal = Tensor<Double>.zeros([1, 4])
@@ -147,17 +159,21 @@ notebook.table(["", "unit 1", "unit 2", "unit 3", "unit 4"], [
     ["original, test: keep · x"] + cells(keep * row),
     ["scaled by the rate instead: rate · x"] + cells(rate * row),
 ])
-notebook.say("The slide says the test outputs are scaled \"by a factor equal to the dropout rate\". That is right only "
-    + "because its rate is 0.5, where rate = keep. The factor is the keep probability 1 − rate: with rate 0.2 the last "
-    + "row, scaled by the rate, would give test outputs four times too small. Keras and Backprop use inverted dropout, "
-    + "so the trained network is used as it is.")
+notebook.say("""
+    The slide says the test outputs are scaled \"by a factor equal to the dropout rate\". That is right only \
+    because its rate is 0.5, where rate = keep. The factor is the keep probability 1 − rate: with rate 0.2 the last \
+    row, scaled by the rate, would give test outputs four times too small. Keras and Backprop use inverted dropout, \
+    so the trained network is used as it is.
+    """)
 notebook.record("meanInverted", (sumInverted / Double(draws)).scalars)
 
 // MARK: - Why it works
 notebook.section("Why it works")
-notebook.say("Hinton's bank: the tellers kept changing, so no group of employees could cooperate to defraud it. A unit "
-    + "that may vanish at any update cannot build on particular partners; each must learn features that help on their "
-    + "own, and the network behaves like an average of the many thinned networks trained together.")
+notebook.say("""
+    Hinton's bank: the tellers kept changing, so no group of employees could cooperate to defraud it. A unit \
+    that may vanish at any update cannot build on particular partners; each must learn features that help on their \
+    own, and the network behaves like an average of the many thinned networks trained together.
+    """)
 
 // MARK: - Reviews
 notebook.section("Training with dropout: the movie reviews, over several seeds")
@@ -169,10 +185,12 @@ let reviews = notebook.require {
 let words = reviews.trainInputs.shape[1]
 let epochs = notebook.epochs(20, quick: 6)
 let seeds = notebook.seeds()
-notebook.say("Data: \(reviews.source). The 16-16-1 network of lesson 09, and the same with Dropout(0.5) after each "
-    + "hidden layer, each trained from \(seeds.count) seeds (for a seed both start from the same weights; the first seed's "
-    + "run without dropout is the very run of lessons 09 and 10). As in lesson 10, two settings are called different when "
-    + "their seed-by-seed difference is more than twice its standard error.")
+notebook.say("""
+    Data: \(reviews.source). The 16-16-1 network of lesson 09, and the same with Dropout(0.5) after each \
+    hidden layer, each trained from \(seeds.count) seeds (for a seed both start from the same weights; the first seed's \
+    run without dropout is the very run of lessons 09 and 10). As in lesson 10, two settings are called different when \
+    their seed-by-seed difference is more than twice its standard error.
+    """)
 /// The optimizer of every run in this lesson, stated once: the settings lines print this value.
 let optimizer = RMSProp<Float>()
 notebook.settings(["epochs": epochs, "batch": 512, "optimizer": optimizer, "seeds": seeds.map(String.init).joined(separator: ", ")])
@@ -232,8 +250,10 @@ let mnistX = mnist.trainImages.rows(0 ..< mnistCount) / 255
 let mnistY = Tensor<Float>.oneHot(Array(mnist.trainLabels.prefix(mnistCount)), classes: 10)
 let mnistEpochs = notebook.epochs(20, quick: 4)
 let mnistSeeds = notebook.seeds(3, quick: 2)
-notebook.say("The model of lesson 07, 784 → 256 → Dropout(0.4) → 128 → Dropout(0.3) → 10, against the same without its "
-    + "two Dropout layers, on \(grouped(mnistCount)) training images (the last 20 % for validation), from \(mnistSeeds.count) seeds:")
+notebook.say("""
+    The model of lesson 07, 784 → 256 → Dropout(0.4) → 128 → Dropout(0.3) → 10, against the same without its \
+    two Dropout layers, on \(grouped(mnistCount)) training images (the last 20 % for validation), from \(mnistSeeds.count) seeds:
+    """)
 notebook.settings(["epochs": mnistEpochs, "batch": 128, "optimizer": optimizer, "validation split": 0.2])
 let mnistNames = ["no dropout", "dropout 0.4 / 0.3"]
 let mnistRuns: [RepeatedRuns] = notebook.repeated(mnistSeeds, over: [false, true]) { withDropout, seed in

@@ -33,8 +33,10 @@ let m = 6, units = 3
 // A mini-batch of m examples (rows) of 3 units' signals, on deliberately different scales.
 let x = Tensor<Double>.normal([m, units], using: &rng) * Tensor<Double>([0.5, 4, 20]) + Tensor<Double>([1, -3, 50])
 let gamma = Tensor<Double>([1.5, 0.8, 1.0]), beta = Tensor<Double>([0.1, -0.2, 0.0])
-notebook.say("A mini-batch of \(m) examples of three units whose signals live on very different scales (around 1, −3 "
-    + "and 50), with γ = (1.5, 0.8, 1) and β = (0.1, −0.2, 0):")
+notebook.say("""
+    A mini-batch of \(m) examples of three units whose signals live on very different scales (around 1, −3 \
+    and 50), with γ = (1.5, 0.8, 1) and β = (0.1, −0.2, 0):
+    """)
 notebook.show("x", x)
 
 /// What the forward pass keeps for the backward pass.
@@ -74,15 +76,19 @@ notebook.show("x̂ = (x − μ_B) / √(σ²_B + ε)", cache.normalized)
 notebook.show("mean of x̂ per unit", cache.normalized.mean(axis: 0))
 notebook.show("variance of x̂ per unit (σ²/(σ² + ε): just under 1)", cache.normalized.variance(axis: 0))
 notebook.show("y = γ x̂ + β", y)
-notebook.say("Whatever their scale before, the three units now have mean β and standard deviation about γ. If the "
-    + "network needs the original scale back, it can learn γ = √(σ² + ε) and β = μ: normalization never takes away "
-    + "what the layer could represent.")
+notebook.say("""
+    Whatever their scale before, the three units now have mean β and standard deviation about γ. If the \
+    network needs the original scale back, it can learn γ = √(σ² + ε) and β = μ: normalization never takes away \
+    what the layer could represent.
+    """)
 
 // MARK: - Backward by hand
 notebook.section("The backward pass, derived step by step")
-notebook.say("Given ∂E/∂y for every example, the chain rule runs through the forward lines in reverse. The subtle part "
-    + "is that μ_B and σ²_B depend on every x_i of the batch, so each x_i gets gradient through three paths: directly "
-    + "through x̂_i, through σ²_B and through μ_B.")
+notebook.say("""
+    Given ∂E/∂y for every example, the chain rule runs through the forward lines in reverse. The subtle part \
+    is that μ_B and σ²_B depend on every x_i of the batch, so each x_i gets gradient through three paths: directly \
+    through x̂_i, through σ²_B and through μ_B.
+    """)
 notebook.block("""
     ∂E/∂β      = Σ_i ∂E/∂y_i
     ∂E/∂γ      = Σ_i ∂E/∂y_i · x̂_i
@@ -91,8 +97,10 @@ notebook.block("""
     ∂E/∂μ_B    = Σ_i ∂E/∂x̂_i · (−1 / √(σ²_B + ε))  +  ∂E/∂σ²_B · (−2/m) Σ_i (x_i − μ_B)
     ∂E/∂x_i    = ∂E/∂x̂_i / √(σ²_B + ε)  +  ∂E/∂σ²_B · 2 (x_i − μ_B) / m  +  ∂E/∂μ_B / m
     """)
-notebook.say("(The second term of ∂E/∂μ_B is 0, since the deviations from the mean sum to 0; it is kept in the code to "
-    + "follow the derivation.)")
+notebook.say("""
+    (The second term of ∂E/∂μ_B is 0, since the deviations from the mean sum to 0; it is kept in the code to \
+    follow the derivation.)
+    """)
 /// The gradients of batch normalization in training mode: ∂E/∂x, ∂E/∂γ, ∂E/∂β.
 func batchNormBackward(_ dy: Tensor<Double>, gamma: Tensor<Double>, cache: BatchNormCache)
     -> (inputGradient: Tensor<Double>, gamma: Tensor<Double>, beta: Tensor<Double>) {
@@ -129,9 +137,11 @@ notebook.show("∂E/∂γ", gradients.gamma)
 notebook.show("∂E/∂β", gradients.beta)
 let inputGradientSums = gradients.inputGradient.sum(axis: 0)
 notebook.show("Σ_i ∂E/∂x_i per unit", inputGradientSums)
-notebook.say("The input gradients of each unit sum to 0 (to rounding): adding a constant to every x_i changes nothing "
-    + "after normalization. So a bias in the layer just before batch normalization gets a zero gradient and never "
-    + "learns; β does its job.")
+notebook.say("""
+    The input gradients of each unit sum to 0 (to rounding): adding a constant to every x_i changes nothing \
+    after normalization. So a bias in the layer just before batch normalization gets a zero gradient and never \
+    learns; β does its job.
+    """)
 notebook.record("inputGradientSumMax", abs(inputGradientSums).max())
 
 // MARK: - Checks
@@ -168,16 +178,20 @@ let libraryDifferences = [abs(libraryOutput - y).max(), abs(libraryGradients.inp
 notebook.table(["gradient", "largest relative error vs centred differences"], checks.map { [$0.0, formatNumber("%.1e", $0.1)] })
 notebook.say("Expect around 1e-9 or less: centred differences are accurate to about h² and to rounding over h.")
 notebook.table(["", "largest |by hand − library|"], zip(["y", "∂E/∂x", "∂E/∂γ", "∂E/∂β"], libraryDifferences).map { [$0, formatNumber("%.1e", $1)] })
-notebook.say("The library computes ∂E/∂x with the three paths collected into one expression, "
-    + "(1/m)/√(σ² + ε) · (m ∂E/∂x̂_i − Σ_k ∂E/∂x̂_k − x̂_i Σ_k ∂E/∂x̂_k x̂_k), so it agrees to rounding, not bit for bit.")
+notebook.say("""
+    The library computes ∂E/∂x with the three paths collected into one expression, \
+    (1/m)/√(σ² + ε) · (m ∂E/∂x̂_i − Σ_k ∂E/∂x̂_k − x̂_i Σ_k ∂E/∂x̂_k x̂_k), so it agrees to rounding, not bit for bit.
+    """)
 notebook.record("gradientCheckMaxRelativeError", checks.map(\.1).max()!)
 notebook.record("libraryMaxDifference", libraryDifferences.max()!)
 
 // MARK: - Training and inference
 notebook.section("Running averages, and why training and inference outputs differ")
-notebook.say("At inference a prediction must not depend on which other examples share its batch (there may be just one), "
-    + "so the batch statistics are replaced by running averages collected during training: after each training batch, "
-    + "μ_run ← 0.99 μ_run + 0.01 μ_B and σ²_run ← 0.99 σ²_run + 0.01 σ²_B, starting from μ_run = 0, σ²_run = 1.")
+notebook.say("""
+    At inference a prediction must not depend on which other examples share its batch (there may be just one), \
+    so the batch statistics are replaced by running averages collected during training: after each training batch, \
+    μ_run ← 0.99 μ_run + 0.01 μ_B and σ²_run ← 0.99 σ²_run + 0.01 σ²_B, starting from μ_run = 0, σ²_run = 1.
+    """)
 var runningMean = Tensor<Double>.zeros([units]), runningVariance = Tensor<Double>.ones([units])
 var layer = BatchNorm<Double>(features: units, epsilon: epsilon)
 layer.gamma = gamma
@@ -223,17 +237,19 @@ func settledGap(batchSize size: Int) -> Double {
 }
 let gapAtStart = Double(rows[0][4])!, gapAfter = Double(rows.last![4])!
 let gap128 = settledGap(batchSize: 128)
-notebook.say("Unit 3's signals have standard deviation 20, variance 400; its running variance settles near 333 = "
-    + "400 · 5/6, because the biased variance of m = 6 examples is on average (m − 1)/m of the true one. "
-    + "Before any training batch, inference mode normalizes with μ = 0 and σ² = 1, so its outputs on x are far "
-    + "from the training-mode outputs (unit 3's signals are around 50): the largest difference is \(formatNumber("%.1f", gapAtStart)). "
-    + "As the running averages approach the data's mean and variance it falls to \(formatNumber("%.2f", gapAfter)) and levels there, "
-    + "for training-mode outputs between \(formatNumber("%.2f", y.min())) and \(formatNumber("%.2f", y.max())): with m = 6 the two modes "
-    + "do not come close. Both causes are the tiny batch. In training mode x is normalized by its own six examples' mean and "
-    + "variance, and a 6-example mean is typically off by σ/√6, 0.41 σ; and the running variance averages the biased 6-example "
-    + "variances, 5/6 of the true one. With batches of 128, as in the MNIST runs below, the same layer after 1,000 batches "
-    + "differs between the modes by at most \(formatNumber("%.2f", gap128)) on a fresh batch. The batch-to-batch noise of "
-    + "training mode is also a mild regularizer.")
+notebook.say("""
+    Unit 3's signals have standard deviation 20, variance 400; its running variance settles near 333 = \
+    400 · 5/6, because the biased variance of m = 6 examples is on average (m − 1)/m of the true one. \
+    Before any training batch, inference mode normalizes with μ = 0 and σ² = 1, so its outputs on x are far \
+    from the training-mode outputs (unit 3's signals are around 50): the largest difference is \(formatNumber("%.1f", gapAtStart)). \
+    As the running averages approach the data's mean and variance it falls to \(formatNumber("%.2f", gapAfter)) and levels there, \
+    for training-mode outputs between \(formatNumber("%.2f", y.min())) and \(formatNumber("%.2f", y.max())): with m = 6 the two modes \
+    do not come close. Both causes are the tiny batch. In training mode x is normalized by its own six examples' mean and \
+    variance, and a 6-example mean is typically off by σ/√6, 0.41 σ; and the running variance averages the biased 6-example \
+    variances, 5/6 of the true one. With batches of 128, as in the MNIST runs below, the same layer after 1,000 batches \
+    differs between the modes by at most \(formatNumber("%.2f", gap128)) on a fresh batch. The batch-to-batch noise of \
+    training mode is also a mild regularizer.
+    """)
 notebook.record("trainingVersusInferenceBatch128", gap128)
 let oneExample = x.rows(0 ..< 1)
 // The other examples drawn from the same distribution as x (the batch changes, not the data).
@@ -242,8 +258,10 @@ let otherBatch = Tensor.concatenate([oneExample,
                                     axis: 0)
 let firstInBatch = batchNormForward(x, gamma: gamma, beta: beta).output.rows(0 ..< 1)
 let firstInOtherBatch = batchNormForward(otherBatch, gamma: gamma, beta: beta).output.rows(0 ..< 1)
-notebook.say("In training mode an example's output depends on the rest of its batch: example 1 of x, normalized in x and "
-    + "in another batch of five other examples drawn from the same distribution:")
+notebook.say("""
+    In training mode an example's output depends on the rest of its batch: example 1 of x, normalized in x and \
+    in another batch of five other examples drawn from the same distribution:
+    """)
 notebook.show("training mode, example 1 in its batch", firstInBatch)
 notebook.show("training mode, the same example in another batch", firstInOtherBatch)
 
@@ -261,11 +279,13 @@ let epochs = notebook.epochs(20, quick: 4)
 let seeds = notebook.seeds()
 /// The optimizer of both networks, stated once: the settings line prints this value.
 let optimizer = SGD<Float>(learningRate: .constant(0.01))
-notebook.say("The course's model shape, Dense → BatchNorm → ReLU → Dropout, twice, then the softmax output, against the "
-    + "same network without the two BatchNorm layers (ReLU in the Dense layers instead: dropout alone). Both are trained with "
-    + "\(optimizer), a learning rate at which the plain network learns slowly, on \(grouped(trainCount)) images (the last 20 % "
-    + "for validation), from \(seeds.count) seeds; for a seed both start from the same weights and see the same batches "
-    + "(lesson 10 explains the rule that calls two settings different).")
+notebook.say("""
+    The course's model shape, Dense → BatchNorm → ReLU → Dropout, twice, then the softmax output, against the \
+    same network without the two BatchNorm layers (ReLU in the Dense layers instead: dropout alone). Both are trained with \
+    \(optimizer), a learning rate at which the plain network learns slowly, on \(grouped(trainCount)) images (the last 20 % \
+    for validation), from \(seeds.count) seeds; for a seed both start from the same weights and see the same batches \
+    (lesson 10 explains the rule that calls two settings different).
+    """)
 notebook.settings(["epochs": epochs, "batch": 128, "optimizer": optimizer, "dropout": 0.3,
                    "seeds": seeds.map(String.init).joined(separator: ", ")])
 func makeNetwork(batchNormalization: Bool, seed: UInt64) -> Sequential<Float> {
@@ -338,36 +358,42 @@ notebook.record("bnEffect.difference", batchNormEffect.difference)
 notebook.record("finalValidationAccuracy.without", finalAccuracy[0].mean)
 notebook.record("finalValidationAccuracy.with", finalAccuracy[1].mean)
 let firstRun = runs.map { $0.runs[0] }
-notebook.say("The second hidden layer's pre-activations (the inputs of its ReLU) on 500 fixed images after each epoch, as "
-    + "training computes them (training mode: batch normalization uses these 500 images' statistics; dropout left out), "
-    + "for the first seed: their mean and the range of the middle 80 %.")
+notebook.say("""
+    The second hidden layer's pre-activations (the inputs of its ReLU) on 500 fixed images after each epoch, as \
+    training computes them (training mode: batch normalization uses these 500 images' statistics; dropout left out), \
+    for the first seed: their mean and the range of the middle 80 %.
+    """)
 notebook.table(["epoch", "without: mean", "without: 10 %–90 %", "with BN: mean", "with BN: 10 %–90 %"], (0..<epochs).map { e in
     [String(e + 1)] + firstRun.flatMap { run in
         [formatNumber("%.3f", run["preMean"]![e]), formatNumber("%.2f", run["preLow"]![e]) + " … " + formatNumber("%.2f", run["preHigh"]![e])]
     }
 })
 let drift = runs.map { $0.spread("preMean") { $0.last! - $0.first! } }
-notebook.say("Over the seeds, the mean of these pre-activations moves by \(drift[0].formatted("%+.3f")) over the \(epochs) epochs "
-    + "without batch normalization, and the distribution grows lopsided as the first layer learns; with it the mean moves by "
-    + "\(drift[1].formatted("%+.3f")): in training mode it is exactly the mean of β over the units, which starts at 0 and moves "
-    + "only as far as the network learns to move it. The spread with batch normalization follows γ, which the network learns. "
-    + "This drift of a layer's inputs while the layers before it learn is what Ioffe and Szegedy (2015) called internal "
-    + "covariate shift, and batch normalization was proposed to remove it. Later work (Santurkar et al., 2018) found that "
-    + "removing the shift is not what makes it work: networks with noise injected after their BatchNorm layers train as well, "
-    + "and the gain comes from a smoother loss surface, on which larger steps are safe, as here with a small η.")
+notebook.say("""
+    Over the seeds, the mean of these pre-activations moves by \(drift[0].formatted("%+.3f")) over the \(epochs) epochs \
+    without batch normalization, and the distribution grows lopsided as the first layer learns; with it the mean moves by \
+    \(drift[1].formatted("%+.3f")): in training mode it is exactly the mean of β over the units, which starts at 0 and moves \
+    only as far as the network learns to move it. The spread with batch normalization follows γ, which the network learns. \
+    This drift of a layer's inputs while the layers before it learn is what Ioffe and Szegedy (2015) called internal \
+    covariate shift, and batch normalization was proposed to remove it. Later work (Santurkar et al., 2018) found that \
+    removing the shift is not what makes it work: networks with noise injected after their BatchNorm layers train as well, \
+    and the gain comes from a smoother loss surface, on which larger steps are safe, as here with a small η.
+    """)
 notebook.record("preActivationMeanDrift", drift.map(\.mean))
 
 // MARK: - A test loss of 232
 notebook.section("The course's puzzle: a test loss of 232.5")
 let lossCeiling = -log(1e-7)   // the largest cross-entropy of one example: probabilities are clipped to [1e−7, 1 − 1e−7]
-notebook.say("In the course's run (W4995, lecture 8) the network with batch normalization scored 0.872 test accuracy with a "
-    + "test loss of 232.5, while dropout alone scored 0.953 with 24.0. Those losses cannot be the mean categorical "
-    + "cross-entropy of softmax outputs: Keras, like this library (Sources/Neural/Loss.swift), clips each probability to "
-    + "[1e−7, 1 − 1e−7], so one example costs at most −ln 1e−7 = \(formatNumber("%.2f", lossCeiling)), and so does the mean. "
-    + "Something else must be in those numbers (a weight penalty added to the loss, or outputs that were not probabilities). "
-    + "What a lower accuracy with batch normalization and a much larger test loss for both usually means is test inputs "
-    + "scaled unlike the training inputs, for example test pixels left at 0–255 while training pixels were divided by 255. "
-    + "That mistake, reproduced: both networks of each seed judged once on \(grouped(testCount)) test images, scaled and unscaled:")
+notebook.say("""
+    In the course's run (W4995, lecture 8) the network with batch normalization scored 0.872 test accuracy with a \
+    test loss of 232.5, while dropout alone scored 0.953 with 24.0. Those losses cannot be the mean categorical \
+    cross-entropy of softmax outputs: Keras, like this library (Sources/Neural/Loss.swift), clips each probability to \
+    [1e−7, 1 − 1e−7], so one example costs at most −ln 1e−7 = \(formatNumber("%.2f", lossCeiling)), and so does the mean. \
+    Something else must be in those numbers (a weight penalty added to the loss, or outputs that were not probabilities). \
+    What a lower accuracy with batch normalization and a much larger test loss for both usually means is test inputs \
+    scaled unlike the training inputs, for example test pixels left at 0–255 while training pixels were divided by 255. \
+    That mistake, reproduced: both networks of each seed judged once on \(grouped(testCount)) test images, scaled and unscaled:
+    """)
 let testRows: [[String]] = names.indices.map { i in
     [names[i], runs[i].spread("testAccuracy").formatted(), runs[i].spread("testLoss").formatted(),
      runs[i].spread("unscaledAccuracy").formatted(), runs[i].spread("unscaledLoss").formatted()]

@@ -29,16 +29,20 @@ let count = notebook.count(mnist.trainImages.shape[0], quick: 1200)
 let images = mnist.trainImages.rows(0 ..< count) / 255
 let labels = Array(mnist.trainLabels.prefix(count))
 let epochs = notebook.epochs(20, quick: 4)
-notebook.say("Data: \(mnist.source), pixels scaled to [0, 1]. The course's 512-10 network (784 → 512 ReLU → 10 "
-    + "softmax, RMSProp, batch 128), trained on the first 80 % of \(grouped(count)) images and validated on the "
-    + "last 20 % after every epoch (Keras' validation_split = 0.2).")
+notebook.say("""
+    Data: \(mnist.source), pixels scaled to [0, 1]. The course's 512-10 network (784 → 512 ReLU → 10 \
+    softmax, RMSProp, batch 128), trained on the first 80 % of \(grouped(count)) images and validated on the \
+    last 20 % after every epoch (Keras' validation_split = 0.2).
+    """)
 let seeds = notebook.seeds(4, quick: 2)
 /// The optimizer of every run, stated once: the settings line prints this value.
 let optimizer = RMSProp<Float>()
 notebook.settings(["epochs": epochs, "batch": 128, "optimizer": optimizer, "seeds": seeds.map(String.init).joined(separator: ", ")])
-notebook.say("Each experiment trains the network from \(seeds.count) seeds (other initial weights, other batches; the data "
-    + "stay the same) and reports the mean ± standard deviation; two settings are called different only when their "
-    + "seed-by-seed difference is more than twice its standard error (lesson 10 explains the rule).")
+notebook.say("""
+    Each experiment trains the network from \(seeds.count) seeds (other initial weights, other batches; the data \
+    stay the same) and reports the mean ± standard deviation; two settings are called different only when their \
+    seed-by-seed difference is more than twice its standard error (lesson 10 explains the rule).
+    """)
 /// A fresh 512-10 network for inputs of `width` numbers.
 func makeNetwork(inputs width: Int, _ rng: inout SeededGenerator) -> Sequential<Float> {
     Sequential<Float>(inputShape: [width], layers: [
@@ -58,10 +62,12 @@ func train(_ x: Tensor<Float>, _ labels: [Int], epochs: Int, seed: UInt64) -> [S
 
 // MARK: - Noise channels
 notebook.section("Noise channels versus zero channels")
-notebook.say("Each image gets 784 more inputs: in one copy of the data uniform random noise, in the other zeros. "
-    + "The zeros carry nothing, and nothing is learned from them: their weights get no gradient (∂E/∂w_ij = x_i δ_j = 0), "
-    + "so they keep their initial values, and a weight times 0 adds nothing to any signal. The noise carries nothing "
-    + "either, but it does reach the signals, and the network can, and does, fit it.")
+notebook.say("""
+    Each image gets 784 more inputs: in one copy of the data uniform random noise, in the other zeros. \
+    The zeros carry nothing, and nothing is learned from them: their weights get no gradient (∂E/∂w_ij = x_i δ_j = 0), \
+    so they keep their initial values, and a weight times 0 adds nothing to any signal. The noise carries nothing \
+    either, but it does reach the signals, and the network can, and does, fit it.
+    """)
 let noisy = Experiments.appendingNoiseColumns(images, count: 784, using: &rng)
 let padded = Experiments.appendingZeroColumns(images, count: 784)
 let channelRuns = notebook.repeated(seeds, over: [noisy, padded]) { x, seed in train(x, labels, epochs: epochs, seed: seed) }
@@ -84,9 +90,11 @@ notebook.record("bestValidationAccuracy.zeros", bestZeros.mean)
 // MARK: - Shuffled labels
 notebook.section("Random labels: memorizing without learning")
 let shuffledEpochs = notebook.epochs(60, quick: 12)
-notebook.say("Now the labels are shuffled among the images: a 3 may be called a 7, and nothing about an image "
-    + "predicts its label. There is nothing to learn, yet a 512-unit network has enough parameters to store the "
-    + "training set's answers one by one. Trained for \(shuffledEpochs) epochs:")
+notebook.say("""
+    Now the labels are shuffled among the images: a 3 may be called a 7, and nothing about an image \
+    predicts its label. There is nothing to learn, yet a 512-unit network has enough parameters to store the \
+    training set's answers one by one. Trained for \(shuffledEpochs) epochs:
+    """)
 let shuffled = Experiments.shuffledLabels(labels, using: &rng)
 let memorizedRuns = notebook.repeated(seeds) { train(images, shuffled, epochs: shuffledEpochs, seed: $0) }
 let trainingCurve = memorizedRuns.curve("accuracy"), validationCurve = memorizedRuns.curve("valAccuracy")
@@ -96,10 +104,12 @@ notebook.table(["epoch", "training accuracy", "validation accuracy"], Array(Set(
 })
 let finalTraining = memorizedRuns.spread("accuracy")
 let meanValidation = memorizedRuns.spread("valAccuracy") { $0.reduce(0, +) / Double($0.count) }
-notebook.say("The training accuracy climbs from chance to \(finalTraining.formatted("%.3f")): the network memorizes. "
-    + "The validation accuracy stays around chance (mean \(meanValidation.formatted("%.3f")) over the epochs, "
-    + "chance is 0.1), because there is no pattern to carry over. Training accuracy alone cannot tell this network "
-    + "from one that learned digits.")
+notebook.say("""
+    The training accuracy climbs from chance to \(finalTraining.formatted("%.3f")): the network memorizes. \
+    The validation accuracy stays around chance (mean \(meanValidation.formatted("%.3f")) over the epochs, \
+    chance is 0.1), because there is no pattern to carry over. Training accuracy alone cannot tell this network \
+    from one that learned digits.
+    """)
 notebook.record("randomLabels.finalTrainingAccuracy", finalTraining.mean)
 notebook.record("randomLabels.meanValidationAccuracy", meanValidation.mean)
 notebook.say("The third way to fail, a learning rate too high, is in lesson 06 (RMSProp at η = 1), not repeated here.")
@@ -123,14 +133,16 @@ func nearestTrainingImage(_ i: Int) -> Int {
 let nearest = (0 ..< far.shape[0]).map(nearestTrainingImage)
 let agreeReal = Double(nearest.indices.filter { labels[trainPart + $0] == labels[nearest[$0]] }.count) / Double(nearest.count)
 let agreeShuffled = Double(nearest.indices.filter { shuffled[trainPart + $0] == shuffled[nearest[$0]] }.count) / Double(nearest.count)
-notebook.say("The same 512-unit network can memorize random labels, so why does it generalize on real ones? DSCI353's "
-    + "answer is the manifold hypothesis: natural images fill only a thin, low-dimensional part of the 784-dimensional pixel "
-    + "space, along which a digit changes smoothly into a slightly different version of itself. A network trained on real "
-    + "labels learns a smooth map of that part, and generalizes by interpolating between training examples that lie near a "
-    + "new one. The numbers: for each of the \(grouped(count - trainPart)) validation images, its nearest training image in "
-    + "pixel space has the same real label in \(formatNumber("%.1f", agreeReal * 100)) % of cases, but the same shuffled label "
-    + "in only \(formatNumber("%.1f", agreeShuffled * 100)) % (chance is 10 %). With shuffled labels, neighbours on the manifold "
-    + "disagree: there is nothing smooth to interpolate, and the only way to fit the training labels is one by one.")
+notebook.say("""
+    The same 512-unit network can memorize random labels, so why does it generalize on real ones? DSCI353's \
+    answer is the manifold hypothesis: natural images fill only a thin, low-dimensional part of the 784-dimensional pixel \
+    space, along which a digit changes smoothly into a slightly different version of itself. A network trained on real \
+    labels learns a smooth map of that part, and generalizes by interpolating between training examples that lie near a \
+    new one. The numbers: for each of the \(grouped(count - trainPart)) validation images, its nearest training image in \
+    pixel space has the same real label in \(formatNumber("%.1f", agreeReal * 100)) % of cases, but the same shuffled label \
+    in only \(formatNumber("%.1f", agreeShuffled * 100)) % (chance is 10 %). With shuffled labels, neighbours on the manifold \
+    disagree: there is nothing smooth to interpolate, and the only way to fit the training labels is one by one.
+    """)
 notebook.record("nearestNeighbourAgreement.real", agreeReal)
 notebook.record("nearestNeighbourAgreement.shuffled", agreeShuffled)
 

@@ -31,17 +31,21 @@ var full = [Double](repeating: 0, count: x1.count + w1.count - 1)
 for n in full.indices {
     for k in x1.indices where n - k >= 0 && n - k < w1.count { full[n] += x1[k] * w1[n - k] }
 }
-notebook.say("The course's example, x = 0 1 2 3 3 and w = 1 −1 2. The kernel is flipped and slid along x; every "
-    + "position where they overlap gives one sum:")
+notebook.say("""
+    The course's example, x = 0 1 2 3 3 and w = 1 −1 2. The kernel is flipped and slid along x; every \
+    position where they overlap gives one sum:
+    """)
 notebook.show("x ∗ w (full convolution)", full.map { formatNumber("%g", $0) }.joined(separator: " "))
 // Cross-correlation (what Conv2D computes): (x ⋆ w)[n] = Σ_k x[n + k] w[k], where w fits inside x.
 let correlation = (0...(x1.count - w1.count)).map { n in w1.indices.reduce(0.0) { $0 + x1[n + $1] * w1[$1] } }
 let flippedConvolution = (0...(x1.count - w1.count)).map { n in w1.indices.reduce(0.0) { $0 + x1[n + $1] * w1.reversed()[$1] } }
 notebook.show("x ⋆ w (cross-correlation, no flip, 'valid')", correlation.map { formatNumber("%g", $0) }.joined(separator: " "))
 notebook.show("x ⋆ flip(w) = the valid part of x ∗ w", flippedConvolution.map { formatNumber("%g", $0) }.joined(separator: " "))
-notebook.say("Convolution flips the kernel, cross-correlation does not; for learned filters the difference does not "
-    + "matter (the network learns the flipped filter instead), so libraries compute the cheaper cross-correlation and "
-    + "call it convolution.")
+notebook.say("""
+    Convolution flips the kernel, cross-correlation does not; for learned filters the difference does not \
+    matter (the network learns the flipped filter instead), so libraries compute the cheaper cross-correlation and \
+    call it convolution.
+    """)
 notebook.record("fullConvolution", full)
 notebook.record("crossCorrelation", correlation)
 
@@ -62,24 +66,30 @@ for i in 0..<26 {
 let sobel = Conv2D<Double>(weights: Tensor(shape: [3, 3, 1, 1], scalars: edgeFilter.flatMap { $0 }), bias: .zeros([1]))
 let libraryMap = sobel(Tensor<Double>(digit).reshaped([1, 28, 28, 1])).reshaped([26, 26])   // the layer called for inference
 let mapDifference = abs(libraryMap - Tensor(featureMap)).max()
-notebook.say("The first training digit (a \(mnist.trainLabels[0])), 28 × 28, and a 3 × 3 Sobel filter that responds "
-    + "where brightness increases from left to right. Four nested loops give the 26 × 26 feature map (valid: the filter "
-    + "stays inside the image); the library's Conv2D with the same filter gives the same map "
-    + "(largest difference \(formatNumber("%.1e", mapDifference))).")
+notebook.say("""
+    The first training digit (a \(mnist.trainLabels[0])), 28 × 28, and a 3 × 3 Sobel filter that responds \
+    where brightness increases from left to right. Four nested loops give the 26 × 26 feature map (valid: the filter \
+    stays inside the image); the library's Conv2D with the same filter gives the same map \
+    (largest difference \(formatNumber("%.1e", mapDifference))).
+    """)
 notebook.record("digitMapDifference", mapDifference)
 
 // MARK: - Stride and padding
 notebook.section("Stride, padding and the output size")
-notebook.say("An N × N input, an F × F filter, zero padding P around the border and a stride S give "
-    + "(N − F + 2P)/S + 1 positions per side. The course's 7 × 7 input and 3 × 3 filter:")
+notebook.say("""
+    An N × N input, an F × F filter, zero padding P around the border and a stride S give \
+    (N − F + 2P)/S + 1 positions per side. The course's 7 × 7 input and 3 × 3 filter:
+    """)
 func outputSize(_ n: Int, _ f: Int, padding p: Int, stride s: Int) -> Double { Double(n - f + 2 * p) / Double(s) + 1 }
 let sizes = [(1, 0), (2, 0), (3, 0), (1, 1)].map { s, p in (s, p, outputSize(7, 3, padding: p, stride: s)) }
 notebook.table(["stride S", "padding P", "(N − F + 2P)/S + 1", "fits?"], sizes.map { s, p, size in
     [String(s), String(p), formatNumber(size == size.rounded() ? "%.0f" : "%.2f", size),
      size == size.rounded() ? "yes" : "no: Keras rounds down to 2 positions and ignores the last column"]
 })
-notebook.say("Stride 3 gives 2.33: a 3 × 3 filter moved 3 at a time covers columns 1–3 and 4–6 and then runs out of "
-    + "image at 7–9, so the sizes do not fit. Padding P = 1 with stride 1 keeps the output 7 × 7 ('same' padding).")
+notebook.say("""
+    Stride 3 gives 2.33: a 3 × 3 filter moved 3 at a time covers columns 1–3 and 4–6 and then runs out of \
+    image at 7–9, so the sizes do not fit. Padding P = 1 with stride 1 keeps the output 7 × 7 ('same' padding).
+    """)
 notebook.record("outputSizes", sizes.map(\.2))
 
 // MARK: - Pooling
@@ -98,16 +108,20 @@ notebook.show("max pooling 2 × 2, stride 2", Tensor(maxPooled))
 notebook.show("average pooling 2 × 2, stride 2", Tensor(averagePooled))
 var libraryPool = MaxPooling2D<Double>(size: 2)
 let libraryPooled = libraryPool(Tensor(pooled).reshaped([1, 4, 4, 1])).scalars
-notebook.say("Each 2 × 2 window keeps its largest value (or its mean): a quarter of the numbers, the strongest "
-    + "responses kept, and a small shift of the input changes little. The library's MaxPooling2D gives "
-    + "\(libraryPooled.map { formatNumber("%g", $0) }.joined(separator: " ")).")
+notebook.say("""
+    Each 2 × 2 window keeps its largest value (or its mean): a quarter of the numbers, the strongest \
+    responses kept, and a small shift of the input changes little. The library's MaxPooling2D gives \
+    \(libraryPooled.map { formatNumber("%g", $0) }.joined(separator: " ")).
+    """)
 notebook.record("maxPooled", maxPooled.flatMap { $0 })
 notebook.record("averagePooled", averagePooled.flatMap { $0 })
 
 // MARK: - Parameters
 notebook.section("Counting parameters")
-notebook.say("A layer of k filters of m × n on d input channels has ((m · n · d) + 1) · k parameters (a bias per "
-    + "filter), whatever the image size. VGG16's first layers (224 × 224 colour images):")
+notebook.say("""
+    A layer of k filters of m × n on d input channels has ((m · n · d) + 1) · k parameters (a bias per \
+    filter), whatever the image size. VGG16's first layers (224 × 224 colour images):
+    """)
 let vgg: [(String, Int, Int, Int)] = [("block1_conv1", 3, 3, 64), ("block1_conv2", 3, 64, 64), ("block2_conv1", 3, 64, 128), ("block2_conv2", 3, 128, 128)]
 var rng = notebook.rng
 notebook.table(["layer", "filters", "((m · n · d) + 1) · k", "Conv2D's count"], vgg.map { name, size, d, k in
@@ -115,9 +129,11 @@ notebook.table(["layer", "filters", "((m · n · d) + 1) · k", "Conv2D's count"
     let library = Conv2D<Float>(channels: d, filters: k, kernelSize: (size, size), padding: .same, using: &rng).trainableParameterCount
     return [name, "\(k) of \(size) × \(size) × \(d)", grouped(byFormula), grouped(library)]
 })
-notebook.say("A dense layer from a 224 × 224 × 3 image to 64 units would need 9,633,856 parameters (224 · 224 · 3 · 64 = "
-    + "9,633,792 weights and 64 biases); the convolution needs 1,792 (1,728 weights and 64 biases), because the same "
-    + "3 × 3 × 3 weights are used at every position.")
+notebook.say("""
+    A dense layer from a 224 × 224 × 3 image to 64 units would need 9,633,856 parameters (224 · 224 · 3 · 64 = \
+    9,633,792 weights and 64 biases); the convolution needs 1,792 (1,728 weights and 64 biases), because the same \
+    3 × 3 × 3 weights are used at every position.
+    """)
 notebook.record("vggParameters", vgg.map { name, size, d, k in Double((size * size * d + 1) * k) })
 // VGG16 whole: 13 convolutions of 3 × 3 (padding "same", so only the channels change) and three dense layers on
 // the 7 × 7 × 512 output of the last pooling: (inputs + 1) · units each.
@@ -126,17 +142,23 @@ let vggConvolutions = [(3, 64), (64, 64), (64, 128), (128, 128), (128, 256), (25
 let vggDense = [(7 * 7 * 512, 4096), (4096, 4096), (4096, 1000)]
 let vggConvolutionTotal = vggConvolutions.map { d, k in (3 * 3 * d + 1) * k }.reduce(0, +)
 let vggDenseTotal = vggDense.map { inputs, units in (inputs + 1) * units }.reduce(0, +)
-notebook.say("The whole VGG16, counted the same way: its 13 convolutions have \(grouped(vggConvolutionTotal)) parameters and "
-    + "its three dense layers \(grouped(vggDenseTotal)), \(grouped(vggConvolutionTotal + vggDenseTotal)) in all (Keras's "
-    + "summary says 138,357,544). \(Int((Double(vggDenseTotal) / Double(vggConvolutionTotal + vggDenseTotal) * 100).rounded())) % of "
-    + "them sit in the dense layers, and the first of those alone, 7 · 7 · 512 inputs to 4,096 units, holds "
-    + "\(grouped((7 * 7 * 512 + 1) * 4096)).")
-notebook.say("MATH4750's motivation in the same arithmetic: a 140 × 100 colour image has 140 · 100 · 3 = \(grouped(140 * 100 * 3)) "
-    + "inputs, and a dense layer of just 100 units on it needs \(grouped(140 * 100 * 3 * 100)) weights; every unit looks at every "
-    + "pixel. A convolution looks at a neighbourhood and reuses its weights everywhere.")
+notebook.say("""
+    The whole VGG16, counted the same way: its 13 convolutions have \(grouped(vggConvolutionTotal)) parameters and \
+    its three dense layers \(grouped(vggDenseTotal)), \(grouped(vggConvolutionTotal + vggDenseTotal)) in all (Keras's \
+    summary says 138,357,544). \(Int((Double(vggDenseTotal) / Double(vggConvolutionTotal + vggDenseTotal) * 100).rounded())) % of \
+    them sit in the dense layers, and the first of those alone, 7 · 7 · 512 inputs to 4,096 units, holds \
+    \(grouped((7 * 7 * 512 + 1) * 4096)).
+    """)
+notebook.say("""
+    MATH4750's motivation in the same arithmetic: a 140 × 100 colour image has 140 · 100 · 3 = \(grouped(140 * 100 * 3)) \
+    inputs, and a dense layer of just 100 units on it needs \(grouped(140 * 100 * 3 * 100)) weights; every unit looks at every \
+    pixel. A convolution looks at a neighbourhood and reuses its weights everywhere.
+    """)
 notebook.record("vgg16Total", vggConvolutionTotal + vggDenseTotal)
-notebook.say("The size of a convolution's output along one axis, for input width W, filter size F, stride S and padding P, "
-    + "is (W − F + 2P)/S + 1. The usual settings (MATH4750), on W = 224:")
+notebook.say("""
+    The size of a convolution's output along one axis, for input width W, filter size F, stride S and padding P, \
+    is (W − F + 2P)/S + 1. The usual settings (MATH4750), on W = 224:
+    """)
 let settingsRows: [(String, Int, Int, Int)] = [("3 × 3, keeps the size", 3, 1, 1), ("5 × 5, keeps the size", 5, 1, 2),
                                                ("3 × 3, no padding", 3, 1, 0), ("3 × 3, halves the size", 3, 2, 1),
                                                ("2 × 2 pooling", 2, 2, 0), ("7 × 7 stride 2 (ResNet's first layer)", 7, 2, 3)]
@@ -210,9 +232,11 @@ for i in 0..<2 {
 let (_, poolCache) = libraryPool.forward(Tensor(pooled).reshaped([1, 4, 4, 1]), context: &context)
 let libraryPoolGradient = libraryPool.backward(poolUpstream.reshaped([1, 2, 2, 1]), cache: poolCache).inputGradient.reshaped([4, 4])
 notebook.show("max pooling's ∂E/∂x for a random g (nonzero only at 10, 11, 9, 7)", poolGradient)
-notebook.say("The loops agree with the library's backward passes (pooling: \(libraryPoolGradient.scalars == poolGradient.scalars ? "identical" : "DIFFERENT")), "
-    + "and the convolution gradients with centred differences; every layer of Sources/Neural/Convolution.swift is "
-    + "also gradient-checked in NeuralTests for several strides, paddings and odd sizes.")
+notebook.say("""
+    The loops agree with the library's backward passes (pooling: \(libraryPoolGradient.scalars == poolGradient.scalars ? "identical" : "DIFFERENT")), \
+    and the convolution gradients with centred differences; every layer of Sources/Neural/Convolution.swift is \
+    also gradient-checked in NeuralTests for several strides, paddings and odd sizes.
+    """)
 notebook.record("convBackwardDifference", convDifference)
 notebook.record("convGradientCheck", worst)
 notebook.record("poolBackwardIdentical", libraryPoolGradient.scalars == poolGradient.scalars)
@@ -246,11 +270,13 @@ func makeMLP(_ rng: inout SeededGenerator) -> Sequential<Float> {
     }
 }
 var summaryRNG = SeededGenerator(seed: seeds[0])
-notebook.say("Conv 3 × 3 (32 filters, ReLU) → max pooling 2 × 2 → a dense layer of 40 → softmax, against lesson 07's "
-    + "784-256-128-10 network with dropout, with about as many parameters. Both train on the first 80 % of "
-    + "\(grouped(trainCount)) training images and are validated on the last 20 % after every epoch (Adam, batch 64), from "
-    + "\(seeds.count) seeds; as lesson 09 teaches, the \(grouped(testLabels.shape[0])) test images are used once, at the end, "
-    + "never to choose anything.")
+notebook.say("""
+    Conv 3 × 3 (32 filters, ReLU) → max pooling 2 × 2 → a dense layer of 40 → softmax, against lesson 07's \
+    784-256-128-10 network with dropout, with about as many parameters. Both train on the first 80 % of \
+    \(grouped(trainCount)) training images and are validated on the last 20 % after every epoch (Adam, batch 64), from \
+    \(seeds.count) seeds; as lesson 09 teaches, the \(grouped(testLabels.shape[0])) test images are used once, at the end, \
+    never to choose anything.
+    """)
 notebook.block(makeCNN(&summaryRNG).summary())
 let adam = Adam<Float>()
 notebook.settings(["epochs": epochs, "batch": 64, "optimizer": adam, "validation split": 0.2,

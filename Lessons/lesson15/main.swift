@@ -22,9 +22,11 @@ let notebook = LessonNotebook(
 
 // MARK: - The engine
 notebook.section("A tiny reverse-mode autodiff on scalars")
-notebook.say("Each node holds its value, its gradient (filled in by backward), and its parents with the local "
-    + "derivative of the operation, computed right beside the value. Nodes live in one array and refer to their "
-    + "parents by index, so a graph of any depth is freed without recursion.")
+notebook.say("""
+    Each node holds its value, its gradient (filled in by backward), and its parents with the local \
+    derivative of the operation, computed right beside the value. Nodes live in one array and refer to their \
+    parents by index, so a graph of any depth is freed without recursion.
+    """)
 
 /// One value of the computation.
 struct Node {
@@ -138,17 +140,21 @@ notebook.table(["node", "operation", "forward value", "gradient ∂f/∂node", "
     ["f", "q + z", formatNumber("%g", f.value), formatNumber("%g", f.gradient), "∂f/∂f = 1"],
 ])
 let visitOrder = graph.topologicalOrder(from: f.index).reversed().map { graph.nodes[$0].label }
-notebook.say("Backward visits \(visitOrder.joined(separator: ", ")): every node after all the nodes that use it. The + "
-    + "node passes its gradient to both inputs unchanged (local derivatives 1); the × node passes it to each input "
-    + "multiplied by the other input.")
+notebook.say("""
+    Backward visits \(visitOrder.joined(separator: ", ")): every node after all the nodes that use it. The + \
+    node passes its gradient to both inputs unchanged (local derivatives 1); the × node passes it to each input \
+    multiplied by the other input.
+    """)
 notebook.record("partials", [x.gradient, y.gradient, z.gradient])
 notebook.record("f", f.value)
 
 // MARK: - A network three ways
 notebook.section("A small network's gradients three ways")
-notebook.say("A 2-3-1 network (tanh hidden units, a sigmoid output) and the binary cross-entropy averaged over four "
-    + "examples. Its gradients by the autodiff above (the loss built node by node from every weight), by the "
-    + "library's hand-written backward passes (Dense.backward, the fused δ = ŷ − y), and by centred finite differences:")
+notebook.say("""
+    A 2-3-1 network (tanh hidden units, a sigmoid output) and the binary cross-entropy averaged over four \
+    examples. Its gradients by the autodiff above (the loss built node by node from every weight), by the \
+    library's hand-written backward passes (Dense.backward, the fused δ = ŷ − y), and by centred finite differences:
+    """)
 var rng = notebook.rng
 let examples = Tensor<Double>.normal([4, 2], using: &rng)
 let targets = Tensor<Double>(shape: [4, 1], scalars: [1, 0, 0, 1])
@@ -212,19 +218,23 @@ for layer in 0..<2 {
     }
 }
 notebook.table(["parameter", "autodiff", "hand-written backprop", "finite differences", "|autodiff − backprop|"], rows)
-notebook.say("\(rows.count) gradients. Autodiff and the hand-written backward passes agree to \(formatNumber("%.0e", max(worst, 1e-17))) "
-    + "(rounding: the same sums in a different order); finite differences agree to \(formatNumber("%.0e", worstNumeric)), their own accuracy "
-    + "(the rounding of the loss divided by h = 1e-6). "
-    + "The graph for four examples holds \(grouped(netGraph.nodes.count)) scalar nodes; a layer's matrix product is "
-    + "one node per multiply-add here, which is why real autodiff records whole tensors per node.")
+notebook.say("""
+    \(rows.count) gradients. Autodiff and the hand-written backward passes agree to \(formatNumber("%.0e", max(worst, 1e-17))) \
+    (rounding: the same sums in a different order); finite differences agree to \(formatNumber("%.0e", worstNumeric)), their own accuracy \
+    (the rounding of the loss divided by h = 1e-6). \
+    The graph for four examples holds \(grouped(netGraph.nodes.count)) scalar nodes; a layer's matrix product is \
+    one node per multiply-add here, which is why real autodiff records whole tensors per node.
+    """)
 notebook.record("autodiffVersusBackprop", worst)
 notebook.record("autodiffVersusFiniteDifferences", worstNumeric)
 
 // MARK: - A deep graph
 notebook.section("A graph 100,000 nodes deep")
 let depth = notebook.size(100_000, quick: 100_000)
-notebook.say("A chain of \(grouped(depth)) operations, v ← tanh(v) · 1.01 + 0.01·x repeated: a recursive topological sort "
-    + "would need \(grouped(depth)) nested calls and overflow the call stack; the explicit stack above does not care.")
+notebook.say("""
+    A chain of \(grouped(depth)) operations, v ← tanh(v) · 1.01 + 0.01·x repeated: a recursive topological sort \
+    would need \(grouped(depth)) nested calls and overflow the call stack; the explicit stack above does not care.
+    """)
 let chain = Graph()
 let start = chain.variable(0.3, "x")
 var v = start
@@ -293,8 +303,10 @@ if let dotPath, !notebook.options.noPlots {
     process.waitUntilExit()
     notebook.say("Graphviz's dot is installed: lesson15-graph-dot.png is the same graph drawn by it.")
 } else {
-    notebook.say("The graph is also written as Graphviz DOT (lesson15-graph.dot); with Graphviz installed, "
-        + "`dot -Tpng lesson15-graph.dot -o graph.png` draws it. It is not needed for anything else.")
+    notebook.say("""
+        The graph is also written as Graphviz DOT (lesson15-graph.dot); with Graphviz installed, \
+        `dot -Tpng lesson15-graph.dot -o graph.png` draws it. It is not needed for anything else.
+        """)
 }
 
 notebook.finish()

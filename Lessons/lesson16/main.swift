@@ -29,10 +29,12 @@ let standardizer = notebook.require { try Standardizer(fitting: boston.trainFeat
 let features = Tensor<Double>(standardizer.transform(boston.trainFeatures))
 let targets = Tensor<Double>(boston.trainTargets)
 let n = features.shape[0], p = features.shape[1]
-notebook.say("The \(n) Boston training towns of lesson 08, their \(p) features standardized, and the median value "
-    + "MEDV. With a column of ones for the intercept, X is \(n) × \(p + 1). The normal equations are solved with the "
-    + "Cholesky factor of XᵀX: it is symmetric and positive definite, so XᵀX = L Lᵀ with L lower triangular, and two "
-    + "triangular solves give β̂ — no inverse is formed.")
+notebook.say("""
+    The \(n) Boston training towns of lesson 08, their \(p) features standardized, and the median value \
+    MEDV. With a column of ones for the intercept, X is \(n) × \(p + 1). The normal equations are solved with the \
+    Cholesky factor of XᵀX: it is symmetric and positive definite, so XᵀX = L Lᵀ with L lower triangular, and two \
+    triangular solves give β̂ — no inverse is formed.
+    """)
 let X = Tensor.concatenate([Tensor<Double>.ones([n, 1]), features], axis: 1)
 let XtX = matmul(X, X, transposeA: true), XtY = matmul(X, targets, transposeA: true)
 
@@ -83,14 +85,18 @@ notebook.record("normalEquationsResidual", largest)
 notebook.section("A network with no hidden layer, trained by the update rule")
 let epochs = notebook.epochs(3000, quick: 3000)
 let eta = 0.1
-notebook.say("Dense(13 → 1) with the identity activation: ŷ = X w + b. Full-batch gradient descent on the mean "
-    + "squared error E = (1/n) Σ (ŷ − y)², whose gradient is")
+notebook.say("""
+    Dense(13 → 1) with the identity activation: ŷ = X w + b. Full-batch gradient descent on the mean \
+    squared error E = (1/n) Σ (ŷ − y)², whose gradient is
+    """)
 notebook.block("""
     ∂E/∂w = (2/n) Xᵀ (X w + b − y)      ∂E/∂b = (2/n) Σ_i (x_i w + b − y_i)
     w ← w − η ∂E/∂w,   b ← b − η ∂E/∂b
     """)
-notebook.say("with η = \(eta), for \(grouped(epochs)) epochs, from zero weights (the library's Dense.backward and SGD compute "
-    + "exactly these two lines):")
+notebook.say("""
+    with η = \(eta), for \(grouped(epochs)) epochs, from zero weights (the library's Dense.backward and SGD compute \
+    exactly these two lines):
+    """)
 var rng = notebook.rng
 var linear = Sequential<Double>(inputShape: [p], layers: [Dense(weights: .zeros([p, 1]), bias: .zeros([1]))])
 linear.fit(features, targets, epochs: epochs, descent: .batch, loss: MeanSquaredError(),
@@ -126,24 +132,28 @@ func extremeEigenvalues() -> (largest: Double, smallest: Double) {
 }
 let (largestCurvature, smallestCurvature) = extremeEigenvalues()
 let condition = largestCurvature / smallestCurvature
-notebook.say("The same coefficients to \(formatNumber("%.0e", coefficientDifference)) and the same error: gradient descent "
-    + "walked to the minimum that the normal equations name directly. It needs thousands of steps because the bowl is not "
-    + "round even with standardized features: the eigenvalues of XᵀX/n run from \(formatNumber("%.4f", smallestCurvature)) to "
-    + "\(formatNumber("%.3f", largestCurvature)), a condition number of \(formatNumber("%.0f", condition)) (correlated features, "
-    + "such as TAX and RAD, make some directions nearly flat). Along a direction of eigenvalue λ the error shrinks by the "
-    + "factor 1 − 2ηλ per step (lesson 02): \(formatNumber("%.3f", 1 - 2 * eta * largestCurvature)) in the steepest one (the "
-    + "steps overshoot and come back, but shrink), \(formatNumber("%.5f", 1 - 2 * eta * smallestCurvature)) in the flattest, "
-    + "which needs about \(grouped(Int((log(1e12) / -log(1 - 2 * eta * smallestCurvature)).rounded()))) steps to shrink its "
-    + "error by a factor of 10¹².")
+notebook.say("""
+    The same coefficients to \(formatNumber("%.0e", coefficientDifference)) and the same error: gradient descent \
+    walked to the minimum that the normal equations name directly. It needs thousands of steps because the bowl is not \
+    round even with standardized features: the eigenvalues of XᵀX/n run from \(formatNumber("%.4f", smallestCurvature)) to \
+    \(formatNumber("%.3f", largestCurvature)), a condition number of \(formatNumber("%.0f", condition)) (correlated features, \
+    such as TAX and RAD, make some directions nearly flat). Along a direction of eigenvalue λ the error shrinks by the \
+    factor 1 − 2ηλ per step (lesson 02): \(formatNumber("%.3f", 1 - 2 * eta * largestCurvature)) in the steepest one (the \
+    steps overshoot and come back, but shrink), \(formatNumber("%.5f", 1 - 2 * eta * smallestCurvature)) in the flattest, \
+    which needs about \(grouped(Int((log(1e12) / -log(1 - 2 * eta * smallestCurvature)).rounded()))) steps to shrink its \
+    error by a factor of 10¹².
+    """)
 notebook.record("conditionNumber", condition)
 notebook.record("networkCoefficientDifference", coefficientDifference)
 notebook.record("networkHalfSSE", networkSSE / 2)
 
 // MARK: - Hidden identity layers
 notebook.section("Hidden layers with identity activations change nothing")
-notebook.say("Now 13 → 10 → 1 and 13 → 10 → 10 → 1, every activation the identity. Whatever the training, the "
-    + "network computes X W¹ W² (W³) + a constant: one linear map, so the best it can do is β̂ again. Trained with Adam "
-    + "(these products make plain gradient descent slow), the error and the product of the weight matrices:")
+notebook.say("""
+    Now 13 → 10 → 1 and 13 → 10 → 10 → 1, every activation the identity. Whatever the training, the \
+    network computes X W¹ W² (W³) + a constant: one linear map, so the best it can do is β̂ again. Trained with Adam \
+    (these products make plain gradient descent slow), the error and the product of the weight matrices:
+    """)
 var deepRows: [[String]] = [], deepResults: [(Double, Double)] = []
 for hidden in [[10], [10, 10]] {
     let widths = [p] + hidden + [1]
@@ -169,9 +179,11 @@ for hidden in [[10], [10, 10]] {
                      formatNumber("%.6f", deepSSE / 2), formatNumber("%.1e", difference)])
 }
 notebook.table(["network", "parameters", "SSE/2", "max |W¹W²… − β̂|"], [["least squares", String(p + 1), formatNumber("%.6f", sse / 2), "0"]] + deepRows)
-notebook.say("More parameters, the same function class: the error cannot go below the least-squares error, and the "
-    + "product of the weight matrices is β̂ (to the accuracy the optimization reached). Depth needs a nonlinearity "
-    + "between the layers to add anything.")
+notebook.say("""
+    More parameters, the same function class: the error cannot go below the least-squares error, and the \
+    product of the weight matrices is β̂ (to the accuracy the optimization reached). Depth needs a nonlinearity \
+    between the layers to add anything.
+    """)
 notebook.record("deepHalfSSE", deepResults.map(\.0))
 notebook.record("deepCollapseDifference", deepResults.map(\.1))
 
@@ -223,32 +235,38 @@ let withNoise = (0..<noiseDraws).map { _ in
            Tensor.concatenate([testFeatures, Tensor<Double>.normal([testFeatures.shape[0], 5], using: &noiseRNG)], axis: 1))
 }
 let noisyR2 = Spread(withNoise.map { $0[0] }), noisyAdjusted = Spread(withNoise.map { $0[1] }), noisyTest = Spread(withNoise.map { $0[2] })
-notebook.say("MATH4750's net4: the same regression with 5 extra predictors of standard normal noise, unrelated to the prices. "
-    + "Least squares cannot do worse on its training data with more columns (it could set their coefficients to 0), so R² "
-    + "rises; adjusted R², 1 − (1 − R²)(n − 1)/(n − k − 1), charges each predictor for the fit it buys by chance. Over "
-    + "\(noiseDraws) draws of the noise:")
+notebook.say("""
+    MATH4750's net4: the same regression with 5 extra predictors of standard normal noise, unrelated to the prices. \
+    Least squares cannot do worse on its training data with more columns (it could set their coefficients to 0), so R² \
+    rises; adjusted R², 1 − (1 − R²)(n − 1)/(n − k − 1), charges each predictor for the fit it buys by chance. Over \
+    \(noiseDraws) draws of the noise:
+    """)
 notebook.table(["predictors", "R² (training)", "adjusted R²", "test MSE (102 towns)"], [
     ["the 13 features", formatNumber("%.4f", base[0]), formatNumber("%.4f", base[1]), formatNumber("%.2f", base[2])],
     ["13 + 5 of noise", noisyR2.formattedWithRange(), noisyAdjusted.formattedWithRange(), noisyTest.formattedWithRange("%.2f")],
 ])
 let worseOnTest = withNoise.filter { $0[2] > base[2] }.count
-notebook.say("R² rose in all \(withNoise.filter { $0[0] >= base[0] }.count) of \(noiseDraws) draws, by "
-    + "\(formatNumber("%.4f", noisyR2.mean - base[0])) on average: the noise columns fit part of the training targets' own noise. "
-    + "Adjusted R² fell in \(withNoise.filter { $0[1] < base[1] }.count), and the test error rose in \(worseOnTest) of \(noiseDraws) "
-    + "(by \(formatNumber("%+.2f", noisyTest.mean - base[2])) on average): what the extra predictors learned does not carry over. "
-    + "The same happens to a network given inputs that carry nothing (lesson 13's noise channels).")
+notebook.say("""
+    R² rose in all \(withNoise.filter { $0[0] >= base[0] }.count) of \(noiseDraws) draws, by \
+    \(formatNumber("%.4f", noisyR2.mean - base[0])) on average: the noise columns fit part of the training targets' own noise. \
+    Adjusted R² fell in \(withNoise.filter { $0[1] < base[1] }.count), and the test error rose in \(worseOnTest) of \(noiseDraws) \
+    (by \(formatNumber("%+.2f", noisyTest.mean - base[2])) on average): what the extra predictors learned does not carry over. \
+    The same happens to a network given inputs that carry nothing (lesson 13's noise channels).
+    """)
 notebook.record("noisePredictors.r2Rises", withNoise.allSatisfy { $0[0] >= base[0] })
 notebook.record("noisePredictors.testWorse", worseOnTest)
 notebook.record("noisePredictors.draws", noiseDraws)
 
 // MARK: - Residual (sur)realism
 notebook.section("Residual (sur)realism")
-notebook.say("Stefanski (2007): the summary of a regression can look perfectly ordinary while its residual plot "
-    + "shows anything at all. Construction: take the picture as points (u, v); let the fitted values be ŷ = u and the "
-    + "residuals r = v, made orthogonal to 1 and to ŷ (as least-squares residuals always are); set Y = ŷ + r; and "
-    + "build predictors X whose columns span ŷ and 1 and are orthogonal to r (random columns from which r is projected "
-    + "out, and one more that completes ŷ). Least squares on (X, Y) must then return exactly ŷ as fitted values and r "
-    + "as residuals. The picture here is a digit of the MNIST subset:")
+notebook.say("""
+    Stefanski (2007): the summary of a regression can look perfectly ordinary while its residual plot \
+    shows anything at all. Construction: take the picture as points (u, v); let the fitted values be ŷ = u and the \
+    residuals r = v, made orthogonal to 1 and to ŷ (as least-squares residuals always are); set Y = ŷ + r; and \
+    build predictors X whose columns span ŷ and 1 and are orthogonal to r (random columns from which r is projected \
+    out, and one more that completes ŷ). Least squares on (X, Y) must then return exactly ŷ as fitted values and r \
+    as residuals. The picture here is a digit of the MNIST subset:
+    """)
 let (mnist, _) = notebook.require { try MNIST.load(requested: nil) }
 let digitIndex = mnist.testLabels.firstIndex(of: 5) ?? 0
 var u: [Double] = [], v: [Double] = []
@@ -307,10 +325,12 @@ func correlation(_ a: [Double], _ b: [Double]) -> Double {
     return cov / (a.map { ($0 - ma) * ($0 - ma) }.reduce(0, +) * b.map { ($0 - mb) * ($0 - mb) }.reduce(0, +)).squareRoot()
 }
 let pictureCorrelation = correlation(residualSur, v), fittedCorrelation = correlation(fittedSur, u)
-notebook.say("An ordinary-looking table: a respectable R², every coefficient many standard errors from 0. The residuals "
-    + "correlate \(formatNumber("%.4f", pictureCorrelation)) with the picture's rows and the fitted values "
-    + "\(formatNumber("%.4f", fittedCorrelation)) with its columns: plotted against each other, they draw the digit "
-    + "(figure lesson16-surrealism). Always look at the residuals.")
+notebook.say("""
+    An ordinary-looking table: a respectable R², every coefficient many standard errors from 0. The residuals \
+    correlate \(formatNumber("%.4f", pictureCorrelation)) with the picture's rows and the fitted values \
+    \(formatNumber("%.4f", fittedCorrelation)) with its columns: plotted against each other, they draw the digit \
+    (figure lesson16-surrealism). Always look at the residuals.
+    """)
 notebook.record("surrealPictureCorrelation", pictureCorrelation)
 notebook.record("surrealFittedCorrelation", fittedCorrelation)
 notebook.record("surrealRSquared", rSquaredSur)
