@@ -85,6 +85,9 @@ public struct EpochEvent<Scalar: TensorScalar> {
 /// callbacks, so `fit` itself is only the loop.
 public protocol TrainingCallback<Scalar> {
     associatedtype Scalar: TensorScalar
+    /// Whether it looks at every update (`stepEnded` is only called then: a step event holds a
+    /// copy of the network, which would keep the previous weights alive through the next update).
+    var watchesSteps: Bool { get }
     /// Before epoch `epoch` of `epochs`.
     mutating func epochStarted(_ epoch: Int, of epochs: Int)
     /// After each update; `running` holds the epoch's loss and metrics so far.
@@ -95,6 +98,7 @@ public protocol TrainingCallback<Scalar> {
 }
 
 extension TrainingCallback {
+    public var watchesSteps: Bool { false }
     public mutating func epochStarted(_ epoch: Int, of epochs: Int) {}
     public mutating func stepEnded(_ event: StepEvent<Scalar>, running: [(HistoryKey, Double)]) {}
     public mutating func epochEnded(_ event: EpochEvent<Scalar>, network: inout Sequential<Scalar>) -> StopReason? { nil }
@@ -110,6 +114,7 @@ public struct Callbacks<Scalar: TensorScalar>: TrainingCallback {
         self.onEpoch = onEpoch
     }
 
+    public var watchesSteps: Bool { onStep != nil }
     public func stepEnded(_ event: StepEvent<Scalar>, running: [(HistoryKey, Double)]) { onStep?(event) }
     public func epochEnded(_ event: EpochEvent<Scalar>, network: inout Sequential<Scalar>) -> StopReason? {
         onEpoch?(event)
@@ -166,6 +171,8 @@ struct ProgressCallback<Scalar: TensorScalar>: TrainingCallback {
         progress.epochStarted(epoch, of: epochs)
         (self.epochs, start, lastDrawn) = (epochs, clock.now, clock.now)
     }
+
+    var watchesSteps: Bool { progress.style == .bar }
 
     mutating func stepEnded(_ event: StepEvent<Scalar>, running: [(HistoryKey, Double)]) {
         let now = clock.now
@@ -261,6 +268,7 @@ extension Sequential {
         // Run after each update and epoch, in this order; any of them may stop training.
         var around: [any TrainingCallback<Scalar>] = [ValidationOverflowStop<Scalar>(), ProgressCallback<Scalar>(progress), callbacks]
         if let earlyStopping { around.append(EarlyStoppingCallback<Scalar>(rule: earlyStopping)) }
+        let stepWatchers = around.indices.filter { around[$0].watchesSteps }
         var state = OptimizerState(for: self, optimizer: optimizer)
         var history = History()
         for epoch in 1...epochs {
@@ -281,9 +289,11 @@ extension Sequential {
                 }
                 totals.add(loss: batchLoss, output: output, target: yBatch)
                 if recordSteps { history.stepLosses.append(batchLoss) }
-                let event = StepEvent(epoch: epoch, step: step, stepsPerEpoch: stepsPerEpoch, update: state.updates, loss: batchLoss,
-                                      network: self)
-                for i in around.indices { around[i].stepEnded(event, running: totals.logs) }
+                if !stepWatchers.isEmpty {
+                    let event = StepEvent(epoch: epoch, step: step, stepsPerEpoch: stepsPerEpoch, update: state.updates, loss: batchLoss,
+                                          network: self)
+                    for i in stepWatchers { around[i].stepEnded(event, running: totals.logs) }
+                }
             }
             var logs = totals.logs                                              // averaged over the epoch's batches
             if let (vx, vy) = validationData {
