@@ -211,7 +211,7 @@ let colors = [seriesColors[0], seriesColors[1], seriesColors[2]]
 /// The mean curve of mode `i` over the seeds, with the band of their lowest and highest values.
 func curve(_ i: Int, x: [Double], style: Series.Style = .lines) -> [Series] {
     let losses = runs[i].curve("epochLosses")
-    return [Series.band("", x: x, lower: losses.map(\.minimum), upper: losses.map(\.maximum), color: colors[i]),
+    return [Series.band(x: x, spread: losses, color: colors[i]),
             Series(modes[i].name, x: x, y: losses.map(\.mean), style: style, color: colors[i])]
 }
 let byEpoch = Panel(title: "Training loss per epoch", xLabel: "epoch", yLabel: "loss", logScaleY: true,

@@ -202,8 +202,7 @@ notebook.figure(Figure(name: "lesson06-optimizers", panels: [
     Panel(title: "Test accuracy (\(seeds.count) seeds)", xLabel: "epoch", yLabel: "accuracy",
           series: runs.indices.map { i -> Series in
               let curve = runs[i].curve("accuracy")
-              return Series.band("", x: (1...curve.count).map(Double.init), lower: curve.map(\.minimum), upper: curve.map(\.maximum),
-                                 color: seriesColors[i])
+              return Series.band(x: (1...curve.count).map(Double.init), spread: curve, color: seriesColors[i])
           } + runs.indices.map { i -> Series in
               let curve = runs[i].curve("accuracy")
               return Series(optimizers[i].name, x: (1...curve.count).map(Double.init), y: curve.map(\.mean), style: .linesPoints,

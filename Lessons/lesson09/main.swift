@@ -340,7 +340,7 @@ let epochAxis = (1...epochs).map(Double.init)
 /// Network `i`'s mean validation loss over the seeds, with the band of their lowest and highest.
 func validationSeries(_ i: Int, _ color: String, pointType: Int) -> [Series] {
     let curve = runs[i].curve("valLoss")
-    return [Series.band("", x: epochAxis, lower: curve.map(\.minimum), upper: curve.map(\.maximum), color: color),
+    return [Series.band(x: epochAxis, spread: curve, color: color),
             Series("\(sizes[i].name) (\(sizes[i].hidden) units)", x: epochAxis, y: curve.map(\.mean), style: .linesPoints, color: color,
                    pointType: pointType, pointSize: 1)]
 }
@@ -368,7 +368,7 @@ notebook.figure(Figure(name: "lesson09-mnist", panel: Panel(
     title: "MNIST: logistic regression versus 784-512-10", xLabel: "epoch", yLabel: "loss",
     series: mnistModels.indices.flatMap { i -> [Series] in
         let validation = mnistRuns[i].curve("valLoss")
-        return [Series.band("", x: mnistAxis, lower: validation.map(\.minimum), upper: validation.map(\.maximum), color: seriesColors[i]),
+        return [Series.band(x: mnistAxis, spread: validation, color: seriesColors[i]),
                 Series("\(mnistModels[i].name) validation", x: mnistAxis, y: validation.map(\.mean), style: .linesPoints,
                        color: seriesColors[i], pointType: 7, pointSize: 0.8),
                 Series("\(mnistModels[i].name) training", x: mnistAxis, y: mnistRuns[i].curve("loss").map(\.mean), color: seriesColors[i],

@@ -282,7 +282,7 @@ let curves = runs.map { $0.curve("crossEntropy") }
 notebook.figure(Figure(name: "lesson10-validation", panel: Panel(
     title: "Effect of weight regularization on validation loss (\(seeds.count) seeds)", xLabel: "epoch", yLabel: "validation cross-entropy",
     series: variants.indices.map { v in
-        Series.band("", x: epochAxis, lower: curves[v].map(\.minimum), upper: curves[v].map(\.maximum), color: seriesColors[v])
+        Series.band(x: epochAxis, spread: curves[v], color: seriesColors[v])
     } + variants.indices.map { v in
         Series(variants[v].name, x: epochAxis, y: curves[v].map(\.mean), style: .linesPoints, color: seriesColors[v], pointType: 7, pointSize: 0.8)
     }, legend: .topLeft)),

@@ -280,7 +280,7 @@ func curves(_ names: [String], _ runs: [RepeatedRuns]) -> [Series] {
     runs.indices.flatMap { i -> [Series] in
         let validation = runs[i].curve("valLoss"), training = runs[i].curve("loss")
         let axis = (1...validation.count).map(Double.init)
-        return [Series.band("", x: axis, lower: validation.map(\.minimum), upper: validation.map(\.maximum), color: seriesColors[i]),
+        return [Series.band(x: axis, spread: validation, color: seriesColors[i]),
                 Series("\(names[i]): validation", x: axis, y: validation.map(\.mean), style: .linesPoints, color: seriesColors[i],
                        pointType: 7, pointSize: 0.8),
                 Series("\(names[i]): training", x: axis, y: training.map(\.mean), color: seriesColors[i], dashed: true)]

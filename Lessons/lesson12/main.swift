@@ -423,7 +423,7 @@ let epochAxis = (1...epochs).map(Double.init)
 /// The mean curve of `name` over the seeds, with the band of their lowest and highest.
 func banded(_ name: String, _ i: Int) -> [Series] {
     let curve = runs[i].curve(name)
-    return [Series.band("", x: epochAxis, lower: curve.map(\.minimum), upper: curve.map(\.maximum), color: seriesColors[i]),
+    return [Series.band(x: epochAxis, spread: curve, color: seriesColors[i]),
             Series(names[i], x: epochAxis, y: curve.map(\.mean), style: .linesPoints, color: seriesColors[i], pointType: 7, pointSize: 0.8)]
 }
 notebook.figure(Figure(name: "lesson12-training", panels: [

@@ -151,7 +151,7 @@ notebook.section("Figures")
 /// The mean curve over the seeds with the band of their lowest and highest.
 func banded(_ title: String, _ curve: [Spread], color: String, points: Bool = true) -> [Series] {
     let x = (1...curve.count).map(Double.init)
-    return [Series.band("", x: x, lower: curve.map(\.minimum), upper: curve.map(\.maximum), color: color),
+    return [Series.band(x: x, spread: curve, color: color),
             Series(title, x: x, y: curve.map(\.mean), style: points ? .linesPoints : .lines, color: color, pointType: 7, pointSize: 0.8)]
 }
 notebook.figure(Figure(name: "lesson13-noise", panel: Panel(

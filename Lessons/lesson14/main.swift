@@ -361,7 +361,7 @@ notebook.figure(Figure(name: "lesson14-cnn-vs-mlp", panel: Panel(
     title: "MNIST subset: CNN versus MLP", xLabel: "epoch", yLabel: "validation accuracy",
     series: names.indices.flatMap { i -> [Series] in
         let curve = runs[i].curve("valAccuracy")
-        return [Series.band("", x: axis, lower: curve.map(\.minimum), upper: curve.map(\.maximum), color: seriesColors[i]),
+        return [Series.band(x: axis, spread: curve, color: seriesColors[i]),
                 Series("\(names[i]) (\(grouped(parameters[i])) parameters)", x: axis, y: curve.map(\.mean), style: .linesPoints,
                        color: seriesColors[i], pointType: 7, pointSize: 0.8)]
     }, legend: .bottomRight)),

@@ -1,4 +1,5 @@
 import Foundation
+import Plotting
 import Tensors
 
 // Experiments repeated over several seeds. A single run of a network is one draw: another seed
@@ -182,5 +183,13 @@ extension LessonNotebook {
     /// per figure that draws repeated runs.
     public func bandNote(_ runs: RepeatedRuns) -> String {
         "lines: mean over \(runs.seeds.count) seeds; bands: the lowest and highest of the \(runs.seeds.count) runs"
+    }
+}
+
+extension Series {
+    /// The band between the lowest and the highest of several runs at each x: what a figure draws
+    /// around the mean line of a setting measured over seeds (untitled: the mean line names it).
+    public static func band(x: [Double], spread curve: [Spread], color: String) -> Series {
+        .band("", x: x, lower: curve.map(\.minimum), upper: curve.map(\.maximum), color: color)
     }
 }
