@@ -154,10 +154,8 @@ notebook.say("After the same number of epochs, the modes that update more often 
     + stochasticVersusMini.sentence("stochastic descent", "mini-batch descent") + ". " + perUpdate
     + "The mini-batch sits in between, and its matrix products keep the vectorized kernels busy, so per second of "
     + "computing it is usually the best of the three.")
-notebook.record("miniVersusBatch.clear", miniVersusBatch.isClear)
-notebook.record("miniVersusBatch.difference", miniVersusBatch.difference)
-notebook.record("stochasticVersusMini.clear", stochasticVersusMini.isClear)
-notebook.record("stochasticVersusMini.difference", stochasticVersusMini.difference)
+notebook.record("miniVersusBatch", miniVersusBatch)
+notebook.record("stochasticVersusMini", stochasticVersusMini)
 notebook.record("summary", miniVersusBatch.sentence("Mini-batch descent", "batch descent") + "; "
     + stochasticVersusMini.sentence("stochastic descent", "mini-batch descent"))
 if comparable {

@@ -129,10 +129,8 @@ let capacitySummary = "Read the tables by the epoch of the lowest validation los
 notebook.say(capacitySummary + "After its minimum a network's validation loss rises while its training loss keeps falling: the "
     + "weights are adjusting to the particular training reviews, not to what makes a review positive.")
 notebook.record("capacitySummary", capacitySummary)
-notebook.record("biggerSooner.clear", biggerSooner.isClear)
-notebook.record("biggerSooner.difference", biggerSooner.difference)
-notebook.record("smallerLater.clear", smallerLater.isClear)
-notebook.record("smallerLater.difference", smallerLater.difference)
+notebook.record("biggerSooner", biggerSooner)
+notebook.record("smallerLater", smallerLater)
 
 // MARK: - The bigger network up close
 notebook.section("Training versus validation of the bigger network")
@@ -158,8 +156,7 @@ notebook.say("The training loss of the 512-unit network falls to \(runs[bigger].
     + ". By the lesson's definition, the loss says when overfitting starts; what it costs depends on the measure that matters. "
     + "Stopping where the validation loss is lowest is early stopping: Keras's EarlyStopping callback, here `EarlyStopping` "
     + "in Sources/Neural/Training.swift, watches val_loss and stops once it has not improved for `patience` epochs.")
-notebook.record("accuracyAfterLowest.clear", accuracyAfter.isClear)
-notebook.record("accuracyAfterLowest.difference", accuracyAfter.difference)
+notebook.record("accuracyAfterLowest", accuracyAfter)
 notebook.say("""
     How these accuracies compare with the course's: the course's IMDB reviews reach about 88 % with this network. \
     These are Rotten Tomatoes sentences (see the data note above): a sentence uses about \
@@ -221,8 +218,7 @@ notebook.say(mnistSooner.sentence("The 512-unit network", "logistic regression",
         ? "; trained on \(grouped(mnistCount * 4 / 5)) images it sees \(60_000 / (mnistCount * 4 / 5)) times fewer examples of each "
             + "digit's handwriting, so its accuracy here is lower. Set BACKPROP_MNIST to a folder with the standard files to train on all of them."
         : "."))
-notebook.record("mnistSooner.clear", mnistSooner.isClear)
-notebook.record("mnistSooner.difference", mnistSooner.difference)
+notebook.record("mnistSooner", mnistSooner)
 
 // MARK: - Grid search
 notebook.section("Choosing capacity by grid search with 3-fold validation")
@@ -310,7 +306,8 @@ let gridSummary = "Best: \(best.hidden) hidden units for \(best.epochs) epochs, 
     + "The gap between training and test score \(gapsWiden ? "widens with the epochs in every row" : "does not widen steadily in every row") "
     + "(from \(formatNumber("%.3f", gaps.map { $0.first! }.min()!)) to \(formatNumber("%.3f", gaps.flatMap { $0 }.max()!))), "
     + (testFalls == 0
-        ? "yet the test score does not fall from 5 to 10 epochs in any row (it rises in \(testRises) of \(hiddenGrid.count)): by this "
+        ? "yet in no row does the test score fall from 5 to 10 epochs beyond the fold-to-fold spread (its mean rises in \(testRises) "
+            + "of \(hiddenGrid.count)): by this "
             + "lesson's definition no cell overfits. A widening gap says the network fits its training folds faster than it improves "
             + "on new data, the room in which overfitting will begin; overfitting itself is the test score getting worse."
         : "and the test score falls from 5 to 10 epochs in \(testFalls) of \(hiddenGrid.count) rows beyond the fold-to-fold spread: "

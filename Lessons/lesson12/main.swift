@@ -197,6 +197,8 @@ var layer = BatchNorm<Double>(features: units, epsilon: epsilon)
 layer.gamma = gamma
 layer.beta = beta
 var rows: [[String]] = []
+/// The largest |inference − training| output on x after each row's number of batches.
+var gaps: [Double] = []
 var batchesSeen = 0
 for target in [0, 1, 10, 100, 1000] {
     while batchesSeen < target {
@@ -210,13 +212,14 @@ for target in [0, 1, 10, 100, 1000] {
     }
     var inferenceContext = Context.inference
     let inferenceOutput = layer.forward(x, context: &inferenceContext).output
+    gaps.append(abs(inferenceOutput - y).max())
     rows.append([grouped(batchesSeen), formatNumber("%.3f", runningMean[2]), formatNumber("%.2f", runningVariance[2]),
-                 formatNumber("%.3f", layer.runningMean[2]), formatNumber("%.4f", abs(inferenceOutput - y).max())])
+                 formatNumber("%.3f", layer.runningMean[2]), formatNumber("%.4f", gaps.last!)])
     if target == 1000 {
         notebook.record("runningMeanDifference", abs(layer.runningMean - runningMean).max())
-        notebook.record("trainingVersusInferenceAfter1000", abs(inferenceOutput - y).max())
+        notebook.record("trainingVersusInferenceAfter1000", gaps.last!)
     }
-    if target == 0 { notebook.record("trainingVersusInferenceAtStart", abs(inferenceOutput - y).max()) }
+    if target == 0 { notebook.record("trainingVersusInferenceAtStart", gaps.last!) }
 }
 notebook.table(["training batches seen", "μ_run of unit 3 (by hand)", "σ²_run of unit 3 (by hand)", "library's μ_run",
                 "largest |inference − training| output on x"], rows)
@@ -235,7 +238,7 @@ func settledGap(batchSize size: Int) -> Double {
     var inference = Context.inference
     return abs(settled.forward(fresh, context: &inference).output - batchNormForward(fresh, gamma: gamma, beta: beta).output).max()
 }
-let gapAtStart = Double(rows[0][4])!, gapAfter = Double(rows.last![4])!
+let gapAtStart = gaps.first!, gapAfter = gaps.last!
 let gap128 = settledGap(batchSize: 128)
 notebook.say("""
     Unit 3's signals have standard deviation 20, variance 400; its running variance settles near 333 = \
@@ -353,8 +356,7 @@ notebook.say(bnSummary + (epochReached.map { "; on average the network with it p
     + (batchNormEffect.isClear && batchNormEffect.difference > 0
         ? " At this small learning rate the normalized signals let the same η make larger, better-scaled progress." : ""))
 notebook.record("bnSummary", bnSummary)
-notebook.record("bnEffect.clear", batchNormEffect.isClear)
-notebook.record("bnEffect.difference", batchNormEffect.difference)
+notebook.record("bnEffect", batchNormEffect)
 notebook.record("finalValidationAccuracy.without", finalAccuracy[0].mean)
 notebook.record("finalValidationAccuracy.with", finalAccuracy[1].mean)
 let firstRun = runs.map { $0.runs[0] }
@@ -405,7 +407,7 @@ let accuracyDrop = names.indices.map { Comparison(unscaledAccuracy[$0], runs[$0]
 notebook.say("Unscaled, the test loss grows \(formatNumber("%.1f", unscaledLoss[0].mean / scaledLoss[0].mean)) times without batch "
     + "normalization and \(formatNumber("%.1f", unscaledLoss[1].mean / scaledLoss[1].mean)) times with it. Without it, the network is "
     + "ReLU layers with small biases, nearly positively homogeneous: inputs 255 times larger give logits about 255 times "
-    + "larger, the same largest logit, so "
+    + "larger, the same largest logit; measured, "
     + accuracyDrop[0].sentence("the accuracy on unscaled pixels", "on scaled ones", higher: "is higher", lower: "is lower")
     + ", while every mistake becomes extremely confident. With it, inference normalizes with the running mean and variance "
     + "of the training pixels, (x − μ_run)/σ_run, which is no longer a mere scaling, and "

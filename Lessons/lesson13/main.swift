@@ -82,8 +82,7 @@ notebook.say(channelSummary
     + (channels.isClear && channels.difference > 0 ? ": the same network, the same information, but part of its capacity went into "
         + "fitting noise that does not repeat in the validation images." : "."))
 notebook.record("channelSummary", channelSummary)
-notebook.record("channels.clear", channels.isClear)
-notebook.record("channels.difference", channels.difference)
+notebook.record("channels", channels)
 notebook.record("bestValidationAccuracy.noise", bestNoise.mean)
 notebook.record("bestValidationAccuracy.zeros", bestZeros.mean)
 

@@ -317,8 +317,7 @@ notebook.say(cnnSummary + " (one test image is \(formatNumber("%.4f", 1 / Double
     + "\(Int((Double(26 * 26 * 32 * 9) / Double(cnnMultiplyAdds) * 100).rounded())) % of them in the 32 filters applied at "
     + "each of 676 positions.")
 notebook.record("cnnSummary", cnnSummary)
-notebook.record("cnnVersusMLP.clear", cnnVersusMLP.isClear)
-notebook.record("cnnVersusMLP.difference", cnnVersusMLP.difference)
+notebook.record("cnnVersusMLP", cnnVersusMLP)
 notebook.record("cnnTestAccuracy", testAccuracy[0].mean)
 notebook.record("mlpTestAccuracy", testAccuracy[1].mean)
 notebook.record("cnnParameters", parameters[0])

@@ -246,11 +246,15 @@ notebook.table(["predictors", "R² (training)", "adjusted R²", "test MSE (102 t
     ["13 + 5 of noise", noisyR2.formattedWithRange(), noisyAdjusted.formattedWithRange(), noisyTest.formattedWithRange("%.2f")],
 ])
 let worseOnTest = withNoise.filter { $0[2] > base[2] }.count
+// Each draw's test MSE against the 13 features' (the same value in every pair): the rule of lesson 10.
+let testChange = Comparison(noisyTest, Spread([Double](repeating: base[2], count: noiseDraws)), run: "draw")
 notebook.say("""
     R² rose in all \(withNoise.filter { $0[0] >= base[0] }.count) of \(noiseDraws) draws, by \
     \(formatNumber("%.4f", noisyR2.mean - base[0])) on average: the noise columns fit part of the training targets' own noise. \
     Adjusted R² fell in \(withNoise.filter { $0[1] < base[1] }.count), and the test error rose in \(worseOnTest) of \(noiseDraws) \
-    (by \(formatNumber("%+.2f", noisyTest.mean - base[2])) on average): what the extra predictors learned does not carry over. \
+    (by \(formatNumber("%+.2f", testChange.difference)) on average, \(formatNumber("%.1f", testChange.standardErrors)) standard \
+    errors\(testChange.isClear ? "" : ", under the 2 the rule asks"))\(testChange.isClear && testChange.difference > 0
+        ? ": what the extra predictors learned does not carry over" : ": these draws cannot tell whether the extra predictors hurt"). \
     The same happens to a network given inputs that carry nothing (lesson 13's noise channels).
     """)
 notebook.record("noisePredictors.r2Rises", withNoise.allSatisfy { $0[0] >= base[0] })

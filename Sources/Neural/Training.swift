@@ -292,7 +292,8 @@ extension Sequential {
                 if !stepWatchers.isEmpty {
                     let event = StepEvent(epoch: epoch, step: step, stepsPerEpoch: stepsPerEpoch, update: state.updates, loss: batchLoss,
                                           network: self)
-                    for i in stepWatchers { around[i].stepEnded(event, running: totals.logs) }
+                    let running = totals.logs
+                    for i in stepWatchers { around[i].stepEnded(event, running: running) }
                 }
             }
             var logs = totals.logs                                              // averaged over the epoch's batches

@@ -29,9 +29,10 @@ public struct Spread: Sendable, CustomStringConvertible {
     public var minimum: Double { values.min()! }
     public var maximum: Double { values.max()! }
 
-    /// "0.8712 ± 0.0042" (mean ± standard deviation).
+    /// "0.8712 ± 0.0042" (mean ± standard deviation; a "%+" format signs the mean, not the deviation).
     public func formatted(_ format: String = "%.4f") -> String {
-        count == 1 ? formatNumber(format, mean) : "\(formatNumber(format, mean)) ± \(formatNumber(format, standardDeviation))"
+        let unsigned = format.replacingOccurrences(of: "%+", with: "%")
+        return count == 1 ? formatNumber(format, mean) : "\(formatNumber(format, mean)) ± \(formatNumber(unsigned, standardDeviation))"
     }
 
     /// "0.8712 ± 0.0042 (0.8650 to 0.8760)".
@@ -177,6 +178,13 @@ extension LessonNotebook {
             experiment(settings[job / seeds.count], seeds[job % seeds.count])
         }
         return settings.indices.map { s in RepeatedRuns(seeds: seeds, runs: Array(runs[s * seeds.count ..< (s + 1) * seeds.count])) }
+    }
+
+    /// Records what a comparison found, for the tests that check its sentence: `key.clear` (the
+    /// rule's verdict) and `key.difference` (the mean of a − b).
+    public func record(_ key: String, _ comparison: Comparison) {
+        record("\(key).clear", comparison.isClear)
+        record("\(key).difference", comparison.difference)
     }
 
     /// "Mean ± standard deviation over 5 seeds (the band: their lowest and highest)", said once

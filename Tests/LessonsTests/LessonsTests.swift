@@ -91,6 +91,15 @@ final class LessonsTests: XCTestCase {
         return value
     }
 
+    /// The sentence `text` says what the lesson's recorded comparison `key` found (`key.clear`,
+    /// `key.difference`): `whenClear(difference > 0)` when the rule says the settings differ, else `whenNot`.
+    func assertSentence(_ results: [String: Any], _ key: String, in text: String, whenClear: (_ aIsHigher: Bool) -> String,
+                        whenNot: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let clear = try XCTUnwrap(results["\(key).clear"] as? Bool, "\(key).clear recorded", file: file, line: line)
+        let expected = clear ? whenClear(number(results, "\(key).difference") > 0) : whenNot
+        XCTAssertTrue(text.contains(expected), "expected \"\(expected)\" in: \(text)", file: file, line: line)
+    }
+
     func assertNear(_ got: Double, _ expected: Double, _ tolerance: Double, _ what: String, file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertLessThanOrEqual(abs(got - expected), tolerance, "\(what): expected \(expected), got \(got) (tolerance \(tolerance))",
                                  file: file, line: line)
@@ -148,10 +157,7 @@ final class LessonsTests: XCTestCase {
         // The sentence comparing the modes says what the seeds show, each clause from its own comparison.
         let summary = results["summary"] as? String ?? ""
         for (key, clause) in [("miniVersusBatch", "Mini-batch descent"), ("stochasticVersusMini", "stochastic descent")] {
-            let clear = try XCTUnwrap(results["\(key).clear"] as? Bool, "\(key).clear recorded")
-            let lower = number(results, "\(key).difference") < 0
-            let expected = clear ? "\(clause) ends \(lower ? "lower" : "higher") than" : "\(clause) and "
-            XCTAssertTrue(summary.contains(expected), "expected \"\(expected)\" in: \(summary)")
+            try assertSentence(results, key, in: summary, whenClear: { "\(clause) ends \($0 ? "higher" : "lower") than" }, whenNot: "\(clause) and ")
         }
     }
 
@@ -209,10 +215,8 @@ final class LessonsTests: XCTestCase {
         // The capacity sentence says what the seed-by-seed comparisons found, no more.
         let capacity = results["capacitySummary"] as? String ?? ""
         for (key, clause) in [("biggerSooner", "The bigger network"), ("smallerLater", "the smaller network")] {
-            let clear = try XCTUnwrap(results["\(key).clear"] as? Bool, "\(key).clear recorded")
-            let sooner = number(results, "\(key).difference") < 0
-            let expected = clear ? "\(clause) reaches it \(sooner ? "sooner" : "later") than the original" : "\(clause) and the original do not differ"
-            XCTAssertTrue(capacity.contains(expected), "expected \"\(expected)\" in: \(capacity)")
+            try assertSentence(results, key, in: capacity, whenClear: { "\(clause) reaches it \($0 ? "later" : "sooner") than the original" },
+                               whenNot: "\(clause) and the original do not differ")
         }
         XCTAssertEqual(capacity.contains("The more capacity, the sooner"),
                        results["biggerSooner.clear"] as? Bool == true && number(results, "biggerSooner.difference") < 0, capacity)
@@ -297,9 +301,7 @@ final class LessonsTests: XCTestCase {
                           "batches of 128 bring the two modes closer than batches of 6")
         // The sentence says what the seed-by-seed comparison found.
         let summary = results["bnSummary"] as? String ?? ""
-        let clear = try XCTUnwrap(results["bnEffect.clear"] as? Bool)
-        let higher = number(results, "bnEffect.difference") > 0
-        XCTAssertTrue(summary.contains(clear ? "is \(higher ? "higher" : "lower") than without" : "does not differ beyond"), summary)
+        try assertSentence(results, "bnEffect", in: summary, whenClear: { "is \($0 ? "higher" : "lower") than without" }, whenNot: "does not differ beyond")
         // A mean clipped cross-entropy cannot pass −ln 1e−7, which is why the course's 232.5 needs another explanation.
         XCTAssertTrue((results["unscaledTestLoss"] as? [Double] ?? []).allSatisfy { $0 <= number(results, "lossCeiling") })
     }
@@ -312,9 +314,7 @@ final class LessonsTests: XCTestCase {
         XCTAssertGreaterThan(number(results, "bestValidationAccuracy.zeros"), number(results, "bestValidationAccuracy.noise"),
                              "noise channels hurt validation accuracy, zero channels do not")
         let summary = results["channelSummary"] as? String ?? ""
-        let clear = try XCTUnwrap(results["channels.clear"] as? Bool)
-        XCTAssertTrue(summary.contains(clear ? "is \(number(results, "channels.difference") > 0 ? "higher" : "lower") than" : "does not differ beyond"),
-                      summary)
+        try assertSentence(results, "channels", in: summary, whenClear: { "is \($0 ? "higher" : "lower") than" }, whenNot: "does not differ beyond")
         XCTAssertGreaterThan(number(results, "nearestNeighbourAgreement.real"), 3 * number(results, "nearestNeighbourAgreement.shuffled"),
                              "neighbours share real labels far more often than shuffled ones")
     }
@@ -337,9 +337,8 @@ final class LessonsTests: XCTestCase {
         XCTAssertGreaterThan(number(results, "cnnTestAccuracy"), 0.6, "the small CNN learns even in --quick")
         XCTAssertEqual(number(results, "vgg16Total"), 138_357_544, "VGG16's parameters, as Keras's summary counts them")
         let summary = results["cnnSummary"] as? String ?? ""
-        let clear = try XCTUnwrap(results["cnnVersusMLP.clear"] as? Bool)
-        XCTAssertTrue(summary.contains(clear ? "the CNN scores \(number(results, "cnnVersusMLP.difference") > 0 ? "higher" : "lower")"
-                                             : "do not differ beyond"), summary)
+        try assertSentence(results, "cnnVersusMLP", in: summary, whenClear: { "the CNN scores \($0 ? "higher" : "lower")" },
+                           whenNot: "do not differ beyond")
     }
 
     func testLesson15AutomaticDifferentiation() throws {
