@@ -57,7 +57,7 @@ let package = Package(
         // What the CPU can do (cpuid), for choosing the kernels at run time. C: Swift has no cpuid.
         .target(name: "TensorsCPU", path: "Sources/TensorsCPU"),
         // The matrix product's AVX-512 micro-kernel, compiled for x86-64-v4.
-        .target(name: "TensorKernels512", swiftSettings: avx512),
+        .target(name: "TensorKernels512", dependencies: ["TensorsCPU"], swiftSettings: avx512),
         .target(name: "Tensors", dependencies: ["TensorsCPU", "TensorKernels512"], swiftSettings: optimized),
         // Layers with explicit backprop, losses, optimizers, the trainer, gradient check.
         .target(name: "Neural", dependencies: ["Tensors"], swiftSettings: optimized),

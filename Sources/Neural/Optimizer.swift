@@ -83,7 +83,7 @@ public struct SGD<Scalar: TensorScalar>: Optimizer {
         -> (parameter: Tensor<Scalar>, state: Tensor<Scalar>?) {
         let eta = Scalar(learningRate.at(step: t))
         guard let v else {
-            return (w - eta * g, nil)                           // w ← w − η g
+            return (w.subtracting(eta, times: g), nil)          // w ← w − η g (w - eta * g, in one pass)
         }
         let mu = Scalar(momentum)
         let velocity = mu * v - eta * g                         // v ← μ v − η g

@@ -46,13 +46,33 @@ struct MatrixView<S> {
 /// strip and each k, the strip's `stripRows` values of column k, contiguous (zero-padded).
 @inline(__always)
 func packA<S: TensorScalar>(_ a: MatrixView<S>, rows: Int, depth: Int, into packed: UnsafeMutablePointer<S>, stripRows: Int) {
+    // The strip height is a constant inside each call below, so its loops are unrolled.
+    switch stripRows {
+    case 12: packA(a, rows: rows, depth: depth, into: packed, height: 12)
+    case 6: packA(a, rows: rows, depth: depth, into: packed, height: 6)
+    default: packA(a, rows: rows, depth: depth, into: packed, height: stripRows)
+    }
+}
+
+@inline(__always)
+func packA<S: TensorScalar>(_ a: MatrixView<S>, rows: Int, depth: Int, into packed: UnsafeMutablePointer<S>, height stripRows: Int) {
     var destination = packed
     for strip in stride(from: 0, to: rows, by: stripRows) {
         let height = Swift.min(stripRows, rows - strip)
         let source = a.offset(row: strip, column: 0)
+        if height == stripRows {
+            // A whole strip: `stripRows` values per k, read along k when A is stored by rows
+            // (the usual X · W) or as one contiguous run when A is transposed (Xᵀ · δ).
+            for p in 0..<depth {
+                let column = source.base + p &* a.columnStride
+                for r in 0..<stripRows { destination[r] = column[r &* a.rowStride] }
+                destination += stripRows
+            }
+            continue
+        }
         for p in 0..<depth {
-            let column = source.base + p * a.columnStride
-            for r in 0..<height { destination[r] = column[r * a.rowStride] }
+            let column = source.base + p &* a.columnStride
+            for r in 0..<height { destination[r] = column[r &* a.rowStride] }
             for r in height..<stripRows { destination[r] = 0 }
             destination += stripRows
         }

@@ -40,6 +40,7 @@ final class LibraryMessagesTests: XCTestCase {
         try assertStops("tensor-scalars", saying: ["Fatal error", "Tensor(shape: (2,), scalars:) needs 2 scalars, got 1"])
         try assertStops("matmul-shapes", saying: ["matmul (2, 3) · (4, 5)", "inner dimensions differ"])
         try assertStops("add-shapes", saying: ["(2, 3)", "(4,)"])
+        try assertStops("update-shapes", saying: ["w.subtracting(eta, times: g): g has shape (3, 2), w has shape (2, 3)"])
         try assertStops("loss-shapes", saying: ["categorical_crossentropy", "(4, 10)", "(4, 9)"])
         try assertStops("validation-split", saying: ["validation split must be in (0, 1), got 1.0"])
     }

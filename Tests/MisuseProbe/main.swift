@@ -10,6 +10,7 @@ let cases: [String: () -> Void] = [
     "tensor-scalars": { _ = Tensor<Float>(shape: [2], scalars: [1]) },
     "matmul-shapes": { _ = matmul(Tensor<Float>.zeros([2, 3]), Tensor<Float>.zeros([4, 5])) },
     "add-shapes": { _ = Tensor<Float>.zeros([2, 3]) + Tensor<Float>.zeros([4]) },
+    "update-shapes": { _ = Tensor<Float>.zeros([2, 3]).subtracting(0.1, times: Tensor<Float>.zeros([3, 2])) },
     "loss-shapes": { _ = CategoricalCrossentropy().value(Tensor<Float>.zeros([4, 10]), Tensor<Float>.zeros([4, 9])) },
     "layers-do-not-fit": {
         var rng = SeededGenerator(seed: 1)

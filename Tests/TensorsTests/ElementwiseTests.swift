@@ -115,6 +115,31 @@ final class ElementwiseTests: XCTestCase {
         XCTAssertEqual(clip(x, -1, 2).scalars, [1, -1, 2, 2])
     }
 
+    /// The one-pass weight update gives the bits of `w - eta * g` (η·g rounded, then
+    /// subtracted; not a fused multiply-add, which rounds once and differs in some elements),
+    /// on one thread and split between two.
+    func testTheOnePassUpdateIsTheBitsOfWMinusEtaTimesG() {
+        func check<S: TensorScalar>(_: S.Type) {
+            var rng = SeededGenerator(seed: 5)
+            let w = Tensor<S>.normal([700, 512], using: &rng), g = Tensor<S>.normal([700, 512], using: &rng)
+            let eta = S(0.0137)
+            let expected = (w - eta * g).scalars
+            let fused = zip(w.scalars, g.scalars).map { $0.addingProduct(-eta, $1) }   // w + (−η)·g, rounded once
+            XCTAssertGreaterThan(zip(fused, expected).filter { $0 != $1 }.count, 0,
+                                 "\(S.self): a fused multiply-add would differ somewhere, so this test can tell them apart")
+            for threads in [1, 2] {
+                let saved = Parallelism.threads
+                Parallelism.threads = threads
+                defer { Parallelism.threads = saved }
+                let got = w.subtracting(eta, times: g).scalars
+                let differing = zip(got, expected).filter { $0 != $1 || $0.sign != $1.sign }.count
+                XCTAssertEqual(differing, 0, "\(S.self), \(threads) thread(s): elements differing from w - eta * g: expected 0, got \(differing)")
+            }
+        }
+        check(Float.self)
+        check(Double.self)
+    }
+
     func testInPlaceUpdatesBroadcastAndKeepValueSemantics() {
         var weights = Tensor<Float>([[1, 2, 3], [4, 5, 6]])
         let before = weights

@@ -17,6 +17,10 @@ int backprop_cpu_has_avx2(void);
 /// written into `buffer` (at least 49 bytes).
 void backprop_cpu_model(char *buffer, int size);
 
+/// Asks the CPU to bring the cache line holding `address` into the L1 cache (a hint: no
+/// fault, no effect on any value). Inlined into the Swift kernels that call it.
+static inline void backprop_prefetch(const void *address) { __builtin_prefetch(address, 0, 3); }
+
 #ifdef __cplusplus
 }
 #endif
