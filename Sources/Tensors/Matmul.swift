@@ -113,10 +113,11 @@ func packB<S: TensorScalar>(_ b: MatrixView<S>, depth: Int, columns: Int, into p
 }
 
 /// The micro-kernel: the `microRows × NR` tile of C at `c` becomes (or, when `accumulate`,
-/// gains) the product of one packed strip of A and one packed strip of B over `depth` steps.
+/// gains) the product of one packed strip of A and one strip of B over `depth` steps (row k + 1
+/// of B's strip `bStep` elements after row k: NR when packed, B's row stride when read in place).
 /// Only the top-left `rows × columns` part of the tile is written (edge tiles).
 @inline(__always)
-func microKernel<S: TensorScalar>(depth: Int, _ a: UnsafePointer<S>, _ b: UnsafePointer<S>,
+func microKernel<S: TensorScalar>(depth: Int, _ a: UnsafePointer<S>, _ b: UnsafePointer<S>, bStep: Int,
                                   _ c: UnsafeMutablePointer<S>, rowStride: Int,
                                   rows: Int, columns: Int, accumulate: Bool) {
     typealias V = S.KernelVector
@@ -125,7 +126,7 @@ func microKernel<S: TensorScalar>(depth: Int, _ a: UnsafePointer<S>, _ b: Unsafe
     var pb = UnsafeRawPointer(b)
     for _ in 0..<depth {
         // One rank-1 update: C[r, :] += A[r, k] * B[k, :] for the six rows r.
-        let bk = pb.load(as: V.self)
+        let bk = pb.loadUnaligned(as: V.self)
         c0.addProduct(V(repeating: pa[0]), bk)
         c1.addProduct(V(repeating: pa[1]), bk)
         c2.addProduct(V(repeating: pa[2]), bk)
@@ -133,16 +134,23 @@ func microKernel<S: TensorScalar>(depth: Int, _ a: UnsafePointer<S>, _ b: Unsafe
         c4.addProduct(V(repeating: pa[4]), bk)
         c5.addProduct(V(repeating: pa[5]), bk)
         pa += microRows
-        pb += MemoryLayout<V>.stride
+        pb += bStep &* MemoryLayout<S>.stride
     }
-    if rows == microRows && columns == V.scalarCount {
+    if columns == V.scalarCount {
+        // Whole rows of the tile, as vectors (the last strip of A may have fewer than 6).
         @inline(__always) func store(_ r: Int, _ value: V) {
             let row = UnsafeMutableRawPointer(c + r * rowStride)
             let old = accumulate ? row.loadUnaligned(as: V.self) : V()
             row.storeBytes(of: old + value, as: V.self)
         }
-        store(0, c0); store(1, c1); store(2, c2); store(3, c3); store(4, c4); store(5, c5)
+        store(0, c0)
+        if rows > 1 { store(1, c1) }
+        if rows > 2 { store(2, c2) }
+        if rows > 3 { store(3, c3) }
+        if rows > 4 { store(4, c4) }
+        if rows > 5 { store(5, c5) }
     } else {
+        // The right edge of C: element by element.
         withUnsafeTemporaryAllocation(of: V.self, capacity: microRows) { tile in
             tile[0] = c0; tile[1] = c1; tile[2] = c2; tile[3] = c3; tile[4] = c4; tile[5] = c5
             for r in 0..<rows {
@@ -161,12 +169,55 @@ func packingBuffer<S>(_ count: Int) -> UnsafeMutablePointer<S> {
     UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<S>.stride, alignment: 64).bindMemory(to: S.self, capacity: count)
 }
 
-/// The `rows × columns` block of C at `c` (+)= a packed block of A times a packed panel of B:
+/// Where the micro-kernels read one panel of B (`depth` rows): strip s, the panel's columns
+/// s·NR ..< (s + 1)·NR, starts at `base + s · stripStride`, and its row k + 1 is `step` elements
+/// after row k. Packed: stripStride = depth · NR, step = NR. Read in place (B's rows are
+/// contiguous and A has few rows, so that packing B would cost a large part of the product):
+/// stripStride = NR, step = B's row stride, with a packed, zero-padded copy of a partial last
+/// strip (`packedEdge`), as the kernel reads whole vectors.
+struct PanelB<S>: @unchecked Sendable {
+    var base: UnsafePointer<S>
+    var stripStride: Int
+    var step: Int
+    var packedEdge: UnsafePointer<S>? = nil
+
+    static func packed(_ packed: UnsafePointer<S>, depth: Int, width: Int) -> PanelB {
+        PanelB(base: packed, stripStride: depth * width, step: width)
+    }
+
+    /// Strip s of a panel `columns` wide, and the step between its rows.
+    @inline(__always)
+    func strip(_ s: Int, width: Int, columns: Int) -> (UnsafePointer<S>, step: Int) {
+        if let packedEdge, (s + 1) * width > columns { return (packedEdge, width) }
+        return (base + s * stripStride, step)
+    }
+}
+
+/// B is read in place, not packed, when its rows are contiguous and A has at most this many
+/// rows: packing costs one copy per element of B, which the product then uses only m times
+/// (a mini-batch of 128: packing W would be a fifth of X · W). For more rows, packed strips
+/// (contiguous, prefetched) are faster and their cost is shared by more rows.
+let inPlaceBRows = 256
+
+/// The panel of B (rows pc ..< pc + depth, columns jc ..< jc + columns) read in place, with its
+/// partial last strip, if any, packed into `edge` (depth × width elements).
+@inline(__always)
+func inPlacePanel<S: TensorScalar>(_ b: MatrixView<S>, pc: Int, jc: Int, depth: Int, columns: Int, width: Int,
+                                   edge: UnsafeMutablePointer<S>) -> PanelB<S> {
+    let full = columns / width * width
+    if full < columns {
+        packB(b.offset(row: pc, column: jc + full), depth: depth, columns: columns - full, into: edge, width: width)
+    }
+    return PanelB(base: b.base + pc * b.rowStride + jc, stripStride: width, step: b.rowStride,
+                  packedEdge: full < columns ? UnsafePointer(edge) : nil)
+}
+
+/// The `rows × columns` block of C at `c` (+)= a packed block of A times a panel of B:
 /// for each NR-wide strip of B (kept in L1), every MR-high strip of A (kept in L2), with the
 /// micro-kernel of `path`.
 @inline(__always)
 func multiplyPacked<S: TensorScalar>(rows: Int, columns: Int, depth: Int, _ packedA: UnsafePointer<S>,
-                                     _ packedB: UnsafePointer<S>, _ c: UnsafeMutablePointer<S>, ldc: Int, accumulate: Bool,
+                                     _ panel: PanelB<S>, _ c: UnsafeMutablePointer<S>, ldc: Int, accumulate: Bool,
                                      path: KernelPath) {
     let mr = path.tileRows, nr = path.tileVectors * S.KernelVector.scalarCount
     if path == .avx512 {
@@ -174,15 +225,17 @@ func multiplyPacked<S: TensorScalar>(rows: Int, columns: Int, depth: Int, _ pack
         // strip of B (kc × 32, 32 KB) would fill L1 by itself.
         for ir in stride(from: 0, to: rows, by: mr) {
             for jr in stride(from: 0, to: columns, by: nr) {
-                wideKernel(depth: depth, packedA + ir * depth, packedB + jr * depth, c + ir * ldc + jr, rowStride: ldc,
+                let (b, step) = panel.strip(jr / nr, width: nr, columns: columns)
+                wideKernel(depth: depth, packedA + ir * depth, b, bStep: step, c + ir * ldc + jr, rowStride: ldc,
                            rows: Swift.min(mr, rows - ir), columns: Swift.min(nr, columns - jr), accumulate: accumulate)
             }
         }
         return
     }
     for jr in stride(from: 0, to: columns, by: nr) {
+        let (b, step) = panel.strip(jr / nr, width: nr, columns: columns)
         for ir in stride(from: 0, to: rows, by: mr) {
-            microKernel(depth: depth, packedA + ir * depth, packedB + jr * depth, c + ir * ldc + jr, rowStride: ldc,
+            microKernel(depth: depth, packedA + ir * depth, b, bStep: step, c + ir * ldc + jr, rowStride: ldc,
                         rows: Swift.min(mr, rows - ir), columns: Swift.min(nr, columns - jr), accumulate: accumulate)
         }
     }
@@ -190,15 +243,15 @@ func multiplyPacked<S: TensorScalar>(rows: Int, columns: Int, depth: Int, _ pack
 
 /// The AVX-512 micro-kernel (TensorKernels512, built for x86-64-v4) for this scalar type.
 @inline(__always)
-func wideKernel<S: TensorScalar>(depth: Int, _ a: UnsafePointer<S>, _ b: UnsafePointer<S>, _ c: UnsafeMutablePointer<S>,
+func wideKernel<S: TensorScalar>(depth: Int, _ a: UnsafePointer<S>, _ b: UnsafePointer<S>, bStep: Int, _ c: UnsafeMutablePointer<S>,
                                  rowStride: Int, rows: Int, columns: Int, accumulate: Bool) {
     if S.self == Float.self {
         avx512MicroKernel(depth: depth, UnsafeRawPointer(a).assumingMemoryBound(to: Float.self),
-                          UnsafeRawPointer(b).assumingMemoryBound(to: Float.self), UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self),
+                          UnsafeRawPointer(b).assumingMemoryBound(to: Float.self), bStep: bStep, UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self),
                           rowStride: rowStride, rows: rows, columns: columns, accumulate: accumulate)
     } else if S.self == Double.self {
         avx512MicroKernel(depth: depth, UnsafeRawPointer(a).assumingMemoryBound(to: Double.self),
-                          UnsafeRawPointer(b).assumingMemoryBound(to: Double.self), UnsafeMutableRawPointer(c).assumingMemoryBound(to: Double.self),
+                          UnsafeRawPointer(b).assumingMemoryBound(to: Double.self), bStep: bStep, UnsafeMutableRawPointer(c).assumingMemoryBound(to: Double.self),
                           rowStride: rowStride, rows: rows, columns: columns, accumulate: accumulate)
     } else {
         preconditionFailure("matmul: no AVX-512 kernel for \(S.self)")
@@ -219,51 +272,80 @@ func gemmBlocked<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ 
     // Equal blocks: no thin last panel that would pay the full cost of loading and storing C
     // for a few steps (784 = 4 × 196, not 3 × 256 + 16), and as many row blocks per worker.
     let kc = balanced(k, panelDepth, multipleOf: 1)
-    // Row blocks are whole strips of the tile; with several threads, at least 8 per thread, so
-    // that the last blocks handed out are small and the threads finish together.
-    let strips = (m + mr - 1) / mr
-    let rowBlockCount = threads == 1 ? (m + blockRows - 1) / blockRows
-        : Swift.min(strips, Swift.max((m + blockRows - 1) / blockRows, 8 * threads))
-    let mc = (strips + rowBlockCount - 1) / rowBlockCount * mr
-    let bCount = kc * ((Swift.min(n, blockColumns) + width - 1) / width * width)
+    // Row blocks are whole strips of the tile: see `rowBlocks`.
+    let blocks = rowBlocks(strips: (m + mr - 1) / mr, rowsPerStrip: mr, threads: threads)
+    let mc = zip(blocks.dropFirst(), blocks).map { $0 - $1 }.max()! * mr
+    let inPlace = b.columnStride == 1 && m <= inPlaceBRows
+    let bCount = inPlace ? kc * width : kc * ((Swift.min(n, blockColumns) + width - 1) / width * width)
     let aCount = kc * mc
     let packedB: UnsafeMutablePointer<S> = packingBuffer(bCount), packedA: UnsafeMutablePointer<S> = packingBuffer(threads * aCount)
     defer {
         packedB.deallocate()
         packedA.deallocate()
     }
-    let shared = UnsafeTransfer((a, b, c, packedA, packedB))
+    let shared = UnsafeTransfer((a, b, c, packedA, packedB, blocks))
     for jc in stride(from: 0, to: n, by: blockColumns) {
         let nc = Swift.min(blockColumns, n - jc)
         for pc in stride(from: 0, to: k, by: kc) {
             let depth = Swift.min(kc, k - pc)
-            // Pack the panel of B, each worker a share of its strips; then compute.
-            let strips = (nc + width - 1) / width
-            let stripsPerWorker = (strips + threads - 1) / threads
-            parallelFor(threads) { worker in
-                let (_, b, _, _, packedB) = shared.value
-                let first = worker * stripsPerWorker, last = Swift.min(strips, first + stripsPerWorker)
-                guard first < last else { return }
-                packB(b.offset(row: pc, column: jc + first * width), depth: depth,
-                      columns: Swift.min(nc, last * width) - first * width, into: packedB + first * depth * width, width: width)
+            let panel: PanelB<S>
+            if inPlace {
+                panel = inPlacePanel(b, pc: pc, jc: jc, depth: depth, columns: nc, width: width, edge: packedB)
+            } else {
+                // Pack the panel of B, each worker a share of its strips; then compute.
+                let strips = (nc + width - 1) / width
+                let stripsPerWorker = (strips + threads - 1) / threads
+                parallelFor(threads) { worker in
+                    let (_, b, _, _, packedB, _) = shared.value
+                    let first = worker * stripsPerWorker, last = Swift.min(strips, first + stripsPerWorker)
+                    guard first < last else { return }
+                    packB(b.offset(row: pc, column: jc + first * width), depth: depth,
+                          columns: Swift.min(nc, last * width) - first * width, into: packedB + first * depth * width, width: width)
+                }
+                panel = .packed(packedB, depth: depth, width: width)
             }
             // Row blocks are handed out in order to whichever worker is free (a busy host can
             // slow one vCPU down); each block is still computed by one worker in one order.
             let nextBlock = Counter()
             parallelFor(threads) { worker in
-                let (a, _, c, packedA, packedB) = shared.value
+                let (a, _, c, packedA, _, blocks) = shared.value
                 let ownA = packedA + worker * aCount
                 while true {
-                    let ic = nextBlock.next() * mc
-                    guard ic < m else { break }
-                    let rows = Swift.min(mc, m - ic)
+                    let block = nextBlock.next()
+                    guard block + 1 < blocks.count else { break }
+                    let ic = blocks[block] * mr, rows = Swift.min(blocks[block + 1] * mr, m) - ic
                     packA(a.offset(row: ic, column: pc), rows: rows, depth: depth, into: ownA, stripRows: mr)
-                    multiplyPacked(rows: rows, columns: nc, depth: depth, ownA, packedB, c + ic * ldc + jc, ldc: ldc,
+                    multiplyPacked(rows: rows, columns: nc, depth: depth, ownA, panel, c + ic * ldc + jc, ldc: ldc,
                                    accumulate: pc > 0, path: path)
                 }
             }
         }
     }
+}
+
+/// The row blocks of C handed out to the workers, as strip indices: block i is strips
+/// `starts[i] ..< starts[i + 1]` (the last entry is the strip count).
+///
+/// On one thread, equal blocks of at most `blockRows` rows (a packed block of A stays in L2).
+/// On several, each block takes 1/(2 · threads) of the strips still left (at most `blockRows`
+/// rows, at least one strip): large blocks first, then smaller and smaller, so that whichever
+/// worker takes the last one finishes soon after the others (guided scheduling). The blocks
+/// decide only who computes a row, not how: the bits do not depend on them.
+func rowBlocks(strips: Int, rowsPerStrip: Int, threads: Int) -> [Int] {
+    let largest = Swift.max(1, blockRows / rowsPerStrip)
+    if threads == 1 {
+        let count = (strips + largest - 1) / largest
+        let size = (strips + count - 1) / count
+        return Array(stride(from: 0, to: strips, by: size)) + [strips]
+    }
+    var starts = [0]
+    var left = strips
+    while left > 0 {
+        let size = Swift.min(left, largest, Swift.max(1, left / (2 * threads)))
+        starts.append(starts.last! + size)
+        left -= size
+    }
+    return starts
 }
 
 /// The size of equal blocks, at most `limit` and a multiple of `granule`, that cover `extent`.
@@ -312,6 +394,11 @@ func gemmProduct<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ 
     }
     // Below ~half a million multiply-adds a thread costs more than it saves.
     let threads = m * n * k < 1 << 19 ? 1 : threads
+    if n <= S.KernelVector.scalarCount {
+        // A layer of a few outputs (10 classes): no packing of A, one vector per row of C.
+        gemmNarrow(m: m, n: n, k: k, a, b, c, ldc: ldc, threads: threads)
+        return
+    }
     let path = KernelPath.current
     if threads == 1 || m >= 96 * threads {
         // Enough rows for every thread: share each packed panel of B, split the rows.
@@ -453,46 +540,117 @@ func gemmSmallDepth<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>,
     }
 }
 
+/// C = A · B for a narrow B, at most one kernel vector wide (n ≤ 16 floats): the output layer
+/// of a classifier (H · W with 10 columns) and its weight gradient (Hᵀ · δ).
+///
+/// Packing A for the tiled kernel would copy every element of A for a handful of
+/// multiply-adds each, and the tiles would be mostly padding. Instead B is packed once into one
+/// zero-padded strip, and each row of C is one vector, its chain of fused multiply-adds
+/// reading A where it lies: six rows at a time, panel by panel (`kc` deep, summed as the
+/// packed kernel sums them), so the bits are the tiled kernel's. The groups of six rows are
+/// split into contiguous blocks between the threads.
+@_specialize(where S == Float)
+@_specialize(where S == Double)
+func gemmNarrow<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ b: MatrixView<S>,
+                                 _ c: UnsafeMutablePointer<S>, ldc: Int, threads: Int) {
+    typealias V = S.KernelVector
+    let width = V.scalarCount
+    let kc = balanced(k, panelDepth, multipleOf: 1)
+    let packedB: UnsafeMutablePointer<S> = packingBuffer(k * width)
+    defer { packedB.deallocate() }
+    packB(b, depth: k, columns: n, into: packedB, width: width)
+    let groups = (m + microRows - 1) / microRows
+    let parts = Swift.max(1, Swift.min(threads, groups))
+    let chunk = (groups + parts - 1) / parts
+    let shared = UnsafeTransfer((a, c, UnsafePointer(packedB)))
+    parallelFor(parts) { part in
+        let (a, c, packedB) = shared.value
+        for group in part * chunk ..< Swift.min(groups, (part + 1) * chunk) {
+            let first = group * microRows, rows = Swift.min(microRows, m - first)
+            // Rows past the end of A repeat its last row (computed, not stored).
+            @inline(__always) func row(_ r: Int) -> UnsafePointer<S> { a.base + (first + Swift.min(r, rows - 1)) &* a.rowStride }
+            let a0 = row(0), a1 = row(1), a2 = row(2), a3 = row(3), a4 = row(4), a5 = row(5)
+            let cs = a.columnStride
+            for pc in stride(from: 0, to: k, by: kc) {
+                var c0 = V(), c1 = V(), c2 = V(), c3 = V(), c4 = V(), c5 = V()
+                var pb = UnsafeRawPointer(packedB + pc &* width)
+                for p in pc ..< Swift.min(k, pc + kc) {
+                    let bk = pb.load(as: V.self)
+                    let at = p &* cs
+                    c0.addProduct(V(repeating: a0[at]), bk)
+                    c1.addProduct(V(repeating: a1[at]), bk)
+                    c2.addProduct(V(repeating: a2[at]), bk)
+                    c3.addProduct(V(repeating: a3[at]), bk)
+                    c4.addProduct(V(repeating: a4[at]), bk)
+                    c5.addProduct(V(repeating: a5[at]), bk)
+                    pb += MemoryLayout<V>.stride
+                }
+                // C = chain (first panel) or C + chain, the first n elements of each vector.
+                @inline(__always) func store(_ r: Int, _ chain: V) {
+                    guard r < rows else { return }
+                    let out = c + (first + r) &* ldc
+                    for j in 0..<n { out[j] = pc == 0 ? chain[j] : out[j] + chain[j] }
+                }
+                store(0, c0); store(1, c1); store(2, c2); store(3, c3); store(4, c4); store(5, c5)
+            }
+        }
+    }
+}
+
 /// C = A · B for a matrix A with few rows (at most a few hundred), on `threads` workers.
 ///
-/// For each panel of depth kc, the workers first pack all of A's rows together (each a share of
-/// the 6-row strips); then each takes the next group of columns not yet taken, packs that part
-/// of B into its own buffer and runs the micro-kernels for all rows. Every element of C is
-/// computed by one worker per panel, summing the panels in the same order.
+/// The workers first pack all of A together, every panel of depth kc (each worker a share of
+/// the strips; A is small). Then each takes the next strip of columns of C not yet taken and
+/// computes it whole: for each panel in order, it packs that part of B into its own buffer and
+/// runs the micro-kernels for all rows. So the workers meet twice per product, not twice per
+/// panel, and every element of C is computed by one worker, summing the panels in the same order.
 @inline(__always)
 func gemmSharedA<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ b: MatrixView<S>,
                                   _ c: UnsafeMutablePointer<S>, ldc: Int, threads: Int, path: KernelPath) {
     let mr = path.tileRows, width = path.tileVectors * S.KernelVector.scalarCount
     let kc = balanced(k, panelDepth, multipleOf: 1)
+    let panels = (k + kc - 1) / kc
     let strips = (m + mr - 1) / mr
-    let groupColumns = 4 * S.KernelVector.scalarCount   // columns per unit of work: 64 floats, 32 doubles (whole tiles)
-    let aCount = strips * mr * kc, bCount = kc * groupColumns
+    let inPlace = b.columnStride == 1 && m <= inPlaceBRows
+    let aCount = strips * mr * k, bCount = kc * width
     let packedA: UnsafeMutablePointer<S> = packingBuffer(aCount), packedB: UnsafeMutablePointer<S> = packingBuffer(threads * bCount)
     defer {
         packedA.deallocate()
         packedB.deallocate()
     }
     let shared = UnsafeTransfer((a, b, c, packedA, packedB))
-    let stripsPerWorker = (strips + threads - 1) / threads
-    for pc in stride(from: 0, to: k, by: kc) {
-        let depth = Swift.min(kc, k - pc)
-        parallelFor(threads) { worker in
-            let (a, _, _, packedA, _) = shared.value
-            let first = worker * stripsPerWorker, last = Swift.min(strips, first + stripsPerWorker)
-            guard first < last else { return }
-            packA(a.offset(row: first * mr, column: pc), rows: Swift.min(m, last * mr) - first * mr,
-                  depth: depth, into: packedA + first * mr * depth, stripRows: mr)
+    // Panel p of the packed A starts at strips · mr · kc · p (a shorter last panel is packed
+    // with its own depth there).
+    let pieces = strips * panels
+    let piecesPerWorker = (pieces + threads - 1) / threads
+    parallelFor(threads) { worker in
+        let (a, _, _, packedA, _) = shared.value
+        for piece in worker * piecesPerWorker ..< Swift.min(pieces, (worker + 1) * piecesPerWorker) {
+            let (panel, strip) = piece.quotientAndRemainder(dividingBy: strips)
+            let pc = panel * kc, depth = Swift.min(kc, k - pc)
+            packA(a.offset(row: strip * mr, column: pc), rows: Swift.min(mr, m - strip * mr), depth: depth,
+                  into: packedA + strips * mr * pc + strip * mr * depth, stripRows: mr)
         }
-        let nextGroup = Counter()
-        parallelFor(threads) { worker in
-            let (_, b, c, packedA, packedB) = shared.value
-            let ownB = packedB + worker * bCount
-            while true {
-                let jc = nextGroup.next() * groupColumns
-                guard jc < n else { break }
-                let columns = Swift.min(groupColumns, n - jc)
-                packB(b.offset(row: pc, column: jc), depth: depth, columns: columns, into: ownB, width: width)
-                multiplyPacked(rows: m, columns: columns, depth: depth, packedA, ownB, c + jc, ldc: ldc, accumulate: pc > 0, path: path)
+    }
+    let nextStrip = Counter()
+    parallelFor(threads) { worker in
+        let (_, b, c, packedA, packedB) = shared.value
+        let ownB = packedB + worker * bCount
+        while true {
+            let jc = nextStrip.next() * width
+            guard jc < n else { break }
+            let columns = Swift.min(width, n - jc)
+            for pc in stride(from: 0, to: k, by: kc) {
+                let depth = Swift.min(kc, k - pc)
+                let panel: PanelB<S>
+                if inPlace {
+                    panel = inPlacePanel(b, pc: pc, jc: jc, depth: depth, columns: columns, width: width, edge: ownB)
+                } else {
+                    packB(b.offset(row: pc, column: jc), depth: depth, columns: columns, into: ownB, width: width)
+                    panel = .packed(ownB, depth: depth, width: width)
+                }
+                multiplyPacked(rows: m, columns: columns, depth: depth, packedA + strips * mr * pc, panel, c + jc, ldc: ldc,
+                               accumulate: pc > 0, path: path)
             }
         }
     }

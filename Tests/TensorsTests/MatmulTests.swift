@@ -128,6 +128,32 @@ final class MatmulTests: XCTestCase {
         }
     }
 
+    /// A narrow product (n ≤ one kernel vector: a 10-class output layer) skips the tiled
+    /// kernel; its columns are the bits of the same columns of a wide product, which takes the
+    /// tiles (several panels, odd row counts, Aᵀ, 1 and 2 threads, Float and Double).
+    func testNarrowProductsGiveTheBitsOfTheTiledKernel() {
+        var rng = SeededGenerator(seed: 12)
+        func check<S: TensorScalar>(_ type: S.Type, m: Int, k: Int, n: Int, transposeA: Bool, threads: Int) {
+            let a = Tensor<S>.normal(transposeA ? [k, m] : [m, k], using: &rng)
+            let wideColumns = 48
+            let wide = Tensor<S>.normal([k, wideColumns], using: &rng)
+            let narrow = Tensor<S>(shape: [k, n], element: { wide[$0 / n, $0 % n] })
+            let expected = matmul(a, wide, transposeA: transposeA, threads: threads)
+            let got = matmul(a, narrow, transposeA: transposeA, threads: threads)
+            var differing = 0
+            for i in 0..<m { for j in 0..<n where got[i, j] != expected[i, j] || got[i, j].sign != expected[i, j].sign { differing += 1 } }
+            XCTAssertEqual(differing, 0, "\(S.self) (\(m)×\(k))·(\(k)×\(n)) Aᵀ \(transposeA) \(threads)t: elements differing from the tiled product: expected 0, got \(differing)")
+        }
+        for (m, k, n) in [(128, 512, 10), (512, 128, 10), (37, 600, 16), (5, 300, 1), (200, 784, 7), (13, 257, 8)] {
+            for threads in [1, 2] {
+                for transposeA in [false, true] {
+                    check(Float.self, m: m, k: k, n: n, transposeA: transposeA, threads: threads)
+                    check(Double.self, m: m, k: k, n: Swift.min(n, 8), transposeA: transposeA, threads: threads)
+                }
+            }
+        }
+    }
+
     func testTwoThreadsGiveTheSameBitsAsOne() {
         var rng = SeededGenerator(seed: 4)
         for (m, k, n) in [(128, 784, 512), (784, 128, 512), (300, 200, 37), (33, 600, 700)] {
