@@ -117,6 +117,10 @@ func peakMemoryMiB() -> Double {
 // MARK: - The numpy reference process
 
 /// numpy in a child process (reference.py), one command per line, answered with seconds.
+/// The Python that runs the references: `BACKPROP_PYTHON` if set (a virtual environment that
+/// has PyTorch, for the optional torch lines), else python3.
+let python = ProcessInfo.processInfo.environment["BACKPROP_PYTHON"] ?? "python3"
+
 final class NumpyReference {
     private let process = Process()
     private let input = Pipe()
@@ -129,7 +133,7 @@ final class NumpyReference {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("reference.py")
         guard FileManager.default.fileExists(atPath: script.path) else { return nil }
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path]
+        process.arguments = [python, script.path]
         var environment = ProcessInfo.processInfo.environment
         for name in ["OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"] { environment[name] = String(threads) }
         process.environment = environment
@@ -300,8 +304,18 @@ emit("# backprop-bench: \(ProcessInfo.processInfo.activeProcessorCount) CPUs, "
 let numpy: [Int: NumpyReference] = options.useReference
     ? [1: NumpyReference(threads: 1), 2: NumpyReference(threads: 2)].compactMapValues { $0 } : [:]
 if options.useReference && numpy.isEmpty {
-    emit("# numpy not available (python3 -c 'import numpy' failed): references are naive loops")
+    emit("# numpy not available (\(python) -c 'import numpy' failed): references are naive loops")
 }
+/// PyTorch, optional: the `epoch … torch` lines appear when the reference's Python imports it.
+/// Its own processes, so that the numpy processes' peak memory stays numpy's.
+let torchReference: [Int: NumpyReference] = {
+    guard options.useReference && !numpy.isEmpty && (options.wants("epoch") || options.wants("conv")) else { return [:] }
+    guard let one = NumpyReference(threads: 1), one.seconds("torch-mlp-epoch 256 128 16 1 1") != nil else {
+        emit("# no torch lines: \(python) cannot import torch (optional; BACKPROP_PYTHON=/path/to/python names one that can)")
+        return [:]
+    }
+    return [1: one, 2: NumpyReference(threads: 2)].compactMapValues { $0 }
+}()
 
 /// Runs every measurement once per round, in turn, for `rounds` rounds, and keeps the best
 /// (smallest) time of each: all of them see the same machine load, whatever it does meanwhile.
@@ -447,9 +461,14 @@ if options.wants("conv") {
             return result[0]
         }),
         (true, { numpy[2]?.seconds("cnn-epoch 60000 64 1") }),
+        (true, { torchReference[2]?.seconds("torch-cnn-epoch 60000 64 2 1") }),
     ])
     let epochLabel = "epoch cnn-conv32-pool-40-10 f32 2t"
     report(epochLabel, backprop: epochs[0], reference: epochs[1], unit: "s", rate: false, note: " (60,000 images, batch 64, SGD)")
+    if let torch = epochs[2] {
+        report(epochLabel + " torch", backprop: epochs[0], reference: torch, unit: "s", rate: false,
+               note: " (reference: PyTorch, nn.Sequential + autograd + optim.SGD)")
+    }
 }
 
 if options.wants("epoch") {
@@ -466,16 +485,25 @@ if options.wants("epoch") {
         memory.numpy = numpy[threads]?.seconds("memory")
         return result
     }
+    func torch(threads: Int) -> Double? {
+        torchReference[threads]?.seconds("torch-mlp-epoch 60000 128 512 \(threads) 1")
+    }
     let best = interleaved([
         (false, { ours(releaseBinary, threads: 1) }),
         (false, { reference(threads: 1) }),
         (false, { ours(releaseBinary, threads: 2) }),
         (true, { reference(threads: 2) }),
         (false, { hasDebug ? ours(debugBinary, threads: 2) : nil }),
+        (false, { torch(threads: 1) }),
+        (true, { torch(threads: 2) }),
     ])
     let label = "mlp-784-512-10 f32"
     for (threads, oursIndex, numpyIndex) in [(1, 0, 1), (2, 2, 3)] {
         report("epoch \(label) \(threads)t", backprop: best[oursIndex], reference: best[numpyIndex], unit: "s", rate: false)
+    }
+    for (threads, oursIndex, torchIndex) in [(1, 0, 5), (2, 2, 6)] where best[torchIndex] != nil {
+        report("epoch \(label) \(threads)t torch", backprop: best[oursIndex], reference: best[torchIndex], unit: "s", rate: false,
+               note: " (reference: PyTorch, nn.Sequential + autograd + optim.SGD)")
     }
     if let release = best[2], let debug = best[4] {
         report("epoch-debug \(label) 2t", backprop: debug, reference: release, unit: "s", rate: false,

@@ -16,6 +16,12 @@ Commands:
   cnn-epoch SAMPLES BATCH REPS     one SGD epoch of conv 3x3x32 -> max pool -> 40 -> 10
   load-idx PATH REPS           a gzip IDX file of images into a float32 array
   load-csv PATH REPS           a numeric CSV file into a float32 array (numpy.loadtxt)
+  torch-mlp-epoch SAMPLES BATCH HIDDEN THREADS REPS
+                               mlp-epoch in PyTorch (nn.Sequential, autograd, optim.SGD),
+                               torch.set_num_threads(THREADS); answers "error ..." when
+                               torch does not import (it is optional: never installed by setup)
+  torch-cnn-epoch SAMPLES BATCH THREADS REPS
+                               cnn-epoch in PyTorch, the same way
   memory                       peak resident memory of this process so far, in MiB
   quit
 """
@@ -198,6 +204,50 @@ def load_csv(path, reps):
     return best_of(reps, lambda: np.loadtxt(path, delimiter=",", dtype=np.float32))
 
 
+def torch_epoch(network, x, y, batch, threads, reps):
+    """One epoch of minibatch SGD (lr 0.01, cross-entropy on the softmax) on a PyTorch network,
+    the way a PyTorch user writes it: autograd computes the gradients, optim.SGD updates."""
+    import torch
+
+    torch.set_num_threads(threads)
+    optimizer = torch.optim.SGD(network.parameters(), lr=0.01)
+    loss_function = torch.nn.CrossEntropyLoss()
+    samples = x.shape[0]
+
+    def epoch():
+        order = torch.randperm(samples)
+        for start in range(0, samples, batch):
+            idx = order[start:start + batch]
+            optimizer.zero_grad()
+            loss = loss_function(network(x[idx]), y[idx])
+            loss.backward()
+            optimizer.step()
+
+    return best_of(reps, epoch)
+
+
+def torch_mlp_epoch(samples, batch, hidden, threads, reps):
+    import torch
+
+    torch.manual_seed(0)
+    x = torch.rand(samples, 784)
+    y = torch.randint(0, 10, (samples,))
+    network = torch.nn.Sequential(torch.nn.Linear(784, hidden), torch.nn.ReLU(), torch.nn.Linear(hidden, 10))
+    return torch_epoch(network, x, y, batch, threads, reps)
+
+
+def torch_cnn_epoch(samples, batch, threads, reps):
+    import torch
+
+    torch.manual_seed(0)
+    x = torch.rand(samples, 1, 28, 28)
+    y = torch.randint(0, 10, (samples,))
+    network = torch.nn.Sequential(
+        torch.nn.Conv2d(1, 32, 3), torch.nn.ReLU(), torch.nn.MaxPool2d(2), torch.nn.Flatten(),
+        torch.nn.Linear(5408, 40), torch.nn.ReLU(), torch.nn.Linear(40, 10))
+    return torch_epoch(network, x, y, batch, threads, reps)
+
+
 def main():
     for line in sys.stdin:
         words = line.split()
@@ -219,6 +269,16 @@ def main():
             seconds = load_idx(words[1], int(words[2]))
         elif words[0] == "load-csv":
             seconds = load_csv(words[1], int(words[2]))
+        elif words[0] in ("torch-mlp-epoch", "torch-cnn-epoch"):
+            try:
+                import torch  # noqa: F401  (optional)
+            except Exception as error:  # not installed, or a build that does not load here
+                print(f"error torch: {type(error).__name__}", flush=True)
+                continue
+            if words[0] == "torch-mlp-epoch":
+                seconds = torch_mlp_epoch(*map(int, words[1:6]))
+            else:
+                seconds = torch_cnn_epoch(*map(int, words[1:5]))
         elif words[0] == "memory":
             seconds = peak_memory_mib()
         else:
