@@ -1,4 +1,5 @@
 import Synchronization
+import TensorsCPU
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -142,7 +143,7 @@ final class WorkerPool: @unchecked Sendable {
                 pthread_mutex_unlock(mutex)
             }
             runShare(participant: 0)
-            while pending.load(ordering: .acquiring) > 0 {}
+            while pending.load(ordering: .acquiring) > 0 { backprop_spin_pause() }
             job = nil
         }
         busy.store(false, ordering: .releasing)
@@ -166,6 +167,7 @@ final class WorkerPool: @unchecked Sendable {
                 let deadline = clock.now.advanced(by: Self.spinTime)
                 var spins = 0
                 while current == seen {
+                    backprop_spin_pause()
                     spins &+= 1
                     if spins & 1023 == 0 && clock.now > deadline {
                         pthread_mutex_lock(mutex)

@@ -21,6 +21,16 @@ void backprop_cpu_model(char *buffer, int size);
 /// fault, no effect on any value). Inlined into the Swift kernels that call it.
 static inline void backprop_prefetch(const void *address) { __builtin_prefetch(address, 0, 3); }
 
+/// Tells the CPU that this thread is spinning on a flag (x86 `pause`, arm64 `yield`): the
+/// spin then takes less from a hyperthread sibling and less power from the working core.
+static inline void backprop_spin_pause(void) {
+#if defined(__x86_64__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
 #ifdef __cplusplus
 }
 #endif
