@@ -16,6 +16,12 @@
 // holds 6 × 2 = 12 vector accumulators. On a CPU with AVX-512 (`KernelPath.avx512`) the tile
 // is 12 rows × 2 such vectors instead, each one 512-bit register (Sources/TensorKernels512):
 // the same arithmetic for every element of C, so the same bits.
+//
+// Three shapes of a training step get their own way through, each with the same chains:
+//   - few rows of A (a mini-batch of ≤ 256) and B stored by rows: B is read in place, not
+//     packed (packing W would copy each weight to use it only m times);
+//   - a narrow B (≤ 16 columns: a 10-class output layer): one vector per row of C, no tiles;
+//   - a shallow product (k ≤ 16: a convolution's 3 × 3 patches): no packing at all.
 
 import TensorKernels512
 
