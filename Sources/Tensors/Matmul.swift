@@ -66,9 +66,54 @@ func packA<S: TensorScalar>(_ a: MatrixView<S>, rows: Int, depth: Int, into pack
     for strip in stride(from: 0, to: rows, by: stripRows) {
         let height = Swift.min(stripRows, rows - strip)
         let source = a.offset(row: strip, column: 0)
+        if height == stripRows && a.rowStride == 1 {
+            // A whole strip of a transposed A (Xᵀ · δ): one contiguous run per k, copied as vectors.
+            typealias Quad = SIMD4<S>
+            let quad = MemoryLayout<Quad>.stride
+            for p in 0..<depth {
+                let column = UnsafeRawPointer(source.base + p &* a.columnStride), out = UnsafeMutableRawPointer(destination)
+                var r = 0
+                while r + 4 <= stripRows {
+                    out.storeBytes(of: column.loadUnaligned(fromByteOffset: r / 4 * quad, as: Quad.self), toByteOffset: r / 4 * quad, as: Quad.self)
+                    r += 4
+                }
+                while r < stripRows { destination[r] = source.base[p &* a.columnStride + r]; r += 1 }
+                destination += stripRows
+            }
+            continue
+        }
+        if height == stripRows && a.columnStride == 1 && stripRows % 4 == 0 {
+            // A whole strip of A stored by rows (the usual X · W): 4 × 4 blocks (4 rows, 4 steps
+            // of k) loaded as rows of 4 and stored transposed, as columns of 4.
+            typealias Quad = SIMD4<S>
+            let rs = a.rowStride
+            var p = 0
+            while p + 4 <= depth {
+                for r in stride(from: 0, to: stripRows, by: 4) {
+                    @inline(__always) func row(_ i: Int) -> Quad {
+                        UnsafeRawPointer(source.base + (r + i) &* rs + p).loadUnaligned(as: Quad.self)
+                    }
+                    let r0 = row(0), r1 = row(1), r2 = row(2), r3 = row(3)
+                    @inline(__always) func store(_ column: Quad, _ k: Int) {
+                        UnsafeMutableRawPointer(destination + k &* stripRows + r).storeBytes(of: column, as: Quad.self)
+                    }
+                    store(Quad(r0[0], r1[0], r2[0], r3[0]), 0)
+                    store(Quad(r0[1], r1[1], r2[1], r3[1]), 1)
+                    store(Quad(r0[2], r1[2], r2[2], r3[2]), 2)
+                    store(Quad(r0[3], r1[3], r2[3], r3[3]), 3)
+                }
+                destination += 4 &* stripRows
+                p += 4
+            }
+            while p < depth {
+                for r in 0..<stripRows { destination[r] = source.base[r &* rs + p] }
+                destination += stripRows
+                p += 1
+            }
+            continue
+        }
         if height == stripRows {
-            // A whole strip: `stripRows` values per k, read along k when A is stored by rows
-            // (the usual X · W) or as one contiguous run when A is transposed (Xᵀ · δ).
+            // A whole strip, any strides: `stripRows` values per k.
             for p in 0..<depth {
                 let column = source.base + p &* a.columnStride
                 for r in 0..<stripRows { destination[r] = column[r &* a.rowStride] }
