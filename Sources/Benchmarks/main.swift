@@ -121,6 +121,11 @@ func peakMemoryMiB() -> Double {
 /// has PyTorch, for the optional torch lines), else python3.
 let python = ProcessInfo.processInfo.environment["BACKPROP_PYTHON"] ?? "python3"
 
+/// With the AVX2 path forced on a CPU that has AVX-512, numpy's OpenBLAS is held to its AVX2
+/// kernels too (`OPENBLAS_CORETYPE=Haswell`), so the ratios compare like with like: an
+/// AVX2-only machine, measured on this one.
+let openBLASCoreType: String? = KernelPath.current == .avx2 && KernelPath.supported.contains(.avx512) ? "Haswell" : nil
+
 final class NumpyReference {
     private let process = Process()
     private let input = Pipe()
@@ -136,6 +141,7 @@ final class NumpyReference {
         process.arguments = [python, script.path]
         var environment = ProcessInfo.processInfo.environment
         for name in ["OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"] { environment[name] = String(threads) }
+        if let coreType = openBLASCoreType { environment["OPENBLAS_CORETYPE"] = coreType }
         process.environment = environment
         process.standardInput = input
         process.standardOutput = output
@@ -303,6 +309,9 @@ emit("# backprop-bench: \(ProcessInfo.processInfo.activeProcessorCount) CPUs, "
 
 let numpy: [Int: NumpyReference] = options.useReference
     ? [1: NumpyReference(threads: 1), 2: NumpyReference(threads: 2)].compactMapValues { $0 } : [:]
+if let coreType = openBLASCoreType, !numpy.isEmpty {
+    emit("# the AVX2 path is forced: numpy's OpenBLAS runs its AVX2 kernels too (OPENBLAS_CORETYPE=\(coreType))")
+}
 if options.useReference && numpy.isEmpty {
     emit("# numpy not available (\(python) -c 'import numpy' failed): references are naive loops")
 }
