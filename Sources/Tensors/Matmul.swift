@@ -323,9 +323,12 @@ func gemmBlocked<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ 
     // Equal blocks: no thin last panel that would pay the full cost of loading and storing C
     // for a few steps (784 = 4 × 196, not 3 × 256 + 16), and as many row blocks per worker.
     let kc = balanced(k, panelDepth, multipleOf: 1)
-    // Row blocks are whole strips of the tile: see `rowBlocks`.
-    let blocks = rowBlocks(strips: (m + mr - 1) / mr, rowsPerStrip: mr, threads: threads)
-    let mc = zip(blocks.dropFirst(), blocks).map { $0 - $1 }.max()! * mr
+    // Row blocks are whole strips of the tile; with several threads, at least 8 per thread, so
+    // that the last blocks handed out are small and the threads finish together.
+    let strips = (m + mr - 1) / mr
+    let rowBlockCount = threads == 1 ? (m + blockRows - 1) / blockRows
+        : Swift.min(strips, Swift.max((m + blockRows - 1) / blockRows, 8 * threads))
+    let mc = (strips + rowBlockCount - 1) / rowBlockCount * mr
     let inPlace = b.columnStride == 1 && m <= inPlaceBRows
     let bCount = inPlace ? kc * width : kc * ((Swift.min(n, blockColumns) + width - 1) / width * width)
     let aCount = kc * mc
@@ -334,7 +337,7 @@ func gemmBlocked<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ 
         packedB.deallocate()
         packedA.deallocate()
     }
-    let shared = UnsafeTransfer((a, b, c, packedA, packedB, blocks))
+    let shared = UnsafeTransfer((a, b, c, packedA, packedB))
     for jc in stride(from: 0, to: n, by: blockColumns) {
         let nc = Swift.min(blockColumns, n - jc)
         for pc in stride(from: 0, to: k, by: kc) {
@@ -347,7 +350,7 @@ func gemmBlocked<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ 
                 let strips = (nc + width - 1) / width
                 let stripsPerWorker = (strips + threads - 1) / threads
                 parallelFor(threads) { worker in
-                    let (_, b, _, _, packedB, _) = shared.value
+                    let (_, b, _, _, packedB) = shared.value
                     let first = worker * stripsPerWorker, last = Swift.min(strips, first + stripsPerWorker)
                     guard first < last else { return }
                     packB(b.offset(row: pc, column: jc + first * width), depth: depth,
@@ -359,12 +362,12 @@ func gemmBlocked<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ 
             // slow one vCPU down); each block is still computed by one worker in one order.
             let nextBlock = Counter()
             parallelFor(threads) { worker in
-                let (a, _, c, packedA, _, blocks) = shared.value
+                let (a, _, c, packedA, _) = shared.value
                 let ownA = packedA + worker * aCount
                 while true {
-                    let block = nextBlock.next()
-                    guard block + 1 < blocks.count else { break }
-                    let ic = blocks[block] * mr, rows = Swift.min(blocks[block + 1] * mr, m) - ic
+                    let ic = nextBlock.next() * mc
+                    guard ic < m else { break }
+                    let rows = Swift.min(mc, m - ic)
                     packA(a.offset(row: ic, column: pc), rows: rows, depth: depth, into: ownA, stripRows: mr)
                     multiplyPacked(rows: rows, columns: nc, depth: depth, ownA, panel, c + ic * ldc + jc, ldc: ldc,
                                    accumulate: pc > 0, path: path)
@@ -372,31 +375,6 @@ func gemmBlocked<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ 
             }
         }
     }
-}
-
-/// The row blocks of C handed out to the workers, as strip indices: block i is strips
-/// `starts[i] ..< starts[i + 1]` (the last entry is the strip count).
-///
-/// On one thread, equal blocks of at most `blockRows` rows (a packed block of A stays in L2).
-/// On several, each block takes 1/(2 · threads) of the strips still left (at most `blockRows`
-/// rows, at least one strip): large blocks first, then smaller and smaller, so that whichever
-/// worker takes the last one finishes soon after the others (guided scheduling). The blocks
-/// decide only who computes a row, not how: the bits do not depend on them.
-func rowBlocks(strips: Int, rowsPerStrip: Int, threads: Int) -> [Int] {
-    let largest = Swift.max(1, blockRows / rowsPerStrip)
-    if threads == 1 {
-        let count = (strips + largest - 1) / largest
-        let size = (strips + count - 1) / count
-        return Array(stride(from: 0, to: strips, by: size)) + [strips]
-    }
-    var starts = [0]
-    var left = strips
-    while left > 0 {
-        let size = Swift.min(left, largest, Swift.max(1, left / (2 * threads)))
-        starts.append(starts.last! + size)
-        left -= size
-    }
-    return starts
 }
 
 /// The size of equal blocks, at most `limit` and a multiple of `granule`, that cover `extent`.
