@@ -305,7 +305,7 @@ emit("# this is a DEBUG build of backprop-bench: run `make bench` for the releas
 let rounds = options.quick ? 2 : 5
 let repetitions = options.quick ? 2 : 5
 emit("# backprop-bench: \(ProcessInfo.processInfo.activeProcessorCount) CPUs, "
-      + "Parallelism.defaultThreads=\(Parallelism.defaultThreads), rounds=\(rounds) x \(repetitions) repetitions")
+      + "Parallelism.defaultThreads=\(Parallelism.defaultThreads), rounds=\(rounds) x \(repetitions) repetitions (matmul: \(3 * rounds) rounds)")
 
 let numpy: [Int: NumpyReference] = options.useReference
     ? [1: NumpyReference(threads: 1), 2: NumpyReference(threads: 2)].compactMapValues { $0 } : [:]
@@ -333,7 +333,11 @@ let torchReference: [Int: NumpyReference] = {
 /// After a multi-threaded numpy measurement, OpenBLAS's idle worker threads keep spinning on
 /// a CPU for a while (its THREAD_TIMEOUT); `settle` waits that out so they do not slow down
 /// the next measurement.
-func interleaved(_ measurements: [(settle: Bool, run: () -> Double?)]) -> [Double?] {
+///
+/// `rounds` defaults to the bench's; the matrix products, a few milliseconds each, take three
+/// times as many, so that on a machine shared with others each side's best comes from enough
+/// windows (the same product measured 95 to 150 GFLOP/s within an hour on the 2-vCPU Xeon).
+func interleaved(rounds: Int = rounds, _ measurements: [(settle: Bool, run: () -> Double?)]) -> [Double?] {
     var best = [Double?](repeating: nil, count: measurements.count)
     for _ in 0..<rounds {
         for (i, measurement) in measurements.enumerated() {
@@ -374,7 +378,7 @@ if options.wants("matmul") {
         let a = Tensor<Float>.uniform([m, k], using: &rng), b = Tensor<Float>.uniform([k, n], using: &rng)
         let flop = 2.0 * Double(m * k * n)
         let label = "\(m)x\(k)x\(n) f32"
-        let best = interleaved([
+        let best = interleaved(rounds: 3 * rounds, [
             (false, { bestTime(repetitions) { _ = matmul(a, b, threads: 1) } }),
             (false, { numpy[1]?.seconds("matmul \(m) \(k) \(n) \(repetitions)") }),
             (false, { bestTime(repetitions) { _ = matmul(a, b, threads: 2) } }),
