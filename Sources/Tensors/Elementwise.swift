@@ -363,7 +363,8 @@ extension Tensor {
     /// `self − eta · g`, element by element, in one pass: the weight update rule w − η g
     /// (PyTorch's `w.add(g, alpha: −η)`, BLAS's axpy). The same numbers as `self - eta * g`
     /// (each η·g is rounded, then subtracted), without writing η·g out as a tensor of its own
-    /// first: for a 784 × 512 weight matrix, 2.5× faster, which is 8 % of an MNIST epoch.
+    /// first: for a 784 × 512 weight matrix, 370 → 150 µs (the update was 12 % of an MNIST
+    /// epoch, now 7 %).
     ///
     /// - Precondition: `g` has this tensor's shape.
     public func subtracting(_ eta: Scalar, times g: Tensor) -> Tensor {

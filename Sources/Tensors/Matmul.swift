@@ -360,18 +360,13 @@ func gemmBlocked<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ 
             }
             // Row blocks are handed out in order to whichever worker is free (a busy host can
             // slow one vCPU down); each block is still computed by one worker in one order.
-            let nextBlock = Counter()
-            parallelFor(threads) { worker in
+            parallelForEachTaken((m + mc - 1) / mc, threads: threads) { worker, block in
                 let (a, _, c, packedA, _) = shared.value
                 let ownA = packedA + worker * aCount
-                while true {
-                    let ic = nextBlock.next() * mc
-                    guard ic < m else { break }
-                    let rows = Swift.min(mc, m - ic)
-                    packA(a.offset(row: ic, column: pc), rows: rows, depth: depth, into: ownA, stripRows: mr)
-                    multiplyPacked(rows: rows, columns: nc, depth: depth, ownA, panel, c + ic * ldc + jc, ldc: ldc,
-                                   accumulate: pc > 0, path: path)
-                }
+                let ic = block * mc, rows = Swift.min(mc, m - ic)
+                packA(a.offset(row: ic, column: pc), rows: rows, depth: depth, into: ownA, stripRows: mr)
+                multiplyPacked(rows: rows, columns: nc, depth: depth, ownA, panel, c + ic * ldc + jc, ldc: ldc,
+                               accumulate: pc > 0, path: path)
             }
         }
     }
@@ -661,26 +656,21 @@ func gemmSharedA<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ 
                   into: packedA + strips * mr * pc + strip * mr * depth, stripRows: mr)
         }
     }
-    let nextStrip = Counter()
-    parallelFor(threads) { worker in
+    parallelForEachTaken((n + width - 1) / width, threads: threads) { worker, strip in
         let (_, b, c, packedA, packedB) = shared.value
         let ownB = packedB + worker * bCount
-        while true {
-            let jc = nextStrip.next() * width
-            guard jc < n else { break }
-            let columns = Swift.min(width, n - jc)
-            for pc in stride(from: 0, to: k, by: kc) {
-                let depth = Swift.min(kc, k - pc)
-                let panel: PanelB<S>
-                if inPlace {
-                    panel = inPlacePanel(b, pc: pc, jc: jc, depth: depth, columns: columns, width: width, edge: ownB)
-                } else {
-                    packB(b.offset(row: pc, column: jc), depth: depth, columns: columns, into: ownB, width: width)
-                    panel = .packed(ownB, depth: depth, width: width)
-                }
-                multiplyPacked(rows: m, columns: columns, depth: depth, packedA + strips * mr * pc, panel, c + jc, ldc: ldc,
-                               accumulate: pc > 0, path: path)
+        let jc = strip * width, columns = Swift.min(width, n - jc)
+        for pc in stride(from: 0, to: k, by: kc) {
+            let depth = Swift.min(kc, k - pc)
+            let panel: PanelB<S>
+            if inPlace {
+                panel = inPlacePanel(b, pc: pc, jc: jc, depth: depth, columns: columns, width: width, edge: ownB)
+            } else {
+                packB(b.offset(row: pc, column: jc), depth: depth, columns: columns, into: ownB, width: width)
+                panel = .packed(ownB, depth: depth, width: width)
             }
+            multiplyPacked(rows: m, columns: columns, depth: depth, packedA + strips * mr * pc, panel, c + jc, ldc: ldc,
+                           accumulate: pc > 0, path: path)
         }
     }
 }

@@ -88,6 +88,16 @@ func parallelFor(_ count: Int, _ body: (Int) -> Void) {
     WorkerPool.shared.run(count, body)
 }
 
+/// Runs `body(worker, item)` for every item in `0 ..< count` on `threads` workers (the pool and
+/// the calling thread), each worker taking the next item not yet taken, so that a worker slowed
+/// down by a busy host simply takes fewer. Each item runs once, on one worker.
+func parallelForEachTaken(_ count: Int, threads: Int, _ body: (_ worker: Int, _ item: Int) -> Void) {
+    let next = Counter()
+    parallelFor(threads) { worker in
+        while case let item = next.next(), item < count { body(worker, item) }
+    }
+}
+
 /// A few worker threads that stay awake (spinning) for a few milliseconds after each job.
 ///
 /// Measured on a 2-vCPU virtual machine: with `DispatchQueue.concurrentPerform`, the second
