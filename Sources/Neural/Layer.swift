@@ -159,6 +159,21 @@ extension Layer {
             for (parameter, value) in zip(paths, newValue) { self[keyPath: parameter.path] = value }
         }
     }
+    /// Calls `body(p, &parameter)` for each parameter where it is stored, so that an optimizer
+    /// writes into it (`Optimizer.updateInPlace`) and a weight matrix nothing else holds is
+    /// updated without a copy. A layer that lists no `parameterList` but has `parameters` of its
+    /// own gets them through `parameters` (a copy, then the new values set back).
+    public mutating func updateParameters(_ body: (Int, inout Tensor<Scalar>) -> Void) {
+        let paths = Self.parameterPaths
+        if paths.isEmpty {
+            var values = parameters
+            if values.isEmpty { return }
+            for p in values.indices { body(p, &values[p]) }
+            parameters = values
+            return
+        }
+        for (p, parameter) in paths.enumerated() { body(p, &self[keyPath: parameter.path]) }
+    }
     public var parameterNames: [String] { Self.parameterPaths.map { $0.name } }   // (a closure: `\.name` would be a key path built at every call)
 
     /// `parameterList`, built once per layer type. In a generic layer (`Dense<Float>`) each key

@@ -52,6 +52,17 @@ public protocol Optimizer<Scalar> {
     /// Update number t (1 for the first) of parameter w with gradient g.
     func update(_ w: Tensor<Scalar>, gradient g: Tensor<Scalar>, state: State, step t: Int)
         -> (parameter: Tensor<Scalar>, state: State)
+
+    /// The same update, written into w and its state where they lie: what training uses, so
+    /// that an optimizer that can (plain SGD) updates a weight matrix without allocating a new
+    /// one. The default calls `update(_:gradient:state:step:)`.
+    func updateInPlace(_ w: inout Tensor<Scalar>, gradient g: Tensor<Scalar>, state: inout State, step t: Int)
+}
+
+extension Optimizer {
+    public func updateInPlace(_ w: inout Tensor<Scalar>, gradient g: Tensor<Scalar>, state: inout State, step t: Int) {
+        (w, state) = update(w, gradient: g, state: state, step: t)
+    }
 }
 
 /// Stochastic gradient descent, the lecture's weight update rule, optionally with momentum:
@@ -79,18 +90,29 @@ public struct SGD<Scalar: TensorScalar>: Optimizer {
         momentum == 0 ? nil : .zeros(parameter.shape)
     }
 
-    public func update(_ w: Tensor<Scalar>, gradient g: Tensor<Scalar>, state v: Tensor<Scalar>?, step t: Int)
-        -> (parameter: Tensor<Scalar>, state: Tensor<Scalar>?) {
+    /// The rule, written into w (and v) where they lie.
+    public func updateInPlace(_ w: inout Tensor<Scalar>, gradient g: Tensor<Scalar>, state v: inout Tensor<Scalar>?, step t: Int) {
         let eta = Scalar(learningRate.at(step: t))
-        guard let v else {
-            return (w.subtracting(eta, times: g), nil)          // w ← w − η g (w - eta * g, in one pass)
+        guard let previous = v else {
+            w.subtract(eta, times: g)                           // w ← w − η g (w - eta * g, in one pass)
+            return
         }
         let mu = Scalar(momentum)
-        let velocity = mu * v - eta * g                         // v ← μ v − η g
+        let velocity = mu * previous - eta * g                  // v ← μ v − η g
         if nesterov {
-            return (w + mu * velocity - eta * g, velocity)      // w ← w + μ v − η g
+            w = w + mu * velocity - eta * g                     // w ← w + μ v − η g
+        } else {
+            w = w + velocity                                    // w ← w + v
         }
-        return (w + velocity, velocity)                         // w ← w + v
+        v = velocity
+    }
+
+    /// The rule above, on a copy of w.
+    public func update(_ w: Tensor<Scalar>, gradient g: Tensor<Scalar>, state v: Tensor<Scalar>?, step t: Int)
+        -> (parameter: Tensor<Scalar>, state: Tensor<Scalar>?) {
+        var (w, v) = (w, v)
+        updateInPlace(&w, gradient: g, state: &v, step: t)
+        return (w, v)
     }
 }
 

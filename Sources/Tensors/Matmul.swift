@@ -454,6 +454,31 @@ func forEachNonzero<S: TensorScalar>(_ line: UnsafePointer<S>, count: Int, _ bod
     for j in i ..< count where line[j] != 0 { body(j, line[j]) }
 }
 
+/// The number of elements of `line[0 ..< count]` other than ±0, counted on their bits with
+/// arithmetic only: a ReLU's output is half zeros in no pattern, and a branch on each element
+/// mispredicted often enough to make the sparsity check below 4 % of an MNIST epoch. For the
+/// bits u of an element without its sign, u | −u has its top bit set exactly when u ≠ 0.
+@inline(__always)
+func countNonzeros<S: TensorScalar>(_ line: UnsafePointer<S>, count: Int) -> Int {
+    MemoryLayout<S>.size == 4 ? countNonzeroWords(line, count: count, as: SIMD16<UInt32>.self)
+        : countNonzeroWords(line, count: count, as: SIMD8<UInt64>.self)
+}
+
+@inline(__always)
+func countNonzeroWords<S: TensorScalar, Lanes: SIMD>(_ line: UnsafePointer<S>, count: Int, as: Lanes.Type) -> Int
+    where Lanes.Scalar: FixedWidthInteger & UnsignedInteger {
+    let raw = UnsafeRawPointer(line), top = Lanes(repeating: Lanes.Scalar(Lanes.Scalar.bitWidth - 1))
+    var counts = Lanes(), j = 0
+    while j + Lanes.scalarCount <= count {
+        let u = raw.loadUnaligned(fromByteOffset: j * MemoryLayout<S>.size, as: Lanes.self) &<< 1   // drop the sign
+        counts &+= (u | (Lanes() &- u)) &>> top
+        j += Lanes.scalarCount
+    }
+    var total = Int(counts.wrappedSum())
+    for j in j..<count where line[j] != 0 { total += 1 }
+    return total
+}
+
 /// True when at most 1 in 20 elements of A is nonzero (a bag-of-words row over 10,000 words
 /// has ~15). Stops counting as soon as there are more, which for a dense A is within its
 /// first few rows: the check costs a small fraction of the product it may save.
@@ -466,7 +491,7 @@ func isMostlyZeros<S: TensorScalar>(_ a: MatrixView<S>, m: Int, k: Int) -> Bool 
     let limit = m * k / 20
     var nonzeros = 0
     for o in 0..<outer {
-        forEachNonzero(a.base + o * outerStride, count: inner) { _, _ in nonzeros += 1 }
+        nonzeros &+= countNonzeros(a.base + o * outerStride, count: inner)
         if nonzeros > limit { return false }
     }
     return true

@@ -55,6 +55,7 @@ final class LibraryMessagesTests: XCTestCase {
         try assertStops("nan-inputs", saying: ["the training inputs contain nan (example 1, column 1)", "Clean or impute"])
         try assertStops("infinite-targets", saying: ["the training targets contain inf (example 1, column 0)"])
         try assertStops("nan-inputs-late", saying: ["the training inputs contain -inf (example 2500, column 1)"])
+        try assertStops("nan-inputs-in-both-halves", saying: ["the training inputs contain inf (example 5000, column 1)"])
         try assertStops("zero-batch", saying: ["a mini-batch needs at least 1 example, got 0"])
         try assertStops("zero-epochs", saying: ["epochs must be at least 1, got 0"])
         try assertStops("nan-learning-rate", saying: ["the learning rate must be a positive number, got nan"])

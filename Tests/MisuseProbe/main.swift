@@ -43,6 +43,14 @@ let cases: [String: () -> Void] = [
         _ = Sequential<Float>(inputShape: [4], layers: [Dense(inputs: 4, units: 0, using: &rng)])
     },
     "nan-inputs": { fitTiny(x: Tensor(shape: [4, 2], scalars: [1, 2, 3, .nan, 5, 6, 7, 8])) },
+    "nan-inputs-in-both-halves": {
+        // 80,000 numbers: the check is split between the threads, and each half has a bad one;
+        // the first (example 5000, column 1) is named.
+        var x = Tensor<Float>.zeros([40_000, 2])
+        x[30_000, 0] = .nan
+        x[5000, 1] = .infinity
+        fitTiny(x: x, y: .zeros([40_000, 1]))
+    },
     "nan-inputs-late": {
         // Past the first block of 4,096 numbers that the check counts at once: example 2500, column 1.
         var x = Tensor<Float>.zeros([3000, 2])

@@ -195,6 +195,66 @@ final class TrainingTests: XCTestCase {
         }
     }
 
+    /// A layer whose one parameter (a per-feature scale, y = a ⊙ x) is listed by overriding
+    /// `parameters` rather than by a `parameterList`: training must update it all the same.
+    struct Scale: Layer {
+        var a: Tensor<Float>
+        var typeName: String { "Scale" }
+        var parameters: [Tensor<Float>] {
+            get { [a] }
+            set { a = newValue[0] }
+        }
+        mutating func forward(_ x: Tensor<Float>, context: inout Context) -> (output: Tensor<Float>, cache: Tensor<Float>) {
+            (x * a, x)
+        }
+        func backward(_ outputGradient: Tensor<Float>, cache x: Tensor<Float>, needsInputGradient: Bool) -> LayerGradients<Float> {
+            LayerGradients(inputGradient: outputGradient * a, parameters: [(outputGradient * x).sum(axis: 0)])
+        }
+    }
+
+    /// `trainStep` hands each parameter to the optimizer where it lies (`updateInPlace`): the
+    /// new weights are, bit for bit, what the pure `update` gives on the same gradients, for
+    /// plain SGD (written in place), momentum and Adam (the default, through `update`), and a
+    /// layer listing its parameters its own way; and plain SGD allocates no new weight matrix.
+    func testATrainingStepUpdatesEachParameterWhereItLies() {
+        func check<O: Optimizer<Float>>(_ optimizer: O, _ label: String) {
+            var rng = SeededGenerator(seed: 17)
+            let x = Tensor<Float>.normal([32, 20], using: &rng)
+            let y = Tensor<Float>.oneHot((0..<32).map { $0 % 3 }, classes: 3)
+            var network = Sequential<Float>(inputShape: [20], layers: [
+                Scale(a: .normal([20], using: &rng)),
+                Dense(inputs: 20, units: 8, activation: .relu, using: &rng),
+                Dense(inputs: 8, units: 3, activation: .softmax, using: &rng),
+            ])
+            var state = OptimizerState(for: network, optimizer: optimizer)
+            // The expected weights: the same forward and backward pass on a copy, then the pure update.
+            func expectedWeights(_ copy: Sequential<Float>) -> [[Tensor<Float>]] {
+                var copy = copy
+                var context = Context(mode: .training, rng: rng)
+                let (output, caches) = copy.forward(x, context: &context)
+                let gradients = copy.backward(output: output, target: y, loss: CategoricalCrossentropy(), caches: caches)
+                return copy.parameters.indices.map { l in
+                    copy.parameters[l].indices.map { p in
+                        optimizer.update(copy.parameters[l][p], gradient: gradients[l][p], state: optimizer.makeState(for: copy.parameters[l][p]), step: 1).parameter
+                    }
+                }
+            }
+            let expected = expectedWeights(network)
+            let scaleBefore = network.layers[0].parameters
+            let address = network.layer(1, as: Dense<Float>.self).weights.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
+            network.trainStep(x, y, loss: CategoricalCrossentropy(), optimizer: optimizer, state: &state, rng: &rng)
+            XCTAssertEqual(network.parameters, expected, "\(label): weights after one step, in place vs the pure update")
+            XCTAssertNotEqual(network.layers[0].parameters, scaleBefore, "\(label): Scale's parameter moved")
+            if label == "SGD" {
+                let after = network.layer(1, as: Dense<Float>.self).weights.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
+                XCTAssertEqual(after, address, "plain SGD writes the 20 × 8 weights where they lie: address expected \(address), got \(after)")
+            }
+        }
+        check(SGD<Float>(learningRate: 0.1), "SGD")
+        check(SGD<Float>(learningRate: 0.1, momentum: 0.9, nesterov: true), "SGD with Nesterov momentum")
+        check(Adam<Float>(), "Adam")
+    }
+
     func testHistoryExportsCSV() {
         var history = History()
         history.append([(.loss, 0.5), (.accuracy, 0.75)])

@@ -123,7 +123,7 @@ final class ElementwiseTests: XCTestCase {
             var rng = SeededGenerator(seed: 5)
             let w = Tensor<S>.normal([700, 512], using: &rng), g = Tensor<S>.normal([700, 512], using: &rng)
             let eta = S(0.0137)
-            let expected = (w - eta * g).scalars
+            let expected = (w - eta * g).scalars, original = w.scalars
             let fused = zip(w.scalars, g.scalars).map { $0.addingProduct(-eta, $1) }   // w + (−η)·g, rounded once
             XCTAssertGreaterThan(zip(fused, expected).filter { $0 != $1 }.count, 0,
                                  "\(S.self): a fused multiply-add would differ somewhere, so this test can tell them apart")
@@ -134,10 +134,32 @@ final class ElementwiseTests: XCTestCase {
                 let got = w.subtracting(eta, times: g).scalars
                 let differing = zip(got, expected).filter { $0 != $1 || $0.sign != $1.sign }.count
                 XCTAssertEqual(differing, 0, "\(S.self), \(threads) thread(s): elements differing from w - eta * g: expected 0, got \(differing)")
+                var inPlace = w
+                inPlace.subtract(eta, times: g)
+                let differingInPlace = zip(inPlace.scalars, expected).filter { $0 != $1 || $0.sign != $1.sign }.count
+                XCTAssertEqual(differingInPlace, 0, "\(S.self), \(threads) thread(s), in place: elements differing from w - eta * g: expected 0, got \(differingInPlace)")
             }
+            XCTAssertEqual(w.scalars, original, "\(S.self): w itself is unchanged by updating its copies")
         }
         check(Float.self)
         check(Double.self)
+    }
+
+    /// `w.subtract(eta, times: g)` writes into w's own memory when nothing else holds it, and
+    /// copies first (leaving the other holder's values alone) when something does.
+    func testTheInPlaceUpdateWritesWhereWLiesUnlessShared() {
+        var rng = SeededGenerator(seed: 9)
+        var w = Tensor<Float>.normal([300, 200], using: &rng)
+        let g = Tensor<Float>.normal([300, 200], using: &rng)
+        let address = { (t: Tensor<Float>) in t.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) } }
+        let before = address(w)
+        w.subtract(0.5, times: g)
+        XCTAssertEqual(address(w), before, "a w nothing else holds is updated where it lies: address expected \(before), got \(address(w))")
+        let kept = w, keptValues = w.scalars
+        w.subtract(0.5, times: g)
+        XCTAssertNotEqual(address(w), address(kept), "a shared w is copied before it is written")
+        XCTAssertEqual(kept.scalars, keptValues, "the other holder keeps its values")
+        XCTAssertEqual(w.scalars, (kept - 0.5 * g).scalars, "and the copy holds w − η g")
     }
 
     func testInPlaceUpdatesBroadcastAndKeepValueSemantics() {

@@ -50,6 +50,22 @@ final class ShapingTests: XCTestCase {
         XCTAssertEqual(matmul(x.rows(0..<2), Tensor.identity(2)).scalars, [0, 1, 2, 3])
     }
 
+    /// A mini-batch gathered on two threads (50,000 numbers, past the split) holds, row for
+    /// row, the rows it names, as on one thread.
+    func testGatheringAWideBatchOnTwoThreadsCopiesEveryRow() {
+        var rng = SeededGenerator(seed: 3)
+        let x = Tensor<Float>.uniform([3000, 50], using: &rng)
+        let indices = (0..<1000).map { _ in rng.nextInt(below: 3000) }
+        for threads in [1, 2] {
+            let saved = Parallelism.threads
+            Parallelism.threads = threads
+            defer { Parallelism.threads = saved }
+            let batch = x.rows(at: indices)
+            let wrong = indices.indices.filter { batch.row($0) != x.row(indices[$0]) }
+            XCTAssertEqual(wrong, [], "\(threads) thread(s): batch rows differing from the rows named: expected none, got \(wrong.prefix(5))")
+        }
+    }
+
     func testGatherRowsShufflesAndConcatenateJoins() {
         let x = Tensor<Double>(shape: [4, 3], scalars: (0..<12).map(Double.init))
         XCTAssertEqual(x.rows(at: [3, 0, 0]), Tensor([[9, 10, 11], [0, 1, 2], [0, 1, 2]]))
