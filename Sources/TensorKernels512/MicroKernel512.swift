@@ -108,3 +108,59 @@ public func avx512MicroKernel(depth: Int, _ a: UnsafePointer<Double>, _ b: Unsaf
                               rowStride: Int, rows: Int, columns: Int, accumulate: Bool) {
     microKernel(SIMD8<Double>.self, depth: depth, a, b, bStep: bStep, c, rowStride: rowStride, rows: rows, columns: columns, accumulate: accumulate)
 }
+
+// MARK: - Narrow products (a layer of at most 16 outputs)
+
+/// Rows of C in one narrow AVX-512 tile.
+public let avx512NarrowRows = 12
+
+/// C[r, 0 ..< columns] (+)= Σ_p A[r, p] · B[p, 0 ..< columns] for `rows` ≤ 12 rows r, where row r
+/// of A is at `a + r · aRowStride` (its elements `aColumnStride` apart) and B is packed one vector
+/// per p (columns ≤ the vector's width, the rest zeros). One fused multiply-add chain over p in
+/// order per element, from 0, then C = chain or C + chain: the arithmetic of the tiled kernel,
+/// with twelve chains in flight (the AVX2 path's narrow loop keeps six rows of two ymm halves).
+@inline(__always)
+func narrowKernel<V: SIMD>(_ vector: V.Type, depth: Int, _ a: UnsafePointer<V.Scalar>, aRowStride: Int, aColumnStride: Int,
+                           rows: Int, _ packedB: UnsafePointer<V.Scalar>, _ c: UnsafeMutablePointer<V.Scalar>, ldc: Int,
+                           columns: Int, accumulate: Bool) where V.Scalar: BinaryFloatingPoint {
+    // Rows past `rows` repeat the last one (computed, not stored).
+    @inline(__always) func row(_ r: Int) -> UnsafePointer<V.Scalar> { a + Swift.min(r, rows - 1) &* aRowStride }
+    let a0 = row(0), a1 = row(1), a2 = row(2), a3 = row(3), a4 = row(4), a5 = row(5)
+    let a6 = row(6), a7 = row(7), a8 = row(8), a9 = row(9), a10 = row(10), a11 = row(11)
+    var c0 = V(), c1 = V(), c2 = V(), c3 = V(), c4 = V(), c5 = V()
+    var c6 = V(), c7 = V(), c8 = V(), c9 = V(), c10 = V(), c11 = V()
+    var pb = UnsafeRawPointer(packedB)
+    var at = 0
+    for _ in 0..<depth {
+        let bk = pb.load(as: V.self)
+        c0.addProduct(V(repeating: a0[at]), bk); c1.addProduct(V(repeating: a1[at]), bk)
+        c2.addProduct(V(repeating: a2[at]), bk); c3.addProduct(V(repeating: a3[at]), bk)
+        c4.addProduct(V(repeating: a4[at]), bk); c5.addProduct(V(repeating: a5[at]), bk)
+        c6.addProduct(V(repeating: a6[at]), bk); c7.addProduct(V(repeating: a7[at]), bk)
+        c8.addProduct(V(repeating: a8[at]), bk); c9.addProduct(V(repeating: a9[at]), bk)
+        c10.addProduct(V(repeating: a10[at]), bk); c11.addProduct(V(repeating: a11[at]), bk)
+        pb += MemoryLayout<V>.stride
+        at &+= aColumnStride
+    }
+    @inline(__always) func store(_ r: Int, _ chain: V) {
+        guard r < rows else { return }
+        let out = c + r &* ldc
+        for j in 0..<columns { out[j] = accumulate ? out[j] + chain[j] : chain[j] }
+    }
+    store(0, c0); store(1, c1); store(2, c2); store(3, c3); store(4, c4); store(5, c5)
+    store(6, c6); store(7, c7); store(8, c8); store(9, c9); store(10, c10); store(11, c11)
+}
+
+/// The narrow AVX-512 tile for `Float` (12 rows × 16 columns).
+public func avx512NarrowKernel(depth: Int, _ a: UnsafePointer<Float>, aRowStride: Int, aColumnStride: Int, rows: Int,
+                               _ packedB: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, ldc: Int, columns: Int, accumulate: Bool) {
+    narrowKernel(SIMD16<Float>.self, depth: depth, a, aRowStride: aRowStride, aColumnStride: aColumnStride, rows: rows,
+                 packedB, c, ldc: ldc, columns: columns, accumulate: accumulate)
+}
+
+/// The narrow AVX-512 tile for `Double` (12 rows × 8 columns).
+public func avx512NarrowKernel(depth: Int, _ a: UnsafePointer<Double>, aRowStride: Int, aColumnStride: Int, rows: Int,
+                               _ packedB: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>, ldc: Int, columns: Int, accumulate: Bool) {
+    narrowKernel(SIMD8<Double>.self, depth: depth, a, aRowStride: aRowStride, aColumnStride: aColumnStride, rows: rows,
+                 packedB, c, ldc: ldc, columns: columns, accumulate: accumulate)
+}

@@ -387,9 +387,22 @@ func balanced(_ extent: Int, _ limit: Int, multipleOf granule: Int) -> Int {
 func gemm<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ b: MatrixView<S>,
                            _ c: UnsafeMutablePointer<S>, ldc: Int, bias: UnsafePointer<S>? = nil, threads: Int) {
     if m == 0 || n == 0 { return }
-    if k <= 16 && n >= 16 && b.columnStride == 1 && a.columnStride == 1 {
+    if k <= 16 && n >= 16 && a.columnStride == 1 {
         // Shallow (a convolution's patches): the bias is added while each row is in registers.
-        gemmSmallDepth(m: m, n: n, k: k, a, b, c, ldc: ldc, bias: bias, threads: m * n * k < 1 << 19 ? 1 : threads)
+        let threads = m * n * k < 1 << 19 ? 1 : threads
+        if b.columnStride == 1 {
+            gemmSmallDepth(m: m, n: n, k: k, a, b, c, ldc: ldc, bias: bias, threads: threads)
+            return
+        }
+        // B transposed (δ · Wᵀ for a layer of 10 outputs): its k rows copied out first, k × n
+        // numbers, far fewer than the product's m × n × k multiply-adds.
+        let rowsB: UnsafeMutablePointer<S> = packingBuffer(k * n)
+        defer { rowsB.deallocate() }
+        for p in 0..<k {
+            for j in 0..<n { rowsB[p * n + j] = b.base[p * b.rowStride + j * b.columnStride] }
+        }
+        gemmSmallDepth(m: m, n: n, k: k, a, MatrixView(base: rowsB, rowStride: n, columnStride: 1), c, ldc: ldc,
+                       bias: bias, threads: threads)
         return
     }
     gemmProduct(m: m, n: n, k: k, a, b, c, ldc: ldc, threads: threads)
@@ -595,54 +608,90 @@ func gemmSmallDepth<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>,
 /// Packing A for the tiled kernel would copy every element of A for a handful of
 /// multiply-adds each, and the tiles would be mostly padding. Instead B is packed once into one
 /// zero-padded strip, and each row of C is one vector, its chain of fused multiply-adds
-/// reading A where it lies: six rows at a time, panel by panel (`kc` deep, summed as the
-/// packed kernel sums them), so the bits are the tiled kernel's. The groups of six rows are
-/// split into contiguous blocks between the threads.
+/// reading A where it lies: a group of rows at a time (12 on the AVX-512 path, 6 otherwise),
+/// panel by panel (`kc` deep, summed as the packed kernel sums them), so the bits are the tiled
+/// kernel's on every path. The groups are split into contiguous blocks between the threads.
 @_specialize(where S == Float)
 @_specialize(where S == Double)
 func gemmNarrow<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ b: MatrixView<S>,
                                  _ c: UnsafeMutablePointer<S>, ldc: Int, threads: Int) {
-    typealias V = S.KernelVector
-    let width = V.scalarCount
+    let width = S.KernelVector.scalarCount
     let kc = balanced(k, panelDepth, multipleOf: 1)
     let packedB: UnsafeMutablePointer<S> = packingBuffer(k * width)
     defer { packedB.deallocate() }
     packB(b, depth: k, columns: n, into: packedB, width: width)
-    let groups = (m + microRows - 1) / microRows
+    let path = KernelPath.current
+    let groupRows = path == .avx512 ? avx512NarrowRows : microRows
+    let groups = (m + groupRows - 1) / groupRows
     let parts = Swift.max(1, Swift.min(threads, groups))
     let chunk = (groups + parts - 1) / parts
     let shared = UnsafeTransfer((a, c, UnsafePointer(packedB)))
     parallelFor(parts) { part in
         let (a, c, packedB) = shared.value
         for group in part * chunk ..< Swift.min(groups, (part + 1) * chunk) {
-            let first = group * microRows, rows = Swift.min(microRows, m - first)
-            // Rows past the end of A repeat its last row (computed, not stored).
-            @inline(__always) func row(_ r: Int) -> UnsafePointer<S> { a.base + (first + Swift.min(r, rows - 1)) &* a.rowStride }
-            let a0 = row(0), a1 = row(1), a2 = row(2), a3 = row(3), a4 = row(4), a5 = row(5)
-            let cs = a.columnStride
+            let first = group * groupRows, rows = Swift.min(groupRows, m - first)
             for pc in stride(from: 0, to: k, by: kc) {
-                var c0 = V(), c1 = V(), c2 = V(), c3 = V(), c4 = V(), c5 = V()
-                var pb = UnsafeRawPointer(packedB + pc &* width)
-                for p in pc ..< Swift.min(k, pc + kc) {
-                    let bk = pb.load(as: V.self)
-                    let at = p &* cs
-                    c0.addProduct(V(repeating: a0[at]), bk)
-                    c1.addProduct(V(repeating: a1[at]), bk)
-                    c2.addProduct(V(repeating: a2[at]), bk)
-                    c3.addProduct(V(repeating: a3[at]), bk)
-                    c4.addProduct(V(repeating: a4[at]), bk)
-                    c5.addProduct(V(repeating: a5[at]), bk)
-                    pb += MemoryLayout<V>.stride
+                let depth = Swift.min(kc, k - pc)
+                let aGroup = a.base + first &* a.rowStride + pc &* a.columnStride
+                if path == .avx512 {
+                    wideNarrowKernel(depth: depth, aGroup, aRowStride: a.rowStride, aColumnStride: a.columnStride, rows: rows,
+                                     packedB + pc &* width, c + first &* ldc, ldc: ldc, columns: n, accumulate: pc > 0)
+                } else {
+                    narrowKernel(depth: depth, aGroup, aRowStride: a.rowStride, aColumnStride: a.columnStride, rows: rows,
+                                 packedB + pc &* width, c + first &* ldc, ldc: ldc, columns: n, accumulate: pc > 0)
                 }
-                // C = chain (first panel) or C + chain, the first n elements of each vector.
-                @inline(__always) func store(_ r: Int, _ chain: V) {
-                    guard r < rows else { return }
-                    let out = c + (first + r) &* ldc
-                    for j in 0..<n { out[j] = pc == 0 ? chain[j] : out[j] + chain[j] }
-                }
-                store(0, c0); store(1, c1); store(2, c2); store(3, c3); store(4, c4); store(5, c5)
             }
         }
+    }
+}
+
+/// C[r, 0 ..< columns] (+)= Σ_p A[r, p] · B[p, 0 ..< columns] for `rows` ≤ 6 rows r (row r of A
+/// at `a + r · aRowStride`, its elements `aColumnStride` apart; B packed one vector per p): one
+/// fused multiply-add chain over p in order per element, from 0, then C = chain or C + chain.
+/// TensorKernels512's `narrowKernel` is the same with twelve rows of single zmm vectors.
+@inline(__always)
+func narrowKernel<S: TensorScalar>(depth: Int, _ a: UnsafePointer<S>, aRowStride: Int, aColumnStride: Int, rows: Int,
+                                   _ packedB: UnsafePointer<S>, _ c: UnsafeMutablePointer<S>, ldc: Int, columns: Int, accumulate: Bool) {
+    typealias V = S.KernelVector
+    // Rows past `rows` repeat the last one (computed, not stored).
+    @inline(__always) func row(_ r: Int) -> UnsafePointer<S> { a + Swift.min(r, rows - 1) &* aRowStride }
+    let a0 = row(0), a1 = row(1), a2 = row(2), a3 = row(3), a4 = row(4), a5 = row(5)
+    var c0 = V(), c1 = V(), c2 = V(), c3 = V(), c4 = V(), c5 = V()
+    var pb = UnsafeRawPointer(packedB)
+    var at = 0
+    for _ in 0..<depth {
+        let bk = pb.load(as: V.self)
+        c0.addProduct(V(repeating: a0[at]), bk)
+        c1.addProduct(V(repeating: a1[at]), bk)
+        c2.addProduct(V(repeating: a2[at]), bk)
+        c3.addProduct(V(repeating: a3[at]), bk)
+        c4.addProduct(V(repeating: a4[at]), bk)
+        c5.addProduct(V(repeating: a5[at]), bk)
+        pb += MemoryLayout<V>.stride
+        at &+= aColumnStride
+    }
+    @inline(__always) func store(_ r: Int, _ chain: V) {
+        guard r < rows else { return }
+        let out = c + r &* ldc
+        for j in 0..<columns { out[j] = accumulate ? out[j] + chain[j] : chain[j] }
+    }
+    store(0, c0); store(1, c1); store(2, c2); store(3, c3); store(4, c4); store(5, c5)
+}
+
+/// The narrow AVX-512 kernel (TensorKernels512) for this scalar type.
+@inline(__always)
+func wideNarrowKernel<S: TensorScalar>(depth: Int, _ a: UnsafePointer<S>, aRowStride: Int, aColumnStride: Int, rows: Int,
+                                       _ packedB: UnsafePointer<S>, _ c: UnsafeMutablePointer<S>, ldc: Int, columns: Int, accumulate: Bool) {
+    if S.self == Float.self {
+        avx512NarrowKernel(depth: depth, UnsafeRawPointer(a).assumingMemoryBound(to: Float.self), aRowStride: aRowStride,
+                           aColumnStride: aColumnStride, rows: rows, UnsafeRawPointer(packedB).assumingMemoryBound(to: Float.self),
+                           UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self), ldc: ldc, columns: columns, accumulate: accumulate)
+    } else if S.self == Double.self {
+        avx512NarrowKernel(depth: depth, UnsafeRawPointer(a).assumingMemoryBound(to: Double.self), aRowStride: aRowStride,
+                           aColumnStride: aColumnStride, rows: rows, UnsafeRawPointer(packedB).assumingMemoryBound(to: Double.self),
+                           UnsafeMutableRawPointer(c).assumingMemoryBound(to: Double.self), ldc: ldc, columns: columns, accumulate: accumulate)
+    } else {
+        preconditionFailure("matmul: no AVX-512 kernel for \(S.self)")
     }
 }
 

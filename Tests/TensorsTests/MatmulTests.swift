@@ -114,6 +114,17 @@ final class MatmulTests: XCTestCase {
             check(Float.self, m: m, k: k, n: n, transposeA: true, threads: 2)
             check(Float.self, m: m, k: k, n: n, transposeB: true, threads: 1)
         }
+        // Narrow products (12-row groups on AVX-512, 6 on AVX2; several panels, odd row counts)
+        // and a shallow δ · Wᵀ (B transposed, k = 10).
+        for (m, k, n) in [(128, 512, 10), (37, 600, 7), (25, 300, 16), (13, 40, 3)] {
+            for threads in [1, 2] {
+                check(Float.self, m: m, k: k, n: n, threads: threads)
+                check(Float.self, m: m, k: k, n: n, transposeA: true, threads: threads)
+                check(Double.self, m: m, k: k, n: Swift.min(n, 8), transposeA: true, threads: threads)
+            }
+        }
+        check(Float.self, m: 128, k: 10, n: 512, transposeB: true, threads: 2)
+        check(Double.self, m: 33, k: 7, n: 40, transposeB: true, threads: 1)
         // e^x: the same polynomial in 512-bit registers (blocks with a lane past ±88 or NaN, and
         // the tail, go through expf on both).
         var x = Tensor<Float>.uniform([10_007], lower: -100, upper: 100, using: &rng)
@@ -184,6 +195,16 @@ final class MatmulTests: XCTestCase {
         }
         check(Float.self, m: 3, k: 600, n: 700, threads: 2)     // few rows: columns shared out
         check(Float.self, m: 3001, k: 9, n: 32, threads: 2)     // a convolution's patches on two threads
+        for threads in [1, 2] {
+            // δ · Wᵀ of a 10-output layer: B transposed and shallow, its rows copied out first.
+            let a = Tensor<Float>.uniform([128, 10], lower: -1, upper: 1, using: &rng)
+            let w = Tensor<Float>.uniform([512, 10], lower: -1, upper: 1, using: &rng)
+            let bias = Tensor<Float>.uniform([512], lower: -1, upper: 1, using: &rng)
+            XCTAssertEqual(matmul(a, w, plus: bias, transposeB: true, threads: threads), matmul(a, w.transposed(), plus: bias, threads: threads),
+                           "(128×10)·(512×10)ᵀ + bias, \(threads) thread(s): the bits of the product with Wᵀ copied out")
+            assertClose(matmul(a, w, transposeB: true, threads: threads), naiveMatmul(a, w.transposed()), tolerance: 1e-5 * 10,
+                        "(128×10)·(512×10)ᵀ against the loops, \(threads) thread(s)")
+        }
         check(Double.self, m: 64, k: 2000, n: 16, sparse: true)  // multi-hot rows
         let batch = Tensor<Double>.normal([4, 3, 5], using: &rng), b = Tensor<Double>.normal([5, 20], using: &rng)
         let bias = Tensor<Double>.normal([20], using: &rng)
