@@ -162,9 +162,9 @@ func dispatchBinary<S: TensorScalar>(_ op: BinaryOperation, _ plan: BroadcastPla
 }
 
 /// Element-wise loops over at least this many elements are split between the threads
-/// (`Parallelism.threads`): below it, handing half to a worker costs more than it saves.
-/// Measured on the 2-vCPU Xeon, `a * b` (best of 30 × 100): 32,768 elements 6.2 µs on one
-/// thread, 6.5 on two; 65,536 (a mini-batch of 128 × 512) 12.6 and 7.7; 131,072 23.8 and 13.7.
+/// (`Parallelism.threads`): below it, handing half to a worker saves nothing. Measured on the
+/// 2-vCPU Xeon, `a * b` (best of 30 × 100): 32,768 elements 6.2 µs on one thread, 6.5 on two;
+/// 65,536 (a mini-batch of 128 × 512) 12.6 and 7.7; 131,072 23.8 and 13.7.
 let parallelElementCount = 1 << 16
 
 /// Runs `body(range)` on contiguous parts of `0 ..< count` (items of `elementsPerItem` elements
