@@ -349,6 +349,9 @@ func interleaved(rounds: Int = rounds, _ measurements: [(settle: Bool, run: () -
     return best
 }
 
+/// This benchmark's own binary (the release build), for measurements in a process of their own.
+let releaseBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+
 /// The debug build of this benchmark, beside the release one (`swift build` puts it there).
 let debugBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
     .deletingLastPathComponent().deletingLastPathComponent()
@@ -401,14 +404,17 @@ if options.wants("matmul") {
     }
 
     // The same kernel called from a debug build (`swift build`, no -c): the tensor module
-    // is compiled with -O even there, so this should be within 1.2x of release.
+    // is compiled with -O even there, so this should be within 1.2x of release. Both builds run
+    // in a fresh process each round, as the epoch-debug line does: a product measured in this
+    // warm process had an advantage a fresh one lacks (the line read 0.75 and 0.73 in two runs;
+    // both in fresh processes, 0.97 and 0.95 in the next two).
     if FileManager.default.isExecutableFile(atPath: debugBinary.path) {
         let (m, k, n) = (512, 512, 512)
-        let a = Tensor<Float>.uniform([m, k], using: &rng), b = Tensor<Float>.uniform([k, n], using: &rng)
         let flop = 2.0 * Double(m * k * n)
+        let arguments = ["matmul", "\(m)", "\(k)", "\(n)", "\(repetitions)"]
         let best = interleaved([
-            (false, { bestTime(repetitions) { _ = matmul(a, b, threads: 1) } }),
-            (false, { probe(debugBinary, ["matmul", "\(m)", "\(k)", "\(n)", "\(repetitions)"])?.first }),
+            (false, { probe(releaseBinary, arguments)?.first }),
+            (false, { probe(debugBinary, arguments)?.first }),
         ])
         if let release = best[0], let debug = best[1] {
             report("matmul-debug \(m)x\(k)x\(n) f32 1t", backprop: flop / debug / 1e9, reference: flop / release / 1e9,
@@ -467,7 +473,6 @@ if options.wants("conv") {
     let label = "conv2d 128x28x28x1-3x3x32 f32 1t"
     report(label, backprop: best[0].map { flop / $0 / 1e9 }, reference: best[1].map { flop / $0 / 1e9 }, unit: "GFLOP/s",
            note: " (reference: numpy im2col + matmul)")
-    let releaseBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
     let epochs = interleaved([
         (false, {
             guard let result = probe(releaseBinary, ["cnn-epoch", "2", "1"]), result.count == 2 else { return nil }
@@ -485,7 +490,6 @@ if options.wants("conv") {
 }
 
 if options.wants("epoch") {
-    let releaseBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
     let hasDebug = FileManager.default.isExecutableFile(atPath: debugBinary.path)
     var memory: (ours: Double?, numpy: Double?) = (nil, nil)
     func ours(_ binary: URL, threads: Int) -> Double? {
@@ -535,8 +539,7 @@ if options.wants("epoch") {
 if options.wants("load") {
     let path = FashionMNIST.debianFolder + "/train-images-idx3-ubyte.gz"
     if FileManager.default.fileExists(atPath: path) {
-        let releaseBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        var memory: Double?
+            var memory: Double?
         let best = interleaved([
             (false, {
                 guard let result = probe(releaseBinary, ["load-idx", path, "\(repetitions)"]), result.count == 3 else { return nil }
@@ -565,7 +568,6 @@ if options.wants("load") {
     defer { try? FileManager.default.removeItem(at: csvURL) }
     let csvMiB = Double(csvText.utf8.count) / 1_048_576
     var csvMemory: Double?
-    let releaseBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
     let csvBest = interleaved([
         (false, {
             guard let result = probe(releaseBinary, ["load-csv", csvURL.path, "\(repetitions)"]), result.count == 3 else { return nil }
