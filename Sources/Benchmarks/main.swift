@@ -414,9 +414,10 @@ if options.wants("matmul") {
 
     // The same kernel called from a debug build (`swift build`, no -c): the tensor module
     // is compiled with -O even there, so this should be within 1.2x of release. Both builds run
-    // in a fresh process each round, as the epoch-debug line does: a product measured in this
-    // warm process had an advantage a fresh one lacks (the line read 0.75 and 0.73 in two runs;
-    // both in fresh processes, 0.97 and 0.95 in the next two).
+    // in a fresh process each round, as the epoch-debug line does: against the release product
+    // measured in this warm process, the line read 0.73–0.75 in two runs, while the same two
+    // binaries alternated as fresh processes (`--probe matmul 512 512 512 20`, 8 rounds) gave
+    // 148 and 151 GFLOP/s.
     if FileManager.default.isExecutableFile(atPath: debugBinary.path) {
         let (m, k, n) = (512, 512, 512)
         let flop = 2.0 * Double(m * k * n)
@@ -548,7 +549,7 @@ if options.wants("epoch") {
 if options.wants("load") {
     let path = FashionMNIST.debianFolder + "/train-images-idx3-ubyte.gz"
     if FileManager.default.fileExists(atPath: path) {
-            var memory: Double?
+        var memory: Double?
         let best = interleaved([
             (false, {
                 guard let result = probe(releaseBinary, ["load-idx", path, "\(repetitions)"]), result.count == 3 else { return nil }

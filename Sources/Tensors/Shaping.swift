@@ -124,8 +124,9 @@ func gatherRows<S: TensorScalar>(_ x: Tensor<S>, _ indices: [Int]) -> Tensor<S> 
     return Tensor(shape: shape) { out in
         x.withUnsafeBufferPointer { source in
             guard let base = source.baseAddress, let destination = out.baseAddress else { return }
-            // A mini-batch's rows lie anywhere in the data set: waiting on memory, so two
-            // threads copying half the rows each finish in about half the time.
+            // A mini-batch's rows lie anywhere in the data set, so the copy waits on memory; the
+            // threads take a share of the rows each (perf, 2-thread MNIST epoch: the copy, most
+            // of memmove, was 1.9 % of the samples, all on the main thread; split, 1.0 % on each).
             splitWork(indices.count, elementsPerItem: rowSize) { positions in
                 for position in positions {
                     (destination + position * rowSize).update(from: base + indices[position] * rowSize, count: rowSize)
