@@ -24,21 +24,29 @@ let prefetchSteps = 8
 /// The tile of C at `c` becomes (or, when `accumulate`, gains) the product of a packed strip of
 /// A (12 values per k) and a strip of B (2 vectors per k, row k + 1 `bStep` elements after row k:
 /// packed, or B itself) over `depth` steps; only its top-left `rows × columns` part is written
-/// (edge tiles).
+/// (edge tiles). With `copy`, each row of B's strip is also stored there as it is loaded (2
+/// vectors per k, contiguous), so that the next tiles can read the strip packed.
 @inline(__always)
 func microKernel<V: SIMD>(_ vector: V.Type, depth: Int, _ a: UnsafePointer<V.Scalar>, _ b: UnsafePointer<V.Scalar>, bStep: Int, _ c: UnsafeMutablePointer<V.Scalar>,
-                          rowStride: Int, rows: Int, columns: Int, accumulate: Bool) where V.Scalar: BinaryFloatingPoint {
+                          rowStride: Int, rows: Int, columns: Int, accumulate: Bool, copy: UnsafeMutablePointer<V.Scalar>?) where V.Scalar: BinaryFloatingPoint {
     var c0a = V(), c0b = V(), c1a = V(), c1b = V(), c2a = V(), c2b = V(), c3a = V(), c3b = V()
     var c4a = V(), c4b = V(), c5a = V(), c5b = V(), c6a = V(), c6b = V(), c7a = V(), c7b = V()
     var c8a = V(), c8b = V(), c9a = V(), c9b = V(), c10a = V(), c10b = V(), c11a = V(), c11b = V()
     var pa = a
     var pb = UnsafeRawPointer(b)
     let step = bStep &* MemoryLayout<V.Scalar>.stride, ahead = prefetchSteps &* step
+    var to = copy.map { UnsafeMutableRawPointer($0) }
     for _ in 0..<depth {
         // One rank-1 update: C[r, :] += A[r, k] * B[k, :] for the twelve rows r.
         backprop_prefetch(pb + ahead)
         backprop_prefetch(pb + ahead + 64)
         let b0 = pb.loadUnaligned(as: V.self), b1 = pb.loadUnaligned(fromByteOffset: MemoryLayout<V>.stride, as: V.self)
+        if let row = to {
+            // The strip's row k, kept (a branch that goes the same way every step).
+            row.storeBytes(of: b0, as: V.self)
+            row.storeBytes(of: b1, toByteOffset: MemoryLayout<V>.stride, as: V.self)
+            to = row + 2 * MemoryLayout<V>.stride
+        }
         var ar = V(repeating: pa[0]); c0a.addProduct(ar, b0); c0b.addProduct(ar, b1)
         ar = V(repeating: pa[1]); c1a.addProduct(ar, b0); c1b.addProduct(ar, b1)
         ar = V(repeating: pa[2]); c2a.addProduct(ar, b0); c2b.addProduct(ar, b1)
@@ -99,14 +107,14 @@ func microKernel<V: SIMD>(_ vector: V.Type, depth: Int, _ a: UnsafePointer<V.Sca
 
 /// The AVX-512 tile for `Float` (12 × 32).
 public func avx512MicroKernel(depth: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, bStep: Int, _ c: UnsafeMutablePointer<Float>,
-                              rowStride: Int, rows: Int, columns: Int, accumulate: Bool) {
-    microKernel(SIMD16<Float>.self, depth: depth, a, b, bStep: bStep, c, rowStride: rowStride, rows: rows, columns: columns, accumulate: accumulate)
+                              rowStride: Int, rows: Int, columns: Int, accumulate: Bool, copy: UnsafeMutablePointer<Float>? = nil) {
+    microKernel(SIMD16<Float>.self, depth: depth, a, b, bStep: bStep, c, rowStride: rowStride, rows: rows, columns: columns, accumulate: accumulate, copy: copy)
 }
 
 /// The AVX-512 tile for `Double` (12 × 16).
 public func avx512MicroKernel(depth: Int, _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, bStep: Int, _ c: UnsafeMutablePointer<Double>,
-                              rowStride: Int, rows: Int, columns: Int, accumulate: Bool) {
-    microKernel(SIMD8<Double>.self, depth: depth, a, b, bStep: bStep, c, rowStride: rowStride, rows: rows, columns: columns, accumulate: accumulate)
+                              rowStride: Int, rows: Int, columns: Int, accumulate: Bool, copy: UnsafeMutablePointer<Double>? = nil) {
+    microKernel(SIMD8<Double>.self, depth: depth, a, b, bStep: bStep, c, rowStride: rowStride, rows: rows, columns: columns, accumulate: accumulate, copy: copy)
 }
 
 // MARK: - Narrow products (a layer of at most 16 outputs)

@@ -106,7 +106,8 @@ final class MatmulTests: XCTestCase {
                 XCTAssertEqual(result, results[0], "\(S.self) (\(m)×\(k))·(\(k)×\(n)) Aᵀ \(transposeA) Bᵀ \(transposeB), \(threads)t: \(path) vs \(paths[0])")
             }
         }
-        for (m, k, n) in [(128, 784, 512), (784, 128, 512), (13, 257, 33), (25, 600, 47), (300, 200, 37), (1, 40, 100), (12, 17, 32)] {
+        for (m, k, n) in [(128, 784, 512), (784, 128, 512), (13, 257, 33), (25, 600, 47), (300, 200, 37), (1, 40, 100), (12, 17, 32),
+                          (100, 600, 70), (48, 300, 40)] {
             for threads in [1, 2] {
                 check(Float.self, m: m, k: k, n: n, threads: threads)
                 check(Double.self, m: m, k: k, n: n, threads: threads)
@@ -162,6 +163,28 @@ final class MatmulTests: XCTestCase {
                     check(Double.self, m: m, k: k, n: Swift.min(n, 8), transposeA: transposeA, threads: threads)
                 }
             }
+        }
+    }
+
+    /// With few rows (≤ 256), B is read where it lies; with at least 4 tiles of rows, the first
+    /// tile of each strip copies the strip as it reads it and the others read the copy. The
+    /// products match the textbook loop, give the same bits on 1, 2 and 3 threads and leave B
+    /// as it was (several panels, whole and partial strips, 4 tiles of rows exactly on AVX-512
+    /// (48) and AVX2 (24), Float and Double).
+    func testReadingBInPlaceWithACopyOfEachStrip() {
+        var rng = SeededGenerator(seed: 13)
+        func check<S: TensorScalar>(_ type: S.Type, m: Int, k: Int, n: Int, tolerance: S) {
+            let a = Tensor<S>.uniform([m, k], lower: -1, upper: 1, using: &rng), b = Tensor<S>.uniform([k, n], lower: -1, upper: 1, using: &rng)
+            let before = b.scalars.map { $0 }   // a copy of its own, not B's storage
+            let one = matmul(a, b, threads: 1)
+            assertClose(one, naiveMatmul(a, b), tolerance: tolerance * S(k), "\(S.self) (\(m)×\(k))·(\(k)×\(n))")
+            XCTAssertEqual(one, matmul(a, b, threads: 2), "\(S.self) (\(m)×\(k))·(\(k)×\(n)): 1 vs 2 threads")
+            XCTAssertEqual(one, matmul(a, b, threads: 3), "\(S.self) (\(m)×\(k))·(\(k)×\(n)): 1 vs 3 threads")
+            XCTAssertEqual(b.scalars, before, "\(S.self) (\(m)×\(k))·(\(k)×\(n)): B changed by the product")
+        }
+        for (m, k, n) in [(48, 300, 70), (24, 40, 33), (100, 600, 70), (256, 513, 40), (128, 784, 512), (47, 200, 64)] {
+            check(Float.self, m: m, k: k, n: n, tolerance: 1e-6)
+            check(Double.self, m: m, k: k, n: n, tolerance: 1e-13)
         }
     }
 
