@@ -733,10 +733,11 @@ func wideNarrowKernel<S: TensorScalar>(depth: Int, _ a: UnsafePointer<S>, aRowSt
 /// C = A · B for a matrix A with few rows (at most a few hundred), on `threads` workers.
 ///
 /// The workers first pack all of A together, every panel of depth kc (each worker a share of
-/// the strips; A is small). Then each takes the next strip of columns of C not yet taken and
-/// computes it whole: for each panel in order, it packs that part of B into its own buffer and
-/// runs the micro-kernels for all rows. So the workers meet twice per product, not twice per
-/// panel, and every element of C is computed by one worker, summing the panels in the same order.
+/// the strips; A is small). Then each takes the next strip of columns of C not yet taken (in
+/// `spreadOrder`) and computes it whole: for each panel in order, it packs that part of B into
+/// its own buffer (or reads it in place) and runs the micro-kernels for all rows. So the workers
+/// meet twice per product, not twice per panel, and every element of C is computed by one
+/// worker, summing the panels in the same order.
 @inline(__always)
 func gemmSharedA<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ b: MatrixView<S>,
                                   _ c: UnsafeMutablePointer<S>, ldc: Int, threads: Int, path: KernelPath) {
@@ -765,7 +766,9 @@ func gemmSharedA<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ 
                   into: packedA + strips * mr * pc + strip * mr * depth, stripRows: mr)
         }
     }
-    parallelForEachTaken((n + width - 1) / width, threads: threads) { worker, strip in
+    let order = spreadOrder((n + width - 1) / width, parts: threads)
+    parallelForEachTaken(order.count, threads: threads) { worker, item in
+        let strip = order[item]
         let (_, b, c, packedA, packedB) = shared.value
         let ownB = packedB + worker * bCount
         let jc = strip * width, columns = Swift.min(width, n - jc)
@@ -784,6 +787,24 @@ func gemmSharedA<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ 
                            accumulate: pc > 0, path: path, stripCopy: inPlace ? ownB : nil)
         }
     }
+}
+
+/// `0 ..< count` in the order the workers take C's strips: 0, q, 2q, …, 1, q + 1, 2q + 1, …
+/// (q = ⌈count / parts⌉), so that the strips computed at the same time lie far apart and each
+/// worker mostly takes a run of neighbours. Two neighbouring strips share a cache line in every
+/// row of C when C's rows do not start on a 64-byte boundary (a tensor's storage is 16-byte
+/// aligned); computed side by side, as in the order 0, 1, 2, …, the two cores write that line in
+/// turn and each write waits for the other core's copy. Measured on the AVX-512 Xeon, both
+/// orders alternated in one process (128x784x512, 2 threads, 1000 products each, 3 runs): this
+/// order 7–9 % faster at the median.
+func spreadOrder(_ count: Int, parts: Int) -> [Int] {
+    let q = (count + parts - 1) / Swift.max(1, parts)
+    var order: [Int] = []
+    order.reserveCapacity(count)
+    for j in 0..<q {
+        for r in 0..<parts where r * q + j < count { order.append(r * q + j) }
+    }
+    return order
 }
 
 // MARK: - Public API
