@@ -4,8 +4,9 @@ import Tensors
 // deflate (members of .npz zip archives), RFC 1951/1952, in plain Swift with no C library.
 //
 // The decoder reads bits least-significant first from a 64-bit buffer and decodes Huffman
-// codes through one lookup table per code, indexed by the next `maxLength` bits (bit-reversed
-// canonical codes), so each symbol costs one table lookup.
+// codes through one lookup table per code, indexed by the next (at most 10) bits (bit-reversed
+// canonical codes), so a symbol with a code of up to 10 bits costs one table lookup; the rare
+// longer codes are decoded bit by bit from the code's counts.
 
 /// Why compressed data could not be decoded (the caller adds the file name).
 struct InflateError: Error {
@@ -15,33 +16,50 @@ struct InflateError: Error {
     var truncated: Bool { reason.contains("truncated") }
 }
 
-/// A canonical Huffman code as a lookup table indexed by the next `bits` input bits:
-/// entry = symbol << 4 | code length (0: no code).
+/// A canonical Huffman code as a lookup table indexed by the next `bits` input bits (at most
+/// `rootBits`): entry = symbol << 4 | code length for codes of at most `bits` bits; `longCode`
+/// where the bits begin a longer code (decoded by `decodeLong`); 0 where they begin no code.
+///
+/// A table of 2^15 entries for every 15-bit code was filled for each block, and that was 14 % of
+/// reading Fashion-MNIST's training images (perf); with 2^10, codes of 11 to 15 bits (symbols
+/// rarer than 1 in 1,024 each) take the slow path.
 private final class HuffmanTable {
+    static let rootBits = 10
+    /// The entry of bits that begin a code longer than `bits`.
+    static let longCode: UInt32 = 1 << 4
     let entries: UnsafeMutablePointer<UInt32>
     let bits: Int
     let mask: UInt64
+    let maxLength: Int
+    /// How many codes have each length 0 … 15, and the symbols in the order of their codes
+    /// (by length, then symbol): the canonical code, for `decodeLong`.
+    private(set) var counts = [Int](repeating: 0, count: 16)
+    private(set) var symbols: [Int] = []
 
     /// Builds the table from the code length of each symbol (0: unused).
     init(lengths: [UInt8], at offset: Int) throws(InflateError) {
-        let maxLength = Int(lengths.max() ?? 0)
+        maxLength = Int(lengths.max() ?? 0)
         // A code with no symbols is allowed (distances, when a block has only literals).
-        bits = max(maxLength, 1)
+        bits = min(max(maxLength, 1), Self.rootBits)
         mask = (1 << UInt64(bits)) - 1
         entries = .allocate(capacity: 1 << bits)
-        entries.initialize(repeating: 0, count: 1 << bits)
-        guard maxLength > 0 else { return }
-        var count = [Int](repeating: 0, count: 16)
-        for length in lengths where length > 0 { count[Int(length)] += 1 }
+        guard maxLength > 0 else {
+            entries.initialize(repeating: 0, count: 1 << bits)
+            return
+        }
+        for length in lengths where length > 0 { counts[Int(length)] += 1 }
         // The first canonical code of each length; reject over-subscribed codes.
         var next = [Int](repeating: 0, count: 16)
         var code = 0, available = 1
         for length in 1...15 {
-            code = (code + count[length - 1]) << 1
+            code = (code + counts[length - 1]) << 1
             next[length] = code
-            available = (available << 1) - count[length]
+            available = (available << 1) - counts[length]
             guard available >= 0 else { throw InflateError(offset: offset, reason: "invalid Huffman code (over-subscribed)") }
         }
+        // A complete code (none available) writes every entry below; an incomplete one leaves
+        // some, which must read as "no code".
+        if available > 0 { entries.initialize(repeating: 0, count: 1 << bits) }
         let size = 1 << bits
         for (symbol, length) in lengths.enumerated() where length > 0 {
             let length = Int(length)
@@ -53,6 +71,10 @@ private final class HuffmanTable {
                 reversed = (reversed << 1) | (c & 1)
                 c >>= 1
             }
+            guard length <= bits else {
+                entries[reversed & (size - 1)] = Self.longCode   // its first `bits` bits
+                continue
+            }
             let entry = UInt32(symbol) << 4 | UInt32(length)
             var index = reversed
             while index < size {
@@ -60,6 +82,30 @@ private final class HuffmanTable {
                 index += 1 << length
             }
         }
+        if maxLength > bits {
+            symbols.reserveCapacity(lengths.count)
+            for length in 1...maxLength {
+                for (symbol, l) in lengths.enumerated() where Int(l) == length { symbols.append(symbol) }
+            }
+        }
+    }
+
+    /// The symbol whose code begins `input` (its first bit the lowest) and that code's length,
+    /// read bit by bit: the codes of length n are `first ..< first + counts[n]` (RFC 1951 §3.2.2),
+    /// or nil when no code does.
+    func decodeLong(_ input: UInt64) -> (symbol: Int, length: Int)? {
+        var input = input
+        var code = 0, first = 0, index = 0
+        for length in 1...maxLength {
+            code |= Int(input & 1)
+            input >>= 1
+            let count = counts[length]
+            if code - first < count { return (symbols[index + code - first], length) }
+            index += count
+            first = (first + count) << 1
+            code <<= 1
+        }
+        return nil
     }
 
     deinit { entries.deallocate() }
@@ -184,11 +230,16 @@ private func inflateStream(_ input: UnsafeRawBufferPointer, from start: Int, int
     }
     @inline(__always) func decode(_ table: HuffmanTable) throws(InflateError) -> Int {
         let entry = table.entries[Int(bitBuffer & table.mask)]
-        let length = Int(entry & 15)
-        guard length > 0 else { throw InflateError(offset: position, reason: "invalid Huffman code in the data") }
+        var length = Int(entry & 15), symbol = Int(entry >> 4)
+        if length == 0 {
+            guard entry == HuffmanTable.longCode, let long = table.decodeLong(bitBuffer) else {
+                throw InflateError(offset: position, reason: "invalid Huffman code in the data")
+            }
+            (symbol, length) = long
+        }
         bitBuffer >>= UInt64(length)
         bitCount -= length
-        return Int(entry >> 4)
+        return symbol
     }
 
     let lengthBase = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258]
@@ -351,7 +402,7 @@ func crc32(_ raw: UnsafeRawBufferPointer) -> UInt32 {
     var crc: UInt32 = 0xFFFF_FFFF
     do {
         let buffer = raw.bindMemory(to: UInt8.self)
-        let table = crcTables
+        crcTables.withUnsafeBufferPointer { table in
         var i = 0
         let n = buffer.count
         while i + 8 <= n {
@@ -366,6 +417,7 @@ func crc32(_ raw: UnsafeRawBufferPointer) -> UInt32 {
         while i < n {
             crc = table[Int((crc ^ UInt32(buffer[i])) & 0xFF)] ^ (crc >> 8)
             i += 1
+        }
         }
     }
     return ~crc
