@@ -283,8 +283,8 @@ func inPlacePanel<S: TensorScalar>(_ b: MatrixView<S>, pc: Int, jc: Int, depth: 
 ///   place, a strip's rows are B's row stride apart: 2 KB for a 784 × 512 W, a new 4 KiB page
 ///   every other k.) Measured on the AVX-512 Xeon with both ways in one binary, alternated step
 ///   by step in the MLP epoch, the forward product X · W₁ (128x784x512) took 3–12 % less time
-///   on 2 threads (6 runs) and from 3 % more to 10 % less on 1 (5 runs); on the AVX2 path, 13–14 %
-///   and 4–5 % less (2 runs each). With 2 tiles of rows (row blocks of 24 on 2 threads,
+///   on 2 threads (10 runs) and from 3 % more to 10 % less on 1 (6 runs); on the AVX2 path,
+///   13–14 % and 4–5 % less (2 runs each). With 2 tiles of rows (row blocks of 24 on 2 threads,
 ///   256x512x512) copying was 6 % slower: each copy then serves one tile.
 @inline(__always)
 func multiplyPacked<S: TensorScalar>(rows: Int, columns: Int, depth: Int, _ packedA: UnsafePointer<S>,
