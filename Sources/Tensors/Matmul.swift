@@ -148,6 +148,13 @@ func packB<S: TensorScalar>(_ b: MatrixView<S>, depth: Int, columns: Int, into p
                     target.storeBytes(of: row.loadUnaligned(fromByteOffset: v, as: V.self), toByteOffset: v, as: V.self)
                 }
             }
+        } else if b.columnStride == 1 {
+            // A partial strip of rows (a 10-column W): row by row, then zeros to the strip's width.
+            for p in 0..<depth {
+                let row = source.base + p * b.rowStride, target = destination + p * width
+                target.update(from: row, count: stripWidth)
+                (target + stripWidth).update(repeating: 0, count: width - stripWidth)
+            }
         } else {
             // Read along k (contiguous when B is transposed), write into the strip.
             for c in 0..<width {
