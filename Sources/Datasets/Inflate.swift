@@ -33,8 +33,8 @@ private final class HuffmanTable {
     let maxLength: Int
     /// How many codes have each length 0 … 15, and the symbols in the order of their codes
     /// (by length, then symbol): the canonical code, for `decodeLong`.
-    private(set) var counts = [Int](repeating: 0, count: 16)
-    private(set) var symbols: [Int] = []
+    let counts: [Int]
+    let symbols: [Int]
 
     /// Builds the table from the code length of each symbol (0: unused).
     init(lengths: [UInt8], at offset: Int) throws(InflateError) {
@@ -43,11 +43,16 @@ private final class HuffmanTable {
         bits = min(max(maxLength, 1), Self.rootBits)
         mask = (1 << UInt64(bits)) - 1
         entries = .allocate(capacity: 1 << bits)
+        var counts = [Int](repeating: 0, count: 16)
+        for length in lengths where length > 0 { counts[Int(length)] += 1 }
+        self.counts = counts
+        // Only codes longer than `bits` are decoded from the symbols in code order.
+        symbols = maxLength > bits
+            ? lengths.indices.filter { lengths[$0] > 0 }.sorted { (lengths[$0], $0) < (lengths[$1], $1) } : []
         guard maxLength > 0 else {
             entries.initialize(repeating: 0, count: 1 << bits)
             return
         }
-        for length in lengths where length > 0 { counts[Int(length)] += 1 }
         // The first canonical code of each length; reject over-subscribed codes.
         var next = [Int](repeating: 0, count: 16)
         var code = 0, available = 1
@@ -80,12 +85,6 @@ private final class HuffmanTable {
             while index < size {
                 entries[index] = entry
                 index += 1 << length
-            }
-        }
-        if maxLength > bits {
-            symbols.reserveCapacity(lengths.count)
-            for length in 1...maxLength {
-                for (symbol, l) in lengths.enumerated() where Int(l) == length { symbols.append(symbol) }
             }
         }
     }
@@ -400,9 +399,8 @@ func crc32(_ bytes: [UInt8]) -> UInt32 {
 
 func crc32(_ raw: UnsafeRawBufferPointer) -> UInt32 {
     var crc: UInt32 = 0xFFFF_FFFF
-    do {
-        let buffer = raw.bindMemory(to: UInt8.self)
-        crcTables.withUnsafeBufferPointer { table in
+    let buffer = raw.bindMemory(to: UInt8.self)
+    crcTables.withUnsafeBufferPointer { table in
         var i = 0
         let n = buffer.count
         while i + 8 <= n {
@@ -417,7 +415,6 @@ func crc32(_ raw: UnsafeRawBufferPointer) -> UInt32 {
         while i < n {
             crc = table[Int((crc ^ UInt32(buffer[i])) & 0xFF)] ^ (crc >> 8)
             i += 1
-        }
         }
     }
     return ~crc

@@ -292,7 +292,8 @@ func inPlacePanel<S: TensorScalar>(_ b: MatrixView<S>, pc: Int, jc: Int, depth: 
 ///   by step in the MLP epoch, the forward product X · W₁ (128x784x512) took 3–12 % less time
 ///   on 2 threads (10 runs) and from 3 % more to 10 % less on 1 (6 runs); on the AVX2 path,
 ///   13–14 % and 4–5 % less (2 runs each). With 2 tiles of rows (row blocks of 24 on 2 threads,
-///   256x512x512) copying was 6 % slower: each copy then serves one tile.
+///   256x512x512; one run of 1000 alternated products) copying was 6 % slower at the median:
+///   each copy then serves one tile.
 @inline(__always)
 func multiplyPacked<S: TensorScalar>(rows: Int, columns: Int, depth: Int, _ packedA: UnsafePointer<S>,
                                      _ panel: PanelB<S>, _ c: UnsafeMutablePointer<S>, ldc: Int, accumulate: Bool,
@@ -307,8 +308,8 @@ func multiplyPacked<S: TensorScalar>(rows: Int, columns: Int, depth: Int, _ pack
             microKernel(depth: depth, a, b, bStep: step, c, rowStride: ldc, rows: rows, columns: columns, accumulate: accumulate, copy: copy)
         }
     }
-    let copy = rows >= 4 * mr ? stripCopy : nil
-    if path == .avx512 && copy == nil {
+    let copyBuffer = rows >= 4 * mr ? stripCopy : nil
+    if path == .avx512 && copyBuffer == nil {
         for ir in stride(from: 0, to: rows, by: mr) {
             for jr in stride(from: 0, to: columns, by: nr) {
                 let (b, step) = panel.strip(jr / nr, width: nr, columns: columns)
@@ -319,10 +320,10 @@ func multiplyPacked<S: TensorScalar>(rows: Int, columns: Int, depth: Int, _ pack
     }
     for jr in stride(from: 0, to: columns, by: nr) {
         let (b, step) = panel.strip(jr / nr, width: nr, columns: columns)
-        if let copy, step != nr {
+        if let copyBuffer, step != nr {
             // A whole strip read in place (a partial last one is packed already).
-            tile(0, jr, b, step: step, copy: copy)
-            for ir in stride(from: mr, to: rows, by: mr) { tile(ir, jr, copy, step: nr) }
+            tile(0, jr, b, step: step, copy: copyBuffer)
+            for ir in stride(from: mr, to: rows, by: mr) { tile(ir, jr, copyBuffer, step: nr) }
         } else {
             for ir in stride(from: 0, to: rows, by: mr) { tile(ir, jr, b, step: step) }
         }
@@ -372,8 +373,9 @@ func gemmBlocked<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ 
     let bCount = inPlace ? kc * width : kc * ((Swift.min(n, blockColumns) + width - 1) / width * width)
     let aCount = kc * mc
     let packedB: UnsafeMutablePointer<S> = packingBuffer(bCount), packedA: UnsafeMutablePointer<S> = packingBuffer(threads * aCount)
-    // B read in place: each worker copies the strip it is on (multiplyPacked).
-    let stripCopies: UnsafeMutablePointer<S>? = inPlace ? packingBuffer(threads * kc * width) : nil
+    // B read in place, in blocks tall enough to copy its strips (multiplyPacked): each worker
+    // copies the strip it is on into its own buffer.
+    let stripCopies: UnsafeMutablePointer<S>? = inPlace && mc >= 4 * mr ? packingBuffer(threads * kc * width) : nil
     defer {
         packedB.deallocate()
         packedA.deallocate()
