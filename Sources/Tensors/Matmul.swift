@@ -82,14 +82,18 @@ func packA<S: TensorScalar>(_ a: MatrixView<S>, rows: Int, depth: Int, into pack
             }
             continue
         }
-        if height == stripRows && a.columnStride == 1 && stripRows % 4 == 0 {
+        if height == stripRows && a.columnStride == 1 {
             // A whole strip of A stored by rows (the usual X · W): 4 × 4 blocks (4 rows, 4 steps
-            // of k) loaded as rows of 4 and stored transposed, as columns of 4.
+            // of k) loaded as rows of 4 and stored transposed, as columns of 4; the rows left
+            // over below the last block (2 of AVX2's 6), value by value.
             typealias Quad = SIMD4<S>
-            let rs = a.rowStride
+            let rs = a.rowStride, blockedRows = stripRows / 4 * 4
             var p = 0
             while p + 4 <= depth {
-                for r in stride(from: 0, to: stripRows, by: 4) {
+                for r in blockedRows..<stripRows {
+                    for k in 0..<4 { destination[k &* stripRows + r] = source.base[r &* rs + p + k] }
+                }
+                for r in stride(from: 0, to: blockedRows, by: 4) {
                     @inline(__always) func row(_ i: Int) -> Quad {
                         UnsafeRawPointer(source.base + (r + i) &* rs + p).loadUnaligned(as: Quad.self)
                     }
@@ -185,8 +189,8 @@ func microKernel<S: TensorScalar>(depth: Int, _ a: UnsafePointer<S>, _ b: Unsafe
     var pa = a
     var pb = UnsafeRawPointer(b)
     var to = copy.map { UnsafeMutableRawPointer($0) }
-    for _ in 0..<depth {
-        // One rank-1 update: C[r, :] += A[r, k] * B[k, :] for the six rows r.
+    // One rank-1 update: C[r, :] += A[r, k] * B[k, :] for the six rows r.
+    @inline(__always) func step(_ pa: UnsafePointer<S>, _ pb: UnsafeRawPointer) {
         let bk = pb.loadUnaligned(as: V.self)
         if let row = to {
             // The strip's row k, kept (a branch that goes the same way every step).
@@ -199,9 +203,21 @@ func microKernel<S: TensorScalar>(depth: Int, _ a: UnsafePointer<S>, _ b: Unsafe
         c3.addProduct(V(repeating: pa[3]), bk)
         c4.addProduct(V(repeating: pa[4]), bk)
         c5.addProduct(V(repeating: pa[5]), bk)
-        pa += microRows
-        pb += bStep &* MemoryLayout<S>.stride
     }
+    // Two steps of k per turn of the loop, so the loop's own four instructions (two pointer
+    // adds, a count and a jump) come once per 40 instead of once per 20 (on AVX2 a step is 2
+    // loads, 6 broadcasts and 12 FMAs). The same FMAs in the same order, so the same bits. On
+    // the AVX-512 Xeon, forced AVX2, with both loops in one binary alternated product by
+    // product (together with the vector packing of A's 6-row strips): best 2–5 % and median
+    // 2–9 % more GFLOP/s on every bench shape, on 1 and 2 threads.
+    let stepBytes = bStep &* MemoryLayout<S>.stride
+    for _ in 0..<depth / 2 {
+        step(pa, pb)
+        step(pa + microRows, pb + stepBytes)
+        pa += 2 * microRows
+        pb += 2 &* stepBytes
+    }
+    if depth % 2 == 1 { step(pa, pb) }
     if columns == V.scalarCount {
         // Whole rows of the tile, as vectors (the last strip of A may have fewer than 6).
         @inline(__always) func store(_ r: Int, _ value: V) {
