@@ -140,19 +140,26 @@ func packA<S: TensorScalar>(_ a: MatrixView<S>, rows: Int, depth: Int, into pack
 @inline(__always)
 func packB<S: TensorScalar>(_ b: MatrixView<S>, depth: Int, columns: Int, into packed: UnsafeMutablePointer<S>, width: Int) {
     typealias V = S.KernelVector
-    var destination = packed
-    for strip in stride(from: 0, to: columns, by: width) {
+    // Whole strips of a B stored by rows: row by row, each row of the panel read once front to
+    // back and stored one vector row into each strip (by strips instead, down each strip's
+    // column of rows, each read was a new row, 4 KB on from the last for 1024 columns: 0.5–1.5 %
+    // of a 512³ or 1024³ product, alternated in one process).
+    let whole = b.columnStride == 1 ? columns / width : 0
+    let rowBytes = width * MemoryLayout<S>.stride
+    for p in 0..<depth {
+        let row = UnsafeRawPointer(b.base + p * b.rowStride)
+        for strip in 0..<whole {
+            let target = UnsafeMutableRawPointer(packed + (strip * depth + p) * width)
+            for v in stride(from: 0, to: rowBytes, by: MemoryLayout<V>.stride) {
+                target.storeBytes(of: row.loadUnaligned(fromByteOffset: strip * rowBytes + v, as: V.self), toByteOffset: v, as: V.self)
+            }
+        }
+    }
+    var destination = packed + whole * depth * width
+    for strip in stride(from: whole * width, to: columns, by: width) {
         let stripWidth = Swift.min(width, columns - strip)
         let source = b.offset(row: 0, column: strip)
-        if stripWidth == width && b.columnStride == 1 {
-            for p in 0..<depth {
-                let row = UnsafeRawPointer(source.base + p * b.rowStride)
-                let target = UnsafeMutableRawPointer(destination + p * width)
-                for v in stride(from: 0, to: width * MemoryLayout<S>.stride, by: MemoryLayout<V>.stride) {
-                    target.storeBytes(of: row.loadUnaligned(fromByteOffset: v, as: V.self), toByteOffset: v, as: V.self)
-                }
-            }
-        } else if b.columnStride == 1 {
+        if b.columnStride == 1 {
             // A partial strip of rows (a 10-column W): row by row, then zeros to the strip's width.
             for p in 0..<depth {
                 let row = source.base + p * b.rowStride, target = destination + p * width

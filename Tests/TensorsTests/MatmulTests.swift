@@ -188,6 +188,28 @@ final class MatmulTests: XCTestCase {
         }
     }
 
+    /// More than 256 rows: B's panels are packed (row by row for a B stored by rows, down its
+    /// columns for a transposed one). On every path this CPU runs, the products match the
+    /// textbook loop: several panels, two blocks of columns (more than 1024), whole and partial
+    /// strips, B as stored and transposed, 1 and 2 threads (each packs a share of the strips).
+    func testPackedPanelsOfBMatchTheTextbookLoop() {
+        let saved = KernelPath.current
+        defer { KernelPath.current = saved }
+        var rng = SeededGenerator(seed: 17)
+        for (m, k, n) in [(260, 300, 70), (257, 20, 1061), (290, 40, 33)] {
+            let a = Tensor<Float>.uniform([m, k], lower: -1, upper: 1, using: &rng), b = Tensor<Float>.uniform([k, n], lower: -1, upper: 1, using: &rng)
+            let expected = naiveMatmul(a, b), bt = b.transposed()
+            for path in KernelPath.supported {
+                KernelPath.current = path
+                for threads in [1, 2] {
+                    let shape = "\(path), \(threads)t, (\(m)×\(k))·(\(k)×\(n))"
+                    assertClose(matmul(a, b, threads: threads), expected, tolerance: 1e-6 * Float(k), shape)
+                    assertClose(matmul(a, bt, transposeB: true, threads: threads), expected, tolerance: 1e-6 * Float(k), shape + " Bᵀ flag")
+                }
+            }
+        }
+    }
+
     func testTwoThreadsGiveTheSameBitsAsOne() {
         var rng = SeededGenerator(seed: 4)
         for (m, k, n) in [(128, 784, 512), (784, 128, 512), (300, 200, 37), (33, 600, 700)] {
