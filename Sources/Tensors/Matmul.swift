@@ -211,13 +211,14 @@ func microKernel<S: TensorScalar>(depth: Int, _ a: UnsafePointer<S>, _ b: Unsafe
         c4.addProduct(V(repeating: pa[4]), bk)
         c5.addProduct(V(repeating: pa[5]), bk)
     }
-    // Two steps of k per turn of the loop, so the loop's own four instructions (two pointer
-    // adds, a count and a jump) come once per 40 instead of once per 20 (on AVX2 a step is 2
+    let stepBytes = bStep &* MemoryLayout<S>.stride
+    #if arch(x86_64)
+    // AVX2: two steps of k per turn of the loop, so the loop's own four instructions (two
+    // pointer adds, a count and a jump) come once per 40 instead of once per 20 (a step is 2
     // loads, 6 broadcasts and 12 FMAs). The same FMAs in the same order, so the same bits. On
     // the AVX-512 Xeon, forced AVX2, with both loops in one binary alternated product by
     // product (together with the vector packing of A's 6-row strips): best 2–5 % and median
     // 2–9 % more GFLOP/s on every bench shape, on 1 and 2 threads.
-    let stepBytes = bStep &* MemoryLayout<S>.stride
     for _ in 0..<depth / 2 {
         step(pa, pb)
         step(pa + microRows, pb + stepBytes)
@@ -225,6 +226,16 @@ func microKernel<S: TensorScalar>(depth: Int, _ a: UnsafePointer<S>, _ b: Unsafe
         pb += 2 &* stepBytes
     }
     if depth % 2 == 1 { step(pa, pb) }
+    #else
+    // NEON: one step per turn. Its 24 accumulators (6 rows of four 128-bit registers) leave no
+    // room for a second step: unrolled, the compiler spilled accumulators to the stack inside
+    // the loop (aarch64 assembly of the same loop, built with the toolchain's embedded target).
+    for _ in 0..<depth {
+        step(pa, pb)
+        pa += microRows
+        pb += stepBytes
+    }
+    #endif
     if columns == V.scalarCount {
         // Whole rows of the tile, as vectors (the last strip of A may have fewer than 6).
         @inline(__always) func store(_ r: Int, _ value: V) {
