@@ -14,12 +14,12 @@ final class MatmulTests: XCTestCase {
         })
     }
 
-    /// Edge sizes around the tile sizes (6 rows, 16 or 8 columns, 256-deep panels, 144-row
-    /// blocks, 1024-column blocks) plus odd and tiny ones.
+    /// Edge sizes around the tile sizes (6 or 12 rows, 16 or 32 columns, 256-deep panels, row
+    /// blocks of 72 or 144, 1024-column blocks) plus odd and tiny ones.
     let sizes: [(Int, Int, Int)] = [
         (1, 1, 1), (1, 7, 1), (2, 3, 4), (5, 1, 3), (6, 16, 16), (7, 17, 15), (13, 5, 33),
         (1, 300, 1), (31, 257, 17), (145, 9, 20), (6, 513, 8), (150, 3, 1030), (128, 784, 10),
-        (64, 100, 48), (3, 0, 4),
+        (64, 100, 48), (3, 0, 4), (73, 30, 40), (145, 30, 33),
     ]
 
     func testFloatMatchesTheNaiveLoopOnEdgeSizes() {
