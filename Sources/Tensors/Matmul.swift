@@ -29,11 +29,15 @@ import TensorKernels512
 let microRows = 6
 /// Depth of one packed panel (rows of B, columns of A).
 let panelDepth = 256
-/// Tiles of rows in one block of A packed at a time: 144 rows on AVX-512 (12-row tiles), 72 on
-/// AVX2 and NEON (6-row tiles). On the AVX-512 Xeon, forced AVX2, alternated in one process:
-/// 72 rows gave 1024³ on one thread 3–4 % more GFLOP/s (best and median, 2 runs) than 144, and
-/// 512³ and 784x128x512 the same. (Row blocks only group the work: the bits do not change.)
+/// Rows of A packed at a time against a packed panel of B: 12 tiles, so 144 rows on AVX-512
+/// (12-row tiles) and 72 on AVX2 and NEON (6-row tiles). Against a B read in place, 144 rows on
+/// every path: each block reads B again where it lies and copies its strips again. Measured on
+/// the AVX-512 Xeon, forced AVX2, alternated in one process: 72 rows gave 1024³ on one thread
+/// 3–4 % more GFLOP/s than 144 (best and median, 2 runs), 512³ and 784x128x512 the same; with
+/// B in place (128x784x512, 256x512x512, 200x300x400) 144 was 0.5–1.5 % faster. Row blocks
+/// only group the work: the bits do not change.
 let blockTiles = 12
+let inPlaceBlockRows = 144
 /// Columns of B packed at a time.
 let blockColumns = 1024
 
@@ -144,9 +148,9 @@ func packA<S: TensorScalar>(_ a: MatrixView<S>, rows: Int, depth: Int, into pack
 func packB<S: TensorScalar>(_ b: MatrixView<S>, depth: Int, columns: Int, into packed: UnsafeMutablePointer<S>, width: Int) {
     typealias V = S.KernelVector
     // Whole strips of a B stored by rows: row by row, each row of the panel read once front to
-    // back and stored one vector row into each strip (by strips instead, down each strip's
-    // column of rows, each read was a new row, 4 KB on from the last for 1024 columns: 0.5–1.5 %
-    // of a 512³ or 1024³ product, alternated in one process).
+    // back and stored one vector row into each strip. (Strip by strip, each read began a new
+    // row, 4 KB after the last one for 1024 columns; row by row was 0.5–1.5 % faster on 512³
+    // and 1024³, alternated in one process.)
     let whole = b.columnStride == 1 ? columns / width : 0
     let rowBytes = width * MemoryLayout<S>.stride
     for p in 0..<depth {
@@ -217,8 +221,8 @@ func microKernel<S: TensorScalar>(depth: Int, _ a: UnsafePointer<S>, _ b: Unsafe
     let stepBytes = bStep &* MemoryLayout<S>.stride
     #if arch(x86_64)
     // AVX2: two steps of k per turn of the loop, so the loop's own four instructions (two
-    // pointer adds, a count and a jump) come once per 40 instead of once per 20 (a step is 2
-    // loads, 6 broadcasts and 12 FMAs). The same FMAs in the same order, so the same bits. On
+    // pointer adds, a count and a jump) come once every 40 kernel instructions instead of every
+    // 20 (a step is 2 loads, 6 broadcasts and 12 FMAs). The same FMAs in the same order, so the same bits. On
     // the AVX-512 Xeon, forced AVX2, with both loops in one binary alternated product by
     // product (together with the vector packing of A's 6-row strips): best 2–5 % and median
     // 2–9 % more GFLOP/s on every bench shape, on 1 and 2 threads.
@@ -403,11 +407,11 @@ func gemmBlocked<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ 
     // Row blocks are whole strips of the tile; with several threads, at least 8 per thread, so
     // that the last blocks handed out are small and the threads finish together.
     let strips = (m + mr - 1) / mr
-    let blockRows = blockTiles * mr
+    let inPlace = b.columnStride == 1 && m <= inPlaceBRows
+    let blockRows = inPlace ? inPlaceBlockRows : blockTiles * mr
     let rowBlockCount = threads == 1 ? (m + blockRows - 1) / blockRows
         : Swift.min(strips, Swift.max((m + blockRows - 1) / blockRows, 8 * threads))
     let mc = (strips + rowBlockCount - 1) / rowBlockCount * mr
-    let inPlace = b.columnStride == 1 && m <= inPlaceBRows
     let bCount = inPlace ? kc * width : kc * ((Swift.min(n, blockColumns) + width - 1) / width * width)
     let aCount = kc * mc
     let packedB: UnsafeMutablePointer<S> = packingBuffer(bCount), packedA: UnsafeMutablePointer<S> = packingBuffer(threads * aCount)
