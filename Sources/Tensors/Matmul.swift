@@ -34,9 +34,10 @@ let panelDepth = 256
 /// every path: each block reads B again where it lies and copies its strips again. Measured on
 /// the AVX-512 Xeon, forced AVX2, alternated in one process: 72 rows gave 1024³ on one thread
 /// 3–4 % more GFLOP/s than 144 (best and median, 2 runs), 512³ and 784x128x512 the same; with
-/// B in place (128x784x512, 256x512x512, 200x300x400) 144 was 0.5–1.5 % faster. Row blocks
-/// only group the work: the bits do not change.
+/// B in place (128x784x512, 256x512x512, 200x300x400) 144 was 0.1–1.6 % faster and never
+/// slower (6 runs). Row blocks only group the work: the bits do not change.
 let blockTiles = 12
+/// Rows of A packed at a time against a B read in place, on every path (see `blockTiles`).
 let inPlaceBlockRows = 144
 /// Columns of B packed at a time.
 let blockColumns = 1024
@@ -149,8 +150,8 @@ func packB<S: TensorScalar>(_ b: MatrixView<S>, depth: Int, columns: Int, into p
     typealias V = S.KernelVector
     // Whole strips of a B stored by rows: row by row, each row of the panel read once front to
     // back and stored one vector row into each strip. (Strip by strip, each read began a new
-    // row, 4 KB after the last one for 1024 columns; row by row was 0.5–1.5 % faster on 512³
-    // and 1024³, alternated in one process.)
+    // row, 4 KB after the last one for 1024 columns; row by row was 0–2 % faster on 512³ and
+    // 1024³, both paths, 1 and 2 threads, never slower in 8 alternated runs: a small gain.)
     let whole = b.columnStride == 1 ? columns / width : 0
     let rowBytes = width * MemoryLayout<S>.stride
     for p in 0..<depth {
@@ -224,8 +225,8 @@ func microKernel<S: TensorScalar>(depth: Int, _ a: UnsafePointer<S>, _ b: Unsafe
     // pointer adds, a count and a jump) come once every 40 kernel instructions instead of every
     // 20 (a step is 2 loads, 6 broadcasts and 12 FMAs). The same FMAs in the same order, so the same bits. On
     // the AVX-512 Xeon, forced AVX2, with both loops in one binary alternated product by
-    // product (together with the vector packing of A's 6-row strips): best 2–5 % and median
-    // 2–9 % more GFLOP/s on every bench shape, on 1 and 2 threads.
+    // product (together with the vector packing of A's 6-row strips): best 3–5 % and median
+    // 2–10 % more GFLOP/s on every bench shape, on 1 and 2 threads (11 runs).
     for _ in 0..<depth / 2 {
         step(pa, pb)
         step(pa + microRows, pb + stepBytes)
