@@ -784,12 +784,13 @@ func wideNarrowKernel<S: TensorScalar>(depth: Int, _ a: UnsafePointer<S>, aRowSt
 
 /// C = A · B for a matrix A with few rows (at most a few hundred), on `threads` workers.
 ///
-/// The workers first pack all of A together, every panel of depth kc (each worker a share of
-/// the strips; A is small). Then each takes the next strip of columns of C not yet taken (in
-/// `spreadOrder`) and computes it whole: for each panel in order, it packs that part of B into
-/// its own buffer (or reads it in place) and runs the micro-kernels for all rows. So the workers
-/// meet twice per product, not twice per panel, and every element of C is computed by one
-/// worker, summing the panels in the same order.
+/// The workers first pack all of A, every panel of depth kc: together, each a share of the
+/// strips (A is small), or each its own copy (`ownCopies`). Then each takes the next strip of
+/// columns of C not yet taken (in `spreadOrder`) and computes it whole: for each panel in
+/// order, it packs that part of B into its own buffer (or reads it in place) and runs the
+/// micro-kernels for all rows. So the workers meet at most twice per product, not twice per
+/// panel, and every element of C is computed by one worker, summing the panels in the same
+/// order.
 @inline(__always)
 func gemmSharedA<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ b: MatrixView<S>,
                                   _ c: UnsafeMutablePointer<S>, ldc: Int, threads: Int, path: KernelPath) {
@@ -798,30 +799,48 @@ func gemmSharedA<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ 
     let panels = (k + kc - 1) / kc
     let strips = (m + mr - 1) / mr
     let inPlace = b.columnStride == 1 && m <= inPlaceBRows
+    let order = spreadOrder((n + width - 1) / width, parts: threads)
+    // On AVX-512, when each worker gets two strips of C or more, each packs all of A into its
+    // own buffer before its first strip, instead of the workers packing one copy together:
+    // twice the packing, but no meeting between packing and products, and no core reading the
+    // rows the other packed (from the other core's cache). Both ways alternated in one process,
+    // 2 threads, 1000 products each: 128x784x512 best and median 2–5 % more GFLOP/s (6 runs), 128x512x512, 128x784x128, 64x784x256, 100x300x140 and 150x784x512 equal or up
+    // to 6 % faster. With one strip each (128x784x64, 64x5408x40) it was 4–6 % slower, and on
+    // the AVX2 path 1–15 % slower on every shape tried (128x784 times 512, 128, 64 and 32
+    // columns): there the workers share one copy.
+    let ownCopies = path == .avx512 && order.count >= 2 * threads
     let aCount = strips * mr * k, bCount = kc * width
-    let packedA: UnsafeMutablePointer<S> = packingBuffer(aCount), packedB: UnsafeMutablePointer<S> = packingBuffer(threads * bCount)
+    let packedA: UnsafeMutablePointer<S> = packingBuffer(ownCopies ? threads * aCount : aCount)
+    let packedB: UnsafeMutablePointer<S> = packingBuffer(threads * bCount)
     defer {
         packedA.deallocate()
         packedB.deallocate()
     }
     let shared = UnsafeTransfer((a, b, c, packedA, packedB))
-    // Panel p of the packed A starts at strips · mr · kc · p (a shorter last panel is packed
-    // with its own depth there).
-    let pieces = strips * panels
-    let piecesPerWorker = (pieces + threads - 1) / threads
-    parallelFor(threads) { worker in
-        let (a, _, _, packedA, _) = shared.value
-        for piece in worker * piecesPerWorker ..< Swift.min(pieces, (worker + 1) * piecesPerWorker) {
+    /// Packs pieces of A (piece = panel · strips + strip of rows) into `packed`: panel p starts
+    /// at strips · mr · kc · p (a shorter last panel is packed with its own depth there).
+    @inline(__always) func pack(_ pieces: Range<Int>, into packed: UnsafeMutablePointer<S>) {
+        let a = shared.value.0
+        for piece in pieces {
             let (panel, strip) = piece.quotientAndRemainder(dividingBy: strips)
             let pc = panel * kc, depth = Swift.min(kc, k - pc)
             packA(a.offset(row: strip * mr, column: pc), rows: Swift.min(mr, m - strip * mr), depth: depth,
-                  into: packedA + strips * mr * pc + strip * mr * depth, stripRows: mr)
+                  into: packed + strips * mr * pc + strip * mr * depth, stripRows: mr)
         }
     }
-    let order = spreadOrder((n + width - 1) / width, parts: threads)
-    parallelForEachTaken(order.count, threads: threads) { worker, item in
+    let pieces = strips * panels
+    if !ownCopies {
+        let piecesPerWorker = (pieces + threads - 1) / threads
+        parallelFor(threads) { worker in
+            pack(worker * piecesPerWorker ..< Swift.min(pieces, (worker + 1) * piecesPerWorker), into: shared.value.3)
+        }
+    }
+    parallelForEachTaken(order.count, threads: threads, start: { worker in
+        if ownCopies { pack(0 ..< pieces, into: shared.value.3 + worker * aCount) }
+    }) { worker, item in
         let strip = order[item]
         let (_, b, c, packedA, packedB) = shared.value
+        let ownA = ownCopies ? packedA + worker * aCount : packedA
         let ownB = packedB + worker * bCount
         let jc = strip * width, columns = Swift.min(width, n - jc)
         for pc in stride(from: 0, to: k, by: kc) {
@@ -835,7 +854,7 @@ func gemmSharedA<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ 
             }
             // Read in place, a whole strip is copied into ownB as the first tile reads it (a
             // partial one was packed there by inPlacePanel).
-            multiplyPacked(rows: m, columns: columns, depth: depth, packedA + strips * mr * pc, panel, c + jc, ldc: ldc,
+            multiplyPacked(rows: m, columns: columns, depth: depth, ownA + strips * mr * pc, panel, c + jc, ldc: ldc,
                            accumulate: pc > 0, path: path, stripCopy: inPlace ? ownB : nil)
         }
     }

@@ -90,10 +90,13 @@ func parallelFor(_ count: Int, _ body: (Int) -> Void) {
 
 /// Runs `body(worker, item)` for every item in `0 ..< count` on `threads` workers (the pool and
 /// the calling thread), each worker taking the next item not yet taken, so that a worker slowed
-/// down by a busy host simply takes fewer. Each item runs once, on one worker.
-func parallelForEachTaken(_ count: Int, threads: Int, _ body: (_ worker: Int, _ item: Int) -> Void) {
+/// down by a busy host simply takes fewer. Each item runs once, on one worker; each worker
+/// first runs `start(worker)` (once, before it takes an item).
+func parallelForEachTaken(_ count: Int, threads: Int, start: (_ worker: Int) -> Void = { _ in },
+                          _ body: (_ worker: Int, _ item: Int) -> Void) {
     let next = Counter()
     parallelFor(threads) { worker in
+        start(worker)
         while case let item = next.next(), item < count { body(worker, item) }
     }
 }
