@@ -193,7 +193,7 @@ final class MatmulTests: XCTestCase {
     /// More than 256 rows: B's panels are packed (row by row for a B stored by rows, down its
     /// columns for a transposed one). On every path this CPU runs, the products match the
     /// textbook loop: several panels, two blocks of columns (more than 1024), whole and partial
-    /// strips, B as stored and transposed, 1 and 2 threads (each packs a share of the strips).
+    /// strips, B as stored and transposed, 1 and 2 threads (each packs its own copy of the panel).
     func testPackedPanelsOfBMatchTheTextbookLoop() {
         let saved = KernelPath.current
         defer { KernelPath.current = saved }
