@@ -439,10 +439,11 @@ func gemmBlocked<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ 
             let inPlacePanelB = inPlace ? inPlacePanel(b, pc: pc, jc: jc, depth: depth, columns: nc, width: width, edge: packedB) : nil
             // Row blocks are handed out in order to whichever worker is free (a busy host can
             // slow one vCPU down); each block is still computed by one worker in one order.
-            parallelForEachTaken((m + mc - 1) / mc, threads: threads, start: { worker in
+            func packOwnPanel(_ worker: Int) {
                 let (_, b, _, _, packedB, _) = shared.value
                 if !inPlace { packB(b.offset(row: pc, column: jc), depth: depth, columns: nc, into: packedB + worker * bCount, width: width) }
-            }) { worker, block in
+            }
+            parallelForEachTaken((m + mc - 1) / mc, threads: threads, start: packOwnPanel) { worker, block in
                 let (a, _, c, packedA, packedB, stripCopies) = shared.value
                 let panel = inPlacePanelB ?? .packed(packedB + worker * bCount, depth: depth, width: width)
                 let ownA = packedA + worker * aCount
@@ -831,9 +832,10 @@ func gemmSharedA<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ 
             pack(worker * piecesPerWorker ..< Swift.min(pieces, (worker + 1) * piecesPerWorker), into: shared.value.3)
         }
     }
-    parallelForEachTaken(order.count, threads: threads, start: { worker in
+    func packOwnCopy(_ worker: Int) {
         if ownCopies { pack(0 ..< pieces, into: shared.value.3 + worker * aCount) }
-    }) { worker, item in
+    }
+    parallelForEachTaken(order.count, threads: threads, start: packOwnCopy) { worker, item in
         let strip = order[item]
         let (_, b, c, packedA, packedB) = shared.value
         let ownA = ownCopies ? packedA + worker * aCount : packedA
