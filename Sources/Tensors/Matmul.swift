@@ -801,10 +801,11 @@ func gemmSharedA<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ 
     // own buffer before its first strip, instead of the workers packing one copy together:
     // twice the packing, but no meeting between packing and products, and no core reading the
     // rows the other packed (from the other core's cache). Both ways alternated in one process,
-    // 2 threads, 1000 products each: 128x784x512 best and median 2–5 % more GFLOP/s (6 runs), 128x512x512, 128x784x128, 64x784x256, 100x300x140 and 150x784x512 equal or up
-    // to 6 % faster. With one strip each (128x784x64, 64x5408x40) it was 4–6 % slower, and on
-    // the AVX2 path 1–15 % slower on every shape tried (128x784 times 512, 128, 64 and 32
-    // columns): there the workers share one copy.
+    // 2 threads, 1000 products each: 128x784x512 best and median 2–5 % more GFLOP/s (6 runs);
+    // 128x512x512, 128x784x128, 64x784x256, 100x300x140 and 150x784x512 equal or up to 6 %
+    // faster. With one strip each (128x784x64, 64x5408x40) it was 4–6 % slower, and on the AVX2
+    // path 1–15 % slower on every shape tried (128x784 times 512, 128, 64 and 32 columns):
+    // there the workers share one copy.
     let ownCopies = path == .avx512 && order.count >= 2 * threads
     let aCount = strips * mr * k, bCount = kc * width
     let packedA: UnsafeMutablePointer<S> = packingBuffer(ownCopies ? threads * aCount : aCount)
