@@ -417,10 +417,12 @@ func gemmBlocked<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ 
     let aCount = kc * mc
     // A packed B: each worker packs the whole panel into its own buffer, as it starts on the
     // panel, instead of the workers packing one copy together and meeting before the products.
-    // Both ways alternated in one process (2 threads, 300–1000 products each): 784x128x512,
-    // 512³, 1024³ and 300x200x400 equal to 2 % faster on AVX-512 and AVX2, 256x512x512 equal.
-    // A worker computes at least 96 rows against each panel (gemmProduct), so the extra packing
-    // is at most about 1 % of its work.
+    // Both ways alternated in one process, 2 threads, 300–1000 products each: on AVX-512,
+    // 784x128x512 0–1 % faster (4 runs), 512³, 1024³ and 300x200x400 1–2 % (one run each),
+    // 256x512x512 equal; on AVX2, 784x128x512, 512³ and 1024³ 0.1–1.2 % (one run each). A small
+    // gain, near the run-to-run spread, never more than 0.4 % slower; kept because it also
+    // removes a packing pass and a meeting of the workers per panel. A worker computes at least
+    // 96 rows against each panel (gemmProduct), so the extra packing is about 1 % of its work.
     let packedB: UnsafeMutablePointer<S> = packingBuffer(inPlace ? bCount : threads * bCount)
     let packedA: UnsafeMutablePointer<S> = packingBuffer(threads * aCount)
     // B read in place, in blocks tall enough to copy its strips (multiplyPacked): each worker
@@ -802,10 +804,10 @@ func gemmSharedA<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ 
     // twice the packing, but no meeting between packing and products, and no core reading the
     // rows the other packed (from the other core's cache). Both ways alternated in one process,
     // 2 threads, 1000 products each: 128x784x512 best and median 2–5 % more GFLOP/s (6 runs);
-    // 128x512x512, 128x784x128, 64x784x256, 100x300x140 and 150x784x512 equal or up to 6 %
-    // faster. With one strip each (128x784x64, 64x5408x40) it was 4–6 % slower, and on the AVX2
-    // path 1–15 % slower on every shape tried (128x784 times 512, 128, 64 and 32 columns):
-    // there the workers share one copy.
+    // 128x512x512, 128x784x128, 64x784x256, 100x300x140 and 150x784x512 from 0.5 % slower to
+    // 6 % faster (one or two runs each, on a noisy host). With one strip each (128x784x64,
+    // 64x5408x40) it was 4–6 % slower, and on the AVX2 path 1–15 % slower on every shape tried
+    // (128x784 times 512, 128, 64 and 32 columns): there the workers share one copy.
     let ownCopies = path == .avx512 && order.count >= 2 * threads
     let aCount = strips * mr * k, bCount = kc * width
     let packedA: UnsafeMutablePointer<S> = packingBuffer(ownCopies ? threads * aCount : aCount)

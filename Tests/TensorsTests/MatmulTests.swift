@@ -170,8 +170,9 @@ final class MatmulTests: XCTestCase {
     /// tile of each strip copies the strip as it reads it and the others read the copy. The
     /// products match the textbook loop, give the same bits on 1, 2 and 3 threads and leave B
     /// as it was (several panels, whole and partial strips, 4 tiles of rows exactly on AVX-512
-    /// (48) and AVX2 (24), Float and Double; on AVX-512, A packed once for both threads (3 or 4
-    /// strips of C) and once by each (5 or more strips, with a partial tile of rows and a
+    /// (48) and AVX2 (24), Float and Double; on AVX-512, A packed once for all threads (fewer
+    /// than two strips of C per thread: 100x600x70, 47x200x64) and once by each thread (two or
+    /// more: 128x784x512, and 100x300x140 on 2 threads, with a partial tile of rows and a
     /// partial strip)).
     func testReadingBInPlaceWithACopyOfEachStrip() {
         var rng = SeededGenerator(seed: 13)
