@@ -21,14 +21,59 @@ public let avx512TileVectors = 2
 /// runs): 3–10 % faster than the hardware prefetcher alone, 2 threads most.
 let prefetchSteps = 8
 
-/// The tile of C at `c` becomes (or, when `accumulate`, gains) the product of a packed strip of
-/// A (12 values per k) and a strip of B (2 vectors per k, row k + 1 `bStep` elements after row k:
+/// Where the kernel finds A's twelve values A[r, k] (r = 0 ..< 12) at each step of k.
+protocol TileOfA {
+    associatedtype Scalar
+    /// A[r, k] at the current k (r is a constant once the kernel is inlined).
+    func value(_ r: Int) -> Scalar
+    /// On to k + 1.
+    mutating func advance()
+}
+
+/// A packed strip (`packA` in Tensors): the twelve values of each k side by side.
+struct PackedStrip<Scalar>: TileOfA {
+    var next: UnsafePointer<Scalar>
+
+    @inline(__always) func value(_ r: Int) -> Scalar { next[r] }
+    @inline(__always) mutating func advance() { next += avx512TileRows }
+}
+
+/// Twelve rows of A where they lie (each row contiguous, `rowStride` elements after the one
+/// before): no packing. Read through three pointers at column k of rows 0, 4 and 8, plus 0, 1,
+/// 2 or 3 row strides (x86's base + index × scale), so that the loop keeps five registers for
+/// A and spills nothing; the pointers advance through `backprop_opaque` (TensorsCPU.h), which
+/// keeps the compiler from rewriting them into twelve. A row's cache line serves 16 steps of
+/// k (8 in Double), as a packed strip's line serves 1⅓.
+struct RowsInPlace<Scalar>: TileOfA {
+    var row0: UnsafePointer<Scalar>, row4: UnsafePointer<Scalar>, row8: UnsafePointer<Scalar>
+    let rowStride: Int
+
+    @inline(__always) init(_ a: UnsafePointer<Scalar>, rowStride: Int) {
+        (row0, row4, row8, self.rowStride) = (a, a + 4 &* rowStride, a + 8 &* rowStride, rowStride)
+    }
+
+    @inline(__always) func value(_ r: Int) -> Scalar {
+        let group = r < 4 ? row0 : r < 8 ? row4 : row8
+        return group[(r % 4) &* rowStride]
+    }
+
+    @inline(__always) mutating func advance() {
+        @inline(__always) func next(_ p: UnsafePointer<Scalar>) -> UnsafePointer<Scalar> {
+            backprop_opaque(p + 1).assumingMemoryBound(to: Scalar.self)
+        }
+        (row0, row4, row8) = (next(row0), next(row4), next(row8))
+    }
+}
+
+/// The tile of C at `c` becomes (or, when `accumulate`, gains) the product of a strip of A (12
+/// values per k: packed, or its rows where they lie) and a strip of B (2 vectors per k, row k + 1 `bStep` elements after row k:
 /// packed, or B itself) over `depth` steps; only its top-left `rows × columns` part is written
 /// (edge tiles). With `copy`, each row of B's strip is also stored there as it is loaded (2
 /// vectors per k, contiguous), so that the next tiles can read the strip packed.
 @inline(__always)
-func microKernel<V: SIMD>(_ vector: V.Type, depth: Int, _ a: UnsafePointer<V.Scalar>, _ b: UnsafePointer<V.Scalar>, bStep: Int, _ c: UnsafeMutablePointer<V.Scalar>,
-                          rowStride: Int, rows: Int, columns: Int, accumulate: Bool, copy: UnsafeMutablePointer<V.Scalar>?) where V.Scalar: BinaryFloatingPoint {
+func microKernel<V: SIMD, A: TileOfA>(_ vector: V.Type, depth: Int, _ a: A, _ b: UnsafePointer<V.Scalar>, bStep: Int, _ c: UnsafeMutablePointer<V.Scalar>,
+                                      rowStride: Int, rows: Int, columns: Int, accumulate: Bool, copy: UnsafeMutablePointer<V.Scalar>?)
+    where V.Scalar: BinaryFloatingPoint, A.Scalar == V.Scalar {
     var c0a = V(), c0b = V(), c1a = V(), c1b = V(), c2a = V(), c2b = V(), c3a = V(), c3b = V()
     var c4a = V(), c4b = V(), c5a = V(), c5b = V(), c6a = V(), c6b = V(), c7a = V(), c7b = V()
     var c8a = V(), c8b = V(), c9a = V(), c9b = V(), c10a = V(), c10b = V(), c11a = V(), c11b = V()
@@ -47,19 +92,19 @@ func microKernel<V: SIMD>(_ vector: V.Type, depth: Int, _ a: UnsafePointer<V.Sca
             row.storeBytes(of: b1, toByteOffset: MemoryLayout<V>.stride, as: V.self)
             to = row + 2 * MemoryLayout<V>.stride
         }
-        var ar = V(repeating: pa[0]); c0a.addProduct(ar, b0); c0b.addProduct(ar, b1)
-        ar = V(repeating: pa[1]); c1a.addProduct(ar, b0); c1b.addProduct(ar, b1)
-        ar = V(repeating: pa[2]); c2a.addProduct(ar, b0); c2b.addProduct(ar, b1)
-        ar = V(repeating: pa[3]); c3a.addProduct(ar, b0); c3b.addProduct(ar, b1)
-        ar = V(repeating: pa[4]); c4a.addProduct(ar, b0); c4b.addProduct(ar, b1)
-        ar = V(repeating: pa[5]); c5a.addProduct(ar, b0); c5b.addProduct(ar, b1)
-        ar = V(repeating: pa[6]); c6a.addProduct(ar, b0); c6b.addProduct(ar, b1)
-        ar = V(repeating: pa[7]); c7a.addProduct(ar, b0); c7b.addProduct(ar, b1)
-        ar = V(repeating: pa[8]); c8a.addProduct(ar, b0); c8b.addProduct(ar, b1)
-        ar = V(repeating: pa[9]); c9a.addProduct(ar, b0); c9b.addProduct(ar, b1)
-        ar = V(repeating: pa[10]); c10a.addProduct(ar, b0); c10b.addProduct(ar, b1)
-        ar = V(repeating: pa[11]); c11a.addProduct(ar, b0); c11b.addProduct(ar, b1)
-        pa += avx512TileRows
+        var ar = V(repeating: pa.value(0)); c0a.addProduct(ar, b0); c0b.addProduct(ar, b1)
+        ar = V(repeating: pa.value(1)); c1a.addProduct(ar, b0); c1b.addProduct(ar, b1)
+        ar = V(repeating: pa.value(2)); c2a.addProduct(ar, b0); c2b.addProduct(ar, b1)
+        ar = V(repeating: pa.value(3)); c3a.addProduct(ar, b0); c3b.addProduct(ar, b1)
+        ar = V(repeating: pa.value(4)); c4a.addProduct(ar, b0); c4b.addProduct(ar, b1)
+        ar = V(repeating: pa.value(5)); c5a.addProduct(ar, b0); c5b.addProduct(ar, b1)
+        ar = V(repeating: pa.value(6)); c6a.addProduct(ar, b0); c6b.addProduct(ar, b1)
+        ar = V(repeating: pa.value(7)); c7a.addProduct(ar, b0); c7b.addProduct(ar, b1)
+        ar = V(repeating: pa.value(8)); c8a.addProduct(ar, b0); c8b.addProduct(ar, b1)
+        ar = V(repeating: pa.value(9)); c9a.addProduct(ar, b0); c9b.addProduct(ar, b1)
+        ar = V(repeating: pa.value(10)); c10a.addProduct(ar, b0); c10b.addProduct(ar, b1)
+        ar = V(repeating: pa.value(11)); c11a.addProduct(ar, b0); c11b.addProduct(ar, b1)
+        pa.advance()
         pb += step
     }
     let width = V.scalarCount
@@ -106,15 +151,29 @@ func microKernel<V: SIMD>(_ vector: V.Type, depth: Int, _ a: UnsafePointer<V.Sca
 }
 
 /// The AVX-512 tile for `Float` (12 × 32).
-public func avx512MicroKernel(depth: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, bStep: Int, _ c: UnsafeMutablePointer<Float>,
-                              rowStride: Int, rows: Int, columns: Int, accumulate: Bool, copy: UnsafeMutablePointer<Float>? = nil) {
-    microKernel(SIMD16<Float>.self, depth: depth, a, b, bStep: bStep, c, rowStride: rowStride, rows: rows, columns: columns, accumulate: accumulate, copy: copy)
+public func avx512MicroKernel(depth: Int, _ a: UnsafePointer<Float>, aRowStride: Int? = nil, _ b: UnsafePointer<Float>, bStep: Int,
+                              _ c: UnsafeMutablePointer<Float>, rowStride: Int, rows: Int, columns: Int, accumulate: Bool,
+                              copy: UnsafeMutablePointer<Float>? = nil) {
+    if let aRowStride {
+        microKernel(SIMD16<Float>.self, depth: depth, RowsInPlace(a, rowStride: aRowStride), b, bStep: bStep, c, rowStride: rowStride,
+                    rows: rows, columns: columns, accumulate: accumulate, copy: copy)
+    } else {
+        microKernel(SIMD16<Float>.self, depth: depth, PackedStrip(next: a), b, bStep: bStep, c, rowStride: rowStride,
+                    rows: rows, columns: columns, accumulate: accumulate, copy: copy)
+    }
 }
 
 /// The AVX-512 tile for `Double` (12 × 16).
-public func avx512MicroKernel(depth: Int, _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, bStep: Int, _ c: UnsafeMutablePointer<Double>,
-                              rowStride: Int, rows: Int, columns: Int, accumulate: Bool, copy: UnsafeMutablePointer<Double>? = nil) {
-    microKernel(SIMD8<Double>.self, depth: depth, a, b, bStep: bStep, c, rowStride: rowStride, rows: rows, columns: columns, accumulate: accumulate, copy: copy)
+public func avx512MicroKernel(depth: Int, _ a: UnsafePointer<Double>, aRowStride: Int? = nil, _ b: UnsafePointer<Double>, bStep: Int,
+                              _ c: UnsafeMutablePointer<Double>, rowStride: Int, rows: Int, columns: Int, accumulate: Bool,
+                              copy: UnsafeMutablePointer<Double>? = nil) {
+    if let aRowStride {
+        microKernel(SIMD8<Double>.self, depth: depth, RowsInPlace(a, rowStride: aRowStride), b, bStep: bStep, c, rowStride: rowStride,
+                    rows: rows, columns: columns, accumulate: accumulate, copy: copy)
+    } else {
+        microKernel(SIMD8<Double>.self, depth: depth, PackedStrip(next: a), b, bStep: bStep, c, rowStride: rowStride,
+                    rows: rows, columns: columns, accumulate: accumulate, copy: copy)
+    }
 }
 
 // MARK: - Narrow products (a layer of at most 16 outputs)

@@ -19,7 +19,8 @@
 //
 // Three shapes of a training step get their own way through, each with the same chains:
 //   - few rows of A (a mini-batch of ≤ 256) and B stored by rows: B is read in place, not
-//     packed (packing W would copy each weight to use it only m times);
+//     packed (packing W would copy each weight to use it only m times); on AVX-512, so are
+//     A's rows when A is stored by rows (X · W);
 //   - a narrow B (≤ 16 columns: a 10-class output layer): one vector per row of C, no tiles;
 //   - a shallow product (k ≤ 16: a convolution's 3 × 3 patches): no packing at all.
 
@@ -320,8 +321,17 @@ func inPlacePanel<S: TensorScalar>(_ b: MatrixView<S>, pc: Int, jc: Int, depth: 
                   packedEdge: full < columns ? UnsafePointer(edge) : nil)
 }
 
-/// The `rows × columns` block of C at `c` (+)= a packed block of A times a panel of B, with the
-/// micro-kernel of `path`:
+/// Where the micro-kernels read a block of A against one panel (`depth` of its columns): strip s
+/// (rows s·MR ..< (s + 1)·MR) packed at `packed + s · MR · depth`; or, on AVX-512 with A stored
+/// by rows, whole strips where they lie (`rows`: row 0 of the block at column 0 of the panel,
+/// and A's row stride) and only a partial last strip packed.
+struct BlockOfA<S> {
+    var packed: UnsafePointer<S>
+    var rows: (base: UnsafePointer<S>, rowStride: Int)? = nil
+}
+
+/// The `rows × columns` block of C at `c` (+)= a block of A (packed, or on AVX-512 read where it
+/// lies: `BlockOfA`) times a panel of B, with the micro-kernel of `path`:
 ///
 /// - B packed, on AVX-512: for each 12-high strip of A (12 × kc, 12 KB, kept in L1), every strip
 ///   of B, streaming from L2 (a strip of B, kc × 32, 32 KB, would fill L1 by itself).
@@ -337,15 +347,20 @@ func inPlacePanel<S: TensorScalar>(_ b: MatrixView<S>, pc: Int, jc: Int, depth: 
 ///   256x512x512; one run of 1000 alternated products) copying was 6 % slower at the median:
 ///   each copy then serves one tile.
 @inline(__always)
-func multiplyPacked<S: TensorScalar>(rows: Int, columns: Int, depth: Int, _ packedA: UnsafePointer<S>,
+func multiplyPacked<S: TensorScalar>(rows: Int, columns: Int, depth: Int, _ blockA: BlockOfA<S>,
                                      _ panel: PanelB<S>, _ c: UnsafeMutablePointer<S>, ldc: Int, accumulate: Bool,
                                      path: KernelPath, stripCopy: UnsafeMutablePointer<S>? = nil) {
     let mr = path.tileRows, nr = path.tileVectors * S.KernelVector.scalarCount
     /// The tile at row ir, column jr of the block, against B's strip at `b`.
     @inline(__always) func tile(_ ir: Int, _ jr: Int, _ b: UnsafePointer<S>, step: Int, copy: UnsafeMutablePointer<S>? = nil) {
-        let (a, c, rows, columns) = (packedA + ir * depth, c + ir * ldc + jr, Swift.min(mr, rows - ir), Swift.min(nr, columns - jr))
+        let (a, c, rows, columns) = (blockA.packed + ir * depth, c + ir * ldc + jr, Swift.min(mr, rows - ir), Swift.min(nr, columns - jr))
         if path == .avx512 {
-            wideKernel(depth: depth, a, b, bStep: step, c, rowStride: ldc, rows: rows, columns: columns, accumulate: accumulate, copy: copy)
+            if let inPlace = blockA.rows, rows == mr {
+                wideKernel(depth: depth, inPlace.base + ir * inPlace.rowStride, aRowStride: inPlace.rowStride, b, bStep: step, c,
+                           rowStride: ldc, rows: rows, columns: columns, accumulate: accumulate, copy: copy)
+            } else {
+                wideKernel(depth: depth, a, b, bStep: step, c, rowStride: ldc, rows: rows, columns: columns, accumulate: accumulate, copy: copy)
+            }
         } else {
             microKernel(depth: depth, a, b, bStep: step, c, rowStride: ldc, rows: rows, columns: columns, accumulate: accumulate, copy: copy)
         }
@@ -374,15 +389,16 @@ func multiplyPacked<S: TensorScalar>(rows: Int, columns: Int, depth: Int, _ pack
 
 /// The AVX-512 micro-kernel (TensorKernels512, built for x86-64-v4) for this scalar type.
 @inline(__always)
-func wideKernel<S: TensorScalar>(depth: Int, _ a: UnsafePointer<S>, _ b: UnsafePointer<S>, bStep: Int, _ c: UnsafeMutablePointer<S>,
-                                 rowStride: Int, rows: Int, columns: Int, accumulate: Bool, copy: UnsafeMutablePointer<S>?) {
+func wideKernel<S: TensorScalar>(depth: Int, _ a: UnsafePointer<S>, aRowStride: Int? = nil, _ b: UnsafePointer<S>, bStep: Int,
+                                 _ c: UnsafeMutablePointer<S>, rowStride: Int, rows: Int, columns: Int, accumulate: Bool,
+                                 copy: UnsafeMutablePointer<S>?) {
     if S.self == Float.self {
-        avx512MicroKernel(depth: depth, UnsafeRawPointer(a).assumingMemoryBound(to: Float.self),
+        avx512MicroKernel(depth: depth, UnsafeRawPointer(a).assumingMemoryBound(to: Float.self), aRowStride: aRowStride,
                           UnsafeRawPointer(b).assumingMemoryBound(to: Float.self), bStep: bStep, UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self),
                           rowStride: rowStride, rows: rows, columns: columns, accumulate: accumulate,
                           copy: copy.map { UnsafeMutableRawPointer($0).assumingMemoryBound(to: Float.self) })
     } else if S.self == Double.self {
-        avx512MicroKernel(depth: depth, UnsafeRawPointer(a).assumingMemoryBound(to: Double.self),
+        avx512MicroKernel(depth: depth, UnsafeRawPointer(a).assumingMemoryBound(to: Double.self), aRowStride: aRowStride,
                           UnsafeRawPointer(b).assumingMemoryBound(to: Double.self), bStep: bStep, UnsafeMutableRawPointer(c).assumingMemoryBound(to: Double.self),
                           rowStride: rowStride, rows: rows, columns: columns, accumulate: accumulate,
                           copy: copy.map { UnsafeMutableRawPointer($0).assumingMemoryBound(to: Double.self) })
@@ -415,6 +431,13 @@ func gemmBlocked<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ 
     let mc = (strips + rowBlockCount - 1) / rowBlockCount * mr
     let bCount = inPlace ? kc * width : kc * ((Swift.min(n, blockColumns) + width - 1) / width * width)
     let aCount = kc * mc
+    // Few rows (B read in place) on AVX-512, with A stored by rows: whole strips of A are read
+    // where they lie (`BlockOfA`), only a partial last strip is packed. Against packing the
+    // block, alternated in one process on 1 thread: 128x784x512 best 1–3 % more GFLOP/s and
+    // median from 3 % less to 2 % more (4 runs of 1500 products), 200x300x400 and 256x512x512
+    // 1–3 % more (one run each). For more rows, B is packed and each packed strip of A serves
+    // many strips of B (and rows 2 or 4 KB apart would meet in the same sets of L1).
+    let readsRowsOfA = path == .avx512 && inPlace && a.columnStride == 1
     // A packed B: each worker packs the whole panel into its own buffer, as it starts on the
     // panel, instead of the workers packing one copy together and meeting before the products.
     // Both ways alternated in one process, 2 threads, 300–1000 products each: on AVX-512,
@@ -450,8 +473,16 @@ func gemmBlocked<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ 
                 let panel = inPlacePanelB ?? .packed(packedB + worker * bCount, depth: depth, width: width)
                 let ownA = packedA + worker * aCount
                 let ic = block * mc, rows = Swift.min(mc, m - ic)
-                packA(a.offset(row: ic, column: pc), rows: rows, depth: depth, into: ownA, stripRows: mr)
-                multiplyPacked(rows: rows, columns: nc, depth: depth, ownA, panel, c + ic * ldc + jc, ldc: ldc,
+                let blockA: BlockOfA<S>
+                if readsRowsOfA {
+                    let full = rows / mr * mr
+                    if full < rows { packA(a.offset(row: ic + full, column: pc), rows: rows - full, depth: depth, into: ownA + full * depth, stripRows: mr) }
+                    blockA = BlockOfA(packed: ownA, rows: (a.base + ic * a.rowStride + pc, a.rowStride))
+                } else {
+                    packA(a.offset(row: ic, column: pc), rows: rows, depth: depth, into: ownA, stripRows: mr)
+                    blockA = BlockOfA(packed: ownA)
+                }
+                multiplyPacked(rows: rows, columns: nc, depth: depth, blockA, panel, c + ic * ldc + jc, ldc: ldc,
                                accumulate: pc > 0, path: path, stripCopy: stripCopies.map { $0 + worker * kc * width })
             }
         }
@@ -799,16 +830,26 @@ func gemmSharedA<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ 
     let strips = (m + mr - 1) / mr
     let inPlace = b.columnStride == 1 && m <= inPlaceBRows
     let order = spreadOrder((n + width - 1) / width, parts: threads)
-    // On AVX-512, when each worker gets two strips of C or more, each packs all of A into its
-    // own buffer before its first strip, instead of the workers packing one copy together:
-    // twice the packing, but no meeting between packing and products, and no core reading the
-    // rows the other packed (from the other core's cache). Both ways alternated in one process,
-    // 2 threads, 1000 products each: 128x784x512 best and median 2–5 % more GFLOP/s (6 runs);
+    // On AVX-512 with A stored by rows (X · W), the kernel reads whole 12-row strips of A where
+    // they lie (`BlockOfA`), and each worker packs only a partial last strip, for itself: no
+    // packing of A on the way to C's first strip, no meeting. Against each worker packing all of
+    // A (as below), alternated in one process on 2 threads: 128x784x512 best 3–6 % and median
+    // 2–5 % more GFLOP/s (4 runs of 1500 products each); 100x300x140, 128x784x128, 128x784x64
+    // and 47x200x64 8 % faster or more, best and median; 64x784x256 and 256x512x512 within 1 %
+    // (one run each, on a noisy host).
+    //
+    // Otherwise on AVX-512 (A transposed: Xᵀ · δ), when each worker gets two strips of C or
+    // more, each packs all of A into its own buffer before its first strip, instead of the
+    // workers packing one copy together: twice the packing, but no meeting between packing and
+    // products, and no core reading the rows the other packed (from the other core's cache).
+    // Both ways alternated in one process, 2 threads, 1000 products each (A stored by rows, before
+    // it was read in place): 128x784x512 best and median 2–5 % more GFLOP/s (6 runs);
     // 128x512x512, 128x784x128, 64x784x256, 100x300x140 and 150x784x512 from 0.5 % slower to
     // 6 % faster (one or two runs each, on a noisy host). With one strip each (128x784x64,
     // 64x5408x40) it was 4–6 % slower, and on the AVX2 path 1–15 % slower on every shape tried
     // (128x784 times 512, 128, 64 and 32 columns): there the workers share one copy.
-    let ownCopies = path == .avx512 && order.count >= 2 * threads
+    let readsRowsOfA = path == .avx512 && inPlace && a.columnStride == 1
+    let ownCopies = readsRowsOfA || (path == .avx512 && order.count >= 2 * threads)
     let aCount = strips * mr * k, bCount = kc * width
     let packedA: UnsafeMutablePointer<S> = packingBuffer(ownCopies ? threads * aCount : aCount)
     let packedB: UnsafeMutablePointer<S> = packingBuffer(threads * bCount)
@@ -819,7 +860,7 @@ func gemmSharedA<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ 
     let shared = UnsafeTransfer((a, b, c, packedA, packedB))
     /// Packs pieces of A (piece = panel · strips + strip of rows) into `packed`: panel p starts
     /// at strips · mr · kc · p (a shorter last panel is packed with its own depth there).
-    @inline(__always) func pack(_ pieces: Range<Int>, into packed: UnsafeMutablePointer<S>) {
+    @inline(__always) func pack<Pieces: Sequence<Int>>(_ pieces: Pieces, into packed: UnsafeMutablePointer<S>) {
         let a = shared.value.0
         for piece in pieces {
             let (panel, strip) = piece.quotientAndRemainder(dividingBy: strips)
@@ -836,7 +877,13 @@ func gemmSharedA<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ 
         }
     }
     func packOwnCopy(_ worker: Int) {
-        if ownCopies { pack(0 ..< pieces, into: shared.value.3 + worker * aCount) }
+        let own = shared.value.3 + worker * aCount
+        if !readsRowsOfA {
+            if ownCopies { pack(0 ..< pieces, into: own) }
+        } else if m % mr != 0 {
+            // The partial last strip, in every panel (piece = panel · strips + strip).
+            pack(stride(from: strips - 1, to: pieces, by: strips), into: own)
+        }
     }
     parallelForEachTaken(order.count, threads: threads, start: packOwnCopy) { worker, item in
         let strip = order[item]
@@ -855,7 +902,8 @@ func gemmSharedA<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ 
             }
             // Read in place, a whole strip is copied into ownB as the first tile reads it (a
             // partial one was packed there by inPlacePanel).
-            multiplyPacked(rows: m, columns: columns, depth: depth, ownA + strips * mr * pc, panel, c + jc, ldc: ldc,
+            let blockA = BlockOfA(packed: ownA + strips * mr * pc, rows: readsRowsOfA ? (shared.value.0.base + pc, shared.value.0.rowStride) : nil)
+            multiplyPacked(rows: m, columns: columns, depth: depth, blockA, panel, c + jc, ldc: ldc,
                            accumulate: pc > 0, path: path, stripCopy: inPlace ? ownB : nil)
         }
     }

@@ -170,10 +170,10 @@ final class MatmulTests: XCTestCase {
     /// tile of each strip copies the strip as it reads it and the others read the copy. The
     /// products match the textbook loop, give the same bits on 1, 2 and 3 threads and leave B
     /// as it was (several panels, whole and partial strips, 4 tiles of rows exactly on AVX-512
-    /// (48) and AVX2 (24), Float and Double; on AVX-512, A packed once for all threads (fewer
-    /// than two strips of C per thread: 100x600x70, 47x200x64) and once by each thread (two or
-    /// more: 128x784x512, and 100x300x140 on 2 threads, with a partial tile of rows and a
-    /// partial strip)).
+    /// (48) and AVX2 (24), Float and Double). On AVX-512, A's whole 12-row strips are read where
+    /// they lie too, and a partial last strip (100, 47, 256 rows) is packed: by the one thread,
+    /// or by each thread for itself. (A transposed, packed once for all threads or by each, is
+    /// in testEveryKernelPathGivesTheSameBits.)
     func testReadingBInPlaceWithACopyOfEachStrip() {
         var rng = SeededGenerator(seed: 13)
         func check<S: TensorScalar>(_ type: S.Type, m: Int, k: Int, n: Int, tolerance: S) {

@@ -15,11 +15,24 @@ int backprop_cpu_has_avx2(void);
 
 /// The CPU's brand string ("Intel(R) Xeon(R) Processor …"), or "" where the CPU does not say;
 /// written into `buffer` (at least 49 bytes).
-void backprop_cpu_model(char *buffer, int size);
+void backprop_cpu_model(char *_Nonnull buffer, int size);
 
 /// Asks the CPU to bring the cache line holding `address` into the L1 cache (a hint: no
 /// fault, no effect on any value). Inlined into the Swift kernels that call it.
-static inline void backprop_prefetch(const void *address) { __builtin_prefetch(address, 0, 3); }
+static inline void backprop_prefetch(const void *_Nonnull address) { __builtin_prefetch(address, 0, 3); }
+
+/// `address` itself, through an empty assembly statement the optimizer cannot see into: a
+/// pointer advanced by this in a loop is no longer an induction variable it may rewrite. The
+/// AVX-512 kernel reads A's rows where they lie through three such pointers (rows 0, 4 and 8)
+/// plus 1, 2 and 3 row strides, an address form x86 has (base + index × scale); without this,
+/// loop strength reduction turned the twelve rows into twelve pointers and spilled five of
+/// them to the stack inside the loop. No instruction is emitted.
+static inline const void *_Nonnull backprop_opaque(const void *_Nonnull address) {
+#if defined(__x86_64__) || defined(__aarch64__)
+    __asm__("" : "+r"(address));
+#endif
+    return address;
+}
 
 /// Tells the CPU that this thread is spinning on a flag (x86 `pause`, arm64 `yield`): the
 /// spin then takes less from a hyperthread sibling and less power from the working core.
