@@ -313,8 +313,14 @@ emit("# this is a DEBUG build of backprop-bench: run `make bench` for the releas
 #endif
 let rounds = options.rounds ?? (options.quick ? 2 : 5)
 let repetitions = options.quick ? 2 : 5
+/// The matrix products, under a millisecond to 15 ms each, run 4 times as many repetitions in
+/// each of their 3 × `rounds` rounds. A 2-thread product's best needs both vCPUs undisturbed at
+/// once: on the shared 2-vCPU Xeon, 15 rounds of 5 gave 128x784x512 on 2 threads a best of
+/// 260–268 GFLOP/s in three runs, 1 thread 146–154, while the best of 2000 alternated products
+/// was 292 and 160; with 60 rounds of 5, 292 and 156 (the 2t/1t line 1.70–1.84, then 1.87).
+let matmulRepetitions = 4 * repetitions
 emit("# backprop-bench: \(ProcessInfo.processInfo.activeProcessorCount) CPUs, "
-      + "Parallelism.defaultThreads=\(Parallelism.defaultThreads), rounds=\(rounds) x \(repetitions) repetitions (matmul: \(3 * rounds) rounds)")
+      + "Parallelism.defaultThreads=\(Parallelism.defaultThreads), rounds=\(rounds) x \(repetitions) repetitions (matmul: \(3 * rounds) rounds x \(matmulRepetitions))")
 
 let numpy: [Int: NumpyReference] = options.useReference
     ? [1: NumpyReference(threads: 1), 2: NumpyReference(threads: 2)].compactMapValues { $0 } : [:]
@@ -339,9 +345,10 @@ let torchReference: [Int: NumpyReference] = {
 /// (smallest) time of each: all of them see the same machine load, whatever it does meanwhile.
 /// A measurement returns nil when it cannot run (numpy missing).
 ///
-/// After a multi-threaded measurement, idle worker threads keep spinning on a CPU for a while
-/// (OpenBLAS's for its THREAD_TIMEOUT, this library's pool for 5 ms); `settle` waits that out
-/// so they do not slow down the next measurement.
+/// After a multi-threaded numpy measurement, OpenBLAS's idle worker threads keep spinning on
+/// a CPU for a while (its THREAD_TIMEOUT); `settle` waits that out (0.3 s) so they do not slow
+/// down the next measurement. (This library's pool spins for 5 ms: the matmul lines wait 10 ms
+/// after their own 2-thread measurement.)
 ///
 /// `rounds` defaults to the bench's; the matrix products, a few milliseconds each, take three
 /// times as many, so that on a machine shared with others each side's best comes from enough
@@ -391,11 +398,15 @@ if options.wants("matmul") {
         let flop = 2.0 * Double(m * k * n)
         let label = "\(m)x\(k)x\(n) f32"
         let best = interleaved(rounds: 3 * rounds, [
-            (false, { bestTime(repetitions) { _ = matmul(a, b, threads: 1) } }),
-            (false, { numpy[1]?.seconds("matmul \(m) \(k) \(n) \(repetitions)") }),
-            // Settled: numpy's two threads come next, and this process's pool would spin on one CPU.
-            (true, { bestTime(repetitions) { _ = matmul(a, b, threads: 2) } }),
-            (true, { numpy[2]?.seconds("matmul \(m) \(k) \(n) \(repetitions)") }),
+            (false, { bestTime(matmulRepetitions) { _ = matmul(a, b, threads: 1) } }),
+            (false, { numpy[1]?.seconds("matmul \(m) \(k) \(n) \(matmulRepetitions)") }),
+            // Then 10 ms for this process's pool to stop spinning (5 ms): numpy's two threads come next.
+            (false, {
+                let seconds = bestTime(matmulRepetitions) { _ = matmul(a, b, threads: 2) }
+                Thread.sleep(forTimeInterval: 0.01)
+                return seconds
+            }),
+            (true, { numpy[2]?.seconds("matmul \(m) \(k) \(n) \(matmulRepetitions)") }),
         ])
         let (one, numpyOne, two, numpyTwo) = (best[0]!, best[1], best[2]!, best[3])
         if let numpyOne {
