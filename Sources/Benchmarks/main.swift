@@ -350,9 +350,11 @@ let torchReference: [Int: NumpyReference] = {
 /// down the next measurement. (This library's pool spins for 5 ms: the matmul lines wait 10 ms
 /// after their own 2-thread measurement.)
 ///
-/// `rounds` defaults to the bench's; the matrix products, a few milliseconds each, take three
-/// times as many, so that on a machine shared with others each side's best comes from enough
-/// windows (the same product measured 95 to 150 GFLOP/s within an hour on the 2-vCPU Xeon).
+/// `rounds` defaults to the bench's; the matrix products and the convolution, a few
+/// milliseconds each, take three times as many, so that on a machine shared with others each
+/// side's best comes from enough windows (the same product measured 95 to 150 GFLOP/s within an
+/// hour on the 2-vCPU Xeon; the conv2d line, at 5 rounds, 1.28 in one full run and 1.54 and
+/// 1.90 in the next two, at 15 rounds 1.74 and 1.73).
 func interleaved(rounds: Int = rounds, _ measurements: [(settle: Bool, run: () -> Double?)]) -> [Double?] {
     var best = [Double?](repeating: nil, count: measurements.count)
     for _ in 0..<rounds {
@@ -487,7 +489,8 @@ if options.wants("conv") {
     let images = Tensor<Float>.uniform([128, 28, 28, 1], using: &rng)
     var layer = Conv2D<Float>(channels: 1, filters: 32, using: &rng)
     let flop = 2.0 * 128 * 26 * 26 * 9 * 32
-    let best = interleaved([
+    // A few milliseconds each, like the matrix products: as many rounds as they take.
+    let best = interleaved(rounds: 3 * rounds, [
         (false, { bestTime(repetitions) { var context = Context.inference; _ = layer.forward(images, context: &context) } }),
         (false, { numpy[1]?.seconds("conv2d 128 28 32 \(repetitions)") }),
     ])
