@@ -150,30 +150,34 @@ func microKernel<V: SIMD, A: TileOfA>(_ vector: V.Type, depth: Int, _ a: A, _ b:
     }
 }
 
+/// The kernel reading A packed (`aRowStride` nil) or in place (its rows that many elements apart).
+@inline(__always)
+func microKernel<V: SIMD>(_ vector: V.Type, depth: Int, _ a: UnsafePointer<V.Scalar>, aRowStride: Int?, _ b: UnsafePointer<V.Scalar>,
+                          bStep: Int, _ c: UnsafeMutablePointer<V.Scalar>, rowStride: Int, rows: Int, columns: Int, accumulate: Bool,
+                          copy: UnsafeMutablePointer<V.Scalar>?) where V.Scalar: BinaryFloatingPoint {
+    if let aRowStride {
+        microKernel(V.self, depth: depth, RowsInPlace(a, rowStride: aRowStride), b, bStep: bStep, c, rowStride: rowStride,
+                    rows: rows, columns: columns, accumulate: accumulate, copy: copy)
+    } else {
+        microKernel(V.self, depth: depth, PackedStrip(next: a), b, bStep: bStep, c, rowStride: rowStride,
+                    rows: rows, columns: columns, accumulate: accumulate, copy: copy)
+    }
+}
+
 /// The AVX-512 tile for `Float` (12 × 32).
 public func avx512MicroKernel(depth: Int, _ a: UnsafePointer<Float>, aRowStride: Int? = nil, _ b: UnsafePointer<Float>, bStep: Int,
                               _ c: UnsafeMutablePointer<Float>, rowStride: Int, rows: Int, columns: Int, accumulate: Bool,
                               copy: UnsafeMutablePointer<Float>? = nil) {
-    if let aRowStride {
-        microKernel(SIMD16<Float>.self, depth: depth, RowsInPlace(a, rowStride: aRowStride), b, bStep: bStep, c, rowStride: rowStride,
-                    rows: rows, columns: columns, accumulate: accumulate, copy: copy)
-    } else {
-        microKernel(SIMD16<Float>.self, depth: depth, PackedStrip(next: a), b, bStep: bStep, c, rowStride: rowStride,
-                    rows: rows, columns: columns, accumulate: accumulate, copy: copy)
-    }
+    microKernel(SIMD16<Float>.self, depth: depth, a, aRowStride: aRowStride, b, bStep: bStep, c, rowStride: rowStride, rows: rows,
+                columns: columns, accumulate: accumulate, copy: copy)
 }
 
 /// The AVX-512 tile for `Double` (12 × 16).
 public func avx512MicroKernel(depth: Int, _ a: UnsafePointer<Double>, aRowStride: Int? = nil, _ b: UnsafePointer<Double>, bStep: Int,
                               _ c: UnsafeMutablePointer<Double>, rowStride: Int, rows: Int, columns: Int, accumulate: Bool,
                               copy: UnsafeMutablePointer<Double>? = nil) {
-    if let aRowStride {
-        microKernel(SIMD8<Double>.self, depth: depth, RowsInPlace(a, rowStride: aRowStride), b, bStep: bStep, c, rowStride: rowStride,
-                    rows: rows, columns: columns, accumulate: accumulate, copy: copy)
-    } else {
-        microKernel(SIMD8<Double>.self, depth: depth, PackedStrip(next: a), b, bStep: bStep, c, rowStride: rowStride,
-                    rows: rows, columns: columns, accumulate: accumulate, copy: copy)
-    }
+    microKernel(SIMD8<Double>.self, depth: depth, a, aRowStride: aRowStride, b, bStep: bStep, c, rowStride: rowStride, rows: rows,
+                columns: columns, accumulate: accumulate, copy: copy)
 }
 
 // MARK: - Narrow products (a layer of at most 16 outputs)
