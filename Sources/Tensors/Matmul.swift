@@ -330,6 +330,20 @@ struct BlockOfA<S> {
     var rows: (base: UnsafePointer<S>, rowStride: Int)? = nil
 }
 
+/// Whether the AVX-512 kernel reads A's whole 12-row strips where they lie (`BlockOfA`) instead
+/// of packed: for few rows (B read in place, m ≤ 256) of an A stored by rows (X · W). Against
+/// packing A, alternated in one process: 128x784x512 on 2 threads (each packing its own copy)
+/// best 3–6 % and median 2–5 % more GFLOP/s, on 1 thread best 1–3 % and median from 3 % less to
+/// 2 % more (4 runs of 1500 products each); on 2 threads 100x300x140, 128x784x128, 128x784x64
+/// and 47x200x64 8 % faster or more, 64x784x256 and 256x512x512 within 1 %, 128x1024x512 (rows
+/// 4 KB apart) best 6 % and median 4 % faster; on 1 thread 200x300x400, 256x512x512 and
+/// 256x1024x256 1–4 % faster, 128x1024x512 within 1 % (one run each, a noisy host). For more rows, B is packed and each packed strip of A
+/// serves many strips of B; reading A in place there was not measured.
+@inline(__always)
+func readsRowsInPlace<S>(_ a: MatrixView<S>, inPlaceB: Bool, path: KernelPath) -> Bool {
+    path == .avx512 && inPlaceB && a.columnStride == 1
+}
+
 /// The `rows × columns` block of C at `c` (+)= a block of A (packed, or on AVX-512 read where it
 /// lies: `BlockOfA`) times a panel of B, with the micro-kernel of `path`:
 ///
@@ -431,13 +445,7 @@ func gemmBlocked<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ 
     let mc = (strips + rowBlockCount - 1) / rowBlockCount * mr
     let bCount = inPlace ? kc * width : kc * ((Swift.min(n, blockColumns) + width - 1) / width * width)
     let aCount = kc * mc
-    // Few rows (B read in place) on AVX-512, with A stored by rows: whole strips of A are read
-    // where they lie (`BlockOfA`), only a partial last strip is packed. Against packing the
-    // block, alternated in one process on 1 thread: 128x784x512 best 1–3 % more GFLOP/s and
-    // median from 3 % less to 2 % more (4 runs of 1500 products), 200x300x400 and 256x512x512
-    // 1–3 % more (one run each). For more rows, B is packed and each packed strip of A serves
-    // many strips of B (and rows 2 or 4 KB apart would meet in the same sets of L1).
-    let readsRowsOfA = path == .avx512 && inPlace && a.columnStride == 1
+    let readsRowsOfA = readsRowsInPlace(a, inPlaceB: inPlace, path: path)
     // A packed B: each worker packs the whole panel into its own buffer, as it starts on the
     // panel, instead of the workers packing one copy together and meeting before the products.
     // Both ways alternated in one process, 2 threads, 300–1000 products each: on AVX-512,
@@ -830,16 +838,11 @@ func gemmSharedA<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ 
     let strips = (m + mr - 1) / mr
     let inPlace = b.columnStride == 1 && m <= inPlaceBRows
     let order = spreadOrder((n + width - 1) / width, parts: threads)
-    // On AVX-512 with A stored by rows (X · W), the kernel reads whole 12-row strips of A where
-    // they lie (`BlockOfA`), and each worker packs only a partial last strip, for itself: no
-    // packing of A on the way to C's first strip, no meeting. Against each worker packing all of
-    // A (as below), alternated in one process on 2 threads: 128x784x512 best 3–6 % and median
-    // 2–5 % more GFLOP/s (4 runs of 1500 products each); 100x300x140, 128x784x128, 128x784x64
-    // and 47x200x64 8 % faster or more, best and median; 64x784x256 and 256x512x512 within 1 %
-    // (one run each, on a noisy host).
+    // A's rows read where they lie (`readsRowsInPlace`): each worker packs only a partial last
+    // strip, for itself, so no worker packs A on the way to C's first strip and none waits.
     //
-    // Otherwise on AVX-512 (A transposed: Xᵀ · δ), when each worker gets two strips of C or
-    // more, each packs all of A into its own buffer before its first strip, instead of the
+    // Otherwise on AVX-512 (A transposed: Xᵀ · δ; or B packed), when each worker gets two strips
+    // of C or more, each packs all of A into its own buffer before its first strip, instead of the
     // workers packing one copy together: twice the packing, but no meeting between packing and
     // products, and no core reading the rows the other packed (from the other core's cache).
     // Both ways alternated in one process, 2 threads, 1000 products each (A stored by rows, before
@@ -848,7 +851,7 @@ func gemmSharedA<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ 
     // 6 % faster (one or two runs each, on a noisy host). With one strip each (128x784x64,
     // 64x5408x40) it was 4–6 % slower, and on the AVX2 path 1–15 % slower on every shape tried
     // (128x784 times 512, 128, 64 and 32 columns): there the workers share one copy.
-    let readsRowsOfA = path == .avx512 && inPlace && a.columnStride == 1
+    let readsRowsOfA = readsRowsInPlace(a, inPlaceB: inPlace, path: path)
     let ownCopies = readsRowsOfA || (path == .avx512 && order.count >= 2 * threads)
     let aCount = strips * mr * k, bCount = kc * width
     let packedA: UnsafeMutablePointer<S> = packingBuffer(ownCopies ? threads * aCount : aCount)
