@@ -316,8 +316,9 @@ let repetitions = options.quick ? 2 : 5
 /// The matrix products, under a millisecond to 15 ms each, run 4 times as many repetitions in
 /// each of their 3 × `rounds` rounds. A 2-thread product's best needs both vCPUs undisturbed at
 /// once: on the shared 2-vCPU Xeon, 15 rounds of 5 gave 128x784x512 on 2 threads a best of
-/// 260–268 GFLOP/s in three runs, 1 thread 146–154, while the best of 2000 alternated products
-/// was 292 and 160; with 60 rounds of 5, 292 and 156 (the 2t/1t line 1.70–1.84, then 1.87).
+/// 260–268 GFLOP/s in three runs (1 thread 146–154), and its 2t/1t line read 1.70–1.84, while
+/// the best of 2000 alternated products was 292 (1 thread 160). At 15 rounds of 20 the line
+/// read 1.85–1.89 in three full runs.
 let matmulRepetitions = 4 * repetitions
 emit("# backprop-bench: \(ProcessInfo.processInfo.activeProcessorCount) CPUs, "
       + "Parallelism.defaultThreads=\(Parallelism.defaultThreads), rounds=\(rounds) x \(repetitions) repetitions (matmul: \(3 * rounds) rounds x \(matmulRepetitions))")
