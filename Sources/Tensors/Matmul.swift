@@ -323,11 +323,11 @@ func inPlacePanel<S: TensorScalar>(_ b: MatrixView<S>, pc: Int, jc: Int, depth: 
 
 /// Where the micro-kernels read a block of A against one panel (`depth` of its columns): strip s
 /// (rows s·MR ..< (s + 1)·MR) packed at `packed + s · MR · depth`; or, on AVX-512 with A stored
-/// by rows, whole strips where they lie (`rows`: row 0 of the block at column 0 of the panel,
-/// and A's row stride) and only a partial last strip packed.
+/// by rows, whole strips where they lie (`rows`: A from row 0 of the block and column 0 of the
+/// panel) and only a partial last strip packed.
 struct BlockOfA<S> {
     var packed: UnsafePointer<S>
-    var rows: (base: UnsafePointer<S>, rowStride: Int)? = nil
+    var rows: MatrixView<S>? = nil
 }
 
 /// Whether the AVX-512 kernel reads A's whole 12-row strips where they lie (`BlockOfA`) instead
@@ -337,8 +337,10 @@ struct BlockOfA<S> {
 /// 2 % more (4 runs of 1500 products each); on 2 threads 100x300x140, 128x784x128, 128x784x64
 /// and 47x200x64 8 % faster or more, 64x784x256 and 256x512x512 within 1 %, 128x1024x512 (rows
 /// 4 KB apart) best 6 % and median 4 % faster; on 1 thread 200x300x400, 256x512x512 and
-/// 256x1024x256 1–4 % faster, 128x1024x512 within 1 % (one run each, a noisy host). For more rows, B is packed and each packed strip of A
-/// serves many strips of B; reading A in place there was not measured.
+/// 256x1024x256 1–4 % faster and 128x1024x512 within 1 % (one run each on a noisy host:
+/// differences of a few per cent there are within the spread of single runs). For more rows, B
+/// is packed and each packed strip of A serves many strips of B; reading A in place there was
+/// not measured.
 @inline(__always)
 func readsRowsInPlace<S>(_ a: MatrixView<S>, inPlaceB: Bool, path: KernelPath) -> Bool {
     path == .avx512 && inPlaceB && a.columnStride == 1
@@ -370,7 +372,7 @@ func multiplyPacked<S: TensorScalar>(rows: Int, columns: Int, depth: Int, _ bloc
         let (a, c, rows, columns) = (blockA.packed + ir * depth, c + ir * ldc + jr, Swift.min(mr, rows - ir), Swift.min(nr, columns - jr))
         if path == .avx512 {
             if let inPlace = blockA.rows, rows == mr {
-                wideKernel(depth: depth, inPlace.base + ir * inPlace.rowStride, aRowStride: inPlace.rowStride, b, bStep: step, c,
+                wideKernel(depth: depth, inPlace.offset(row: ir, column: 0).base, aRowStride: inPlace.rowStride, b, bStep: step, c,
                            rowStride: ldc, rows: rows, columns: columns, accumulate: accumulate, copy: copy)
             } else {
                 wideKernel(depth: depth, a, b, bStep: step, c, rowStride: ldc, rows: rows, columns: columns, accumulate: accumulate, copy: copy)
@@ -485,7 +487,7 @@ func gemmBlocked<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ 
                 if readsRowsOfA {
                     let full = rows / mr * mr
                     if full < rows { packA(a.offset(row: ic + full, column: pc), rows: rows - full, depth: depth, into: ownA + full * depth, stripRows: mr) }
-                    blockA = BlockOfA(packed: ownA, rows: (a.base + ic * a.rowStride + pc, a.rowStride))
+                    blockA = BlockOfA(packed: ownA, rows: a.offset(row: ic, column: pc))
                 } else {
                     packA(a.offset(row: ic, column: pc), rows: rows, depth: depth, into: ownA, stripRows: mr)
                     blockA = BlockOfA(packed: ownA)
@@ -881,11 +883,11 @@ func gemmSharedA<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ 
     }
     func packOwnCopy(_ worker: Int) {
         let own = shared.value.3 + worker * aCount
-        if !readsRowsOfA {
-            if ownCopies { pack(0 ..< pieces, into: own) }
-        } else if m % mr != 0 {
-            // The partial last strip, in every panel (piece = panel · strips + strip).
-            pack(stride(from: strips - 1, to: pieces, by: strips), into: own)
+        if readsRowsOfA {
+            // Only a partial last strip, in every panel (piece = panel · strips + strip).
+            if m % mr != 0 { pack(stride(from: strips - 1, to: pieces, by: strips), into: own) }
+        } else if ownCopies {
+            pack(0 ..< pieces, into: own)
         }
     }
     parallelForEachTaken(order.count, threads: threads, start: packOwnCopy) { worker, item in
@@ -905,7 +907,7 @@ func gemmSharedA<S: TensorScalar>(m: Int, n: Int, k: Int, _ a: MatrixView<S>, _ 
             }
             // Read in place, a whole strip is copied into ownB as the first tile reads it (a
             // partial one was packed there by inPlacePanel).
-            let blockA = BlockOfA(packed: ownA + strips * mr * pc, rows: readsRowsOfA ? (shared.value.0.base + pc, shared.value.0.rowStride) : nil)
+            let blockA = BlockOfA(packed: ownA + strips * mr * pc, rows: readsRowsOfA ? shared.value.0.offset(row: 0, column: pc) : nil)
             multiplyPacked(rows: m, columns: columns, depth: depth, blockA, panel, c + jc, ldc: ldc,
                            accumulate: pc > 0, path: path, stripCopy: inPlace ? ownB : nil)
         }
