@@ -15,11 +15,14 @@ final class MatmulTests: XCTestCase {
     }
 
     /// Edge sizes around the tile sizes (6 or 12 rows, 16 or 32 columns, 256-deep panels, row
-    /// blocks of 72 or 144, 1024-column blocks) plus odd and tiny ones.
+    /// blocks of 72 or 144, 1024-column blocks) plus odd and tiny ones. The AVX-512 kernel
+    /// computes a partial last strip of rows as a tile of 4, 8 or 12: its last strip here has
+    /// 1, 2, 3, 4 (the 4-row tile), 5, 6, 7, 8 (8) and 9, 10, 11 (12) rows.
     let sizes: [(Int, Int, Int)] = [
         (1, 1, 1), (1, 7, 1), (2, 3, 4), (5, 1, 3), (6, 16, 16), (7, 17, 15), (13, 5, 33),
         (1, 300, 1), (31, 257, 17), (145, 9, 20), (6, 513, 8), (150, 3, 1030), (128, 784, 10),
         (64, 100, 48), (3, 0, 4), (73, 30, 40), (145, 30, 33),
+        (14, 40, 33), (15, 40, 33), (17, 20, 64), (18, 40, 35), (20, 33, 40), (21, 33, 40), (22, 33, 40), (23, 40, 33),
     ]
 
     func testFloatMatchesTheNaiveLoopOnEdgeSizes() {
