@@ -79,11 +79,10 @@ enum FourRows: TileHeight { static var rows: Int { 4 } }
 
 /// The tile of C at `c` becomes (or, when `accumulate`, gains) the product of a strip of A (12
 /// values per k: packed, or its rows where they lie) and a strip of B (2 vectors per k, row
-/// k + 1 `bStep` elements after row k: packed, or B itself) over `depth` steps; only its
-/// top-left `rows × columns` part is written (edge tiles), and only the first `H.rows` rows are
-/// computed (rows ≤ H.rows). With `copy`, each row of B's strip is also
-/// stored there as it is loaded (2 vectors per k, contiguous), so that the next tiles can read
-/// the strip packed.
+/// k + 1 `bStep` elements after row k: packed, or B itself) over `depth` steps; only its first
+/// `H.rows` rows are computed (rows ≤ H.rows), and only its top-left `rows × columns` part is
+/// written (edge tiles). With `copy`, each row of B's strip is also stored there as it is loaded
+/// (2 vectors per k, contiguous), so that the next tiles can read the strip packed.
 @inline(__always)
 func microKernel<V: SIMD, A: TileOfA, H: TileHeight>(_ vector: V.Type, _ height: H.Type, depth: Int, _ a: A, _ b: UnsafePointer<V.Scalar>,
                                                      bStep: Int, _ c: UnsafeMutablePointer<V.Scalar>, rowStride: Int, rows: Int, columns: Int,
