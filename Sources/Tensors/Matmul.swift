@@ -170,10 +170,11 @@ func packB<S: TensorScalar>(_ b: MatrixView<S>, depth: Int, columns: Int, into p
         let source = b.offset(row: 0, column: strip)
         if b.columnStride == 1 {
             // A partial strip of rows (a 10-column W): row by row, then zeros to the strip's width.
+            // Element by element: with a call to copy and one to zero each row, H · W₂ (128x512x10)
+            // took 24.0–24.7 µs, now 21.9–22.1 (best of 20,000, three processes each).
             for p in 0..<depth {
                 let row = source.base + p * b.rowStride, target = destination + p * width
-                target.update(from: row, count: stripWidth)
-                (target + stripWidth).update(repeating: 0, count: width - stripWidth)
+                for c in 0..<width { target[c] = c < stripWidth ? row[c] : 0 }
             }
         } else {
             // Read along k (contiguous when B is transposed), write into the strip.
