@@ -521,7 +521,8 @@ if options.wants("epoch") {
     // Every side (Backprop, numpy, PyTorch) times 2 epochs after its warm-up epoch, in each of
     // the rounds: 10 epochs per line. With 1 epoch a round (5 in all), the one-thread line
     // against numpy read from 1.03 to 1.16 in six runs of one evening on the 2-vCPU Xeon, and
-    // each side's best moved by up to 10 % from run to run.
+    // each side's best moved by up to 10 % from run to run; with 2 a round (and the kernel's
+    // partial tiles of 8 rows), 1.14 to 1.22 in five runs the next night.
     let epochRepetitions = 2
     func ours(_ binary: URL, threads: Int) -> Double? {
         guard let result = probe(binary, ["epoch", "\(threads)", "\(epochRepetitions)"]), result.count == 2 else { return nil }

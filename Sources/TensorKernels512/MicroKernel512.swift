@@ -68,10 +68,12 @@ struct RowsInPlace<Scalar>: TileOfA {
 /// How many of the tile's twelve rows the kernel computes: all of them, or only the first 8 or
 /// 4 for a partial last strip of A, whose other rows would not be stored (a mini-batch of 128 is
 /// 10 strips of 12 and one of 8). Each element's chain is the same, so are the bits. Both ways
-/// alternated in one process (`AB` harness, not kept), 1000 products each, one run per line:
-/// 128x784x512 2.6 % more GFLOP/s best and median on 1 thread and 3 % on 2; 784x128x512 (a last
-/// strip of 4 rows) and 512³ (8) about 1 %, 1024³ on 2 threads 1 %; in the MLP epoch, alternated
-/// epoch by epoch, X · W₁ 3–4 % less time per product, Xᵀ · δ₁ 1–1.5 %.
+/// alternated product by product in one process (`AB` harness, not kept), 1000 products each:
+/// 128x784x512 2.3–3.4 % more GFLOP/s at best and 1.7–3.2 % at the median, 1 and 2 threads,
+/// in all 8 runs (the expected gain: a third of one strip in 11); 784x128x512 (a last strip of 4
+/// rows) and 512³ (8) under 1 % at best and within ±0.8 % at the median (2 runs each), within
+/// the spread. In the MLP epoch, alternated epoch by epoch, X · W₁ took 3–4 % less time per
+/// product and Xᵀ · δ₁ 1–1.5 % (2 runs).
 protocol TileHeight { static var rows: Int { get } }
 enum TwelveRows: TileHeight { static var rows: Int { 12 } }
 enum EightRows: TileHeight { static var rows: Int { 8 } }
