@@ -176,18 +176,18 @@ func microKernel<V: SIMD, A: TileOfA, H: TileHeight>(_ vector: V.Type, _ height:
 func microKernel<V: SIMD>(_ vector: V.Type, depth: Int, _ a: UnsafePointer<V.Scalar>, aRowStride: Int?, _ b: UnsafePointer<V.Scalar>,
                           bStep: Int, _ c: UnsafeMutablePointer<V.Scalar>, rowStride: Int, rows: Int, columns: Int, accumulate: Bool,
                           copy: UnsafeMutablePointer<V.Scalar>?) where V.Scalar: BinaryFloatingPoint {
+    @inline(__always) func run<A: TileOfA, H: TileHeight>(_ tile: A, _ height: H.Type) where A.Scalar == V.Scalar {
+        microKernel(V.self, H.self, depth: depth, tile, b, bStep: bStep, c, rowStride: rowStride, rows: rows, columns: columns,
+                    accumulate: accumulate, copy: copy)
+    }
     if let aRowStride {
-        microKernel(V.self, TwelveRows.self, depth: depth, RowsInPlace(a, rowStride: aRowStride), b, bStep: bStep, c,
-                    rowStride: rowStride, rows: rows, columns: columns, accumulate: accumulate, copy: copy)
+        run(RowsInPlace(a, rowStride: aRowStride), TwelveRows.self)
     } else if rows > 8 {
-        microKernel(V.self, TwelveRows.self, depth: depth, PackedStrip(next: a), b, bStep: bStep, c, rowStride: rowStride,
-                    rows: rows, columns: columns, accumulate: accumulate, copy: copy)
+        run(PackedStrip(next: a), TwelveRows.self)
     } else if rows > 4 {
-        microKernel(V.self, EightRows.self, depth: depth, PackedStrip(next: a), b, bStep: bStep, c, rowStride: rowStride,
-                    rows: rows, columns: columns, accumulate: accumulate, copy: copy)
+        run(PackedStrip(next: a), EightRows.self)
     } else {
-        microKernel(V.self, FourRows.self, depth: depth, PackedStrip(next: a), b, bStep: bStep, c, rowStride: rowStride,
-                    rows: rows, columns: columns, accumulate: accumulate, copy: copy)
+        run(PackedStrip(next: a), FourRows.self)
     }
 }
 
